@@ -1,0 +1,6 @@
+"""Shipped TOML files: the hardware defaults and the routine."""
+
+from pathlib import Path
+
+HERE = Path(__file__).parent
+DEFAULT_CONFIG = HERE / "default.toml"

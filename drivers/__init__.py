@@ -1,0 +1,1 @@
+"""Sensor sources and GPIO: everything that touches hardware, and nothing that knows the routine."""

@@ -1,0 +1,58 @@
+"""ADXL345 accelerometer (no gyro), from the Analog Devices datasheet register map."""
+
+from __future__ import annotations
+
+import struct
+
+from .chip import Chip, Fetch, nearest_choice
+
+DEVID = 0x00  # reads 0xE5
+BW_RATE = 0x2C  # rate code bits 3:0
+POWER_CTL = 0x2D  # Measure bit 3
+INT_SOURCE = 0x30  # Overrun bit 0
+DATA_FORMAT = 0x31  # FULL_RES bit 3, range bits 1:0
+DATAX0 = 0x32  # 6 bytes, little-endian; reading all six pops one FIFO entry
+FIFO_CTL = 0x38  # FIFO_MODE bits 7:6
+FIFO_STATUS = 0x39  # entries in bits 5:0
+
+POWER_MEASURE = 0x08
+FORMAT_FULL_RES = 0x08
+FIFO_STREAM = 0x80
+INT_OVERRUN = 0x01
+ENTRIES_MASK = 0x3F
+
+RATE_CODES = {12.5: 0x7, 25.0: 0x8, 50.0: 0x9, 100.0: 0xA, 200.0: 0xB, 400.0: 0xC, 800.0: 0xD, 1600.0: 0xE}
+RANGE_BITS = {2: 0b00, 4: 0b01, 8: 0b10, 16: 0b11}
+G_PER_LSB = 1 / 256  # full resolution keeps 3.9 mg/LSB in every range
+
+
+def decode_xyz(block: bytes) -> tuple[float, float, float]:
+    x, y, z = struct.unpack("<3h", block)
+    return (x * G_PER_LSB, y * G_PER_LSB, z * G_PER_LSB)
+
+
+class Adxl345(Chip):
+    family = "adxl345"
+    addresses = (0x53, 0x1D)
+    id_register = DEVID
+    identities = {0xE5: "ADXL345"}
+    has_gyro = False
+
+    def configure(self) -> None:
+        dev = self.device
+        rate = nearest_choice(self.requested_rate_hz, RATE_CODES)
+        self.rate_hz = rate
+        dev.write_u8(POWER_CTL, 0)  # standby while configuring
+        dev.write_u8(BW_RATE, RATE_CODES[rate])
+        dev.write_u8(DATA_FORMAT, FORMAT_FULL_RES | RANGE_BITS[self.accel_range_g])
+        dev.write_u8(FIFO_CTL, FIFO_STREAM)
+        dev.write_u8(POWER_CTL, POWER_MEASURE)
+
+    def fetch(self) -> Fetch:
+        dev = self.device
+        overrun = dev.read_u8(INT_SOURCE) & INT_OVERRUN
+        entries = dev.read_u8(FIFO_STATUS) & ENTRIES_MASK
+        rows = [decode_xyz(dev.read_block(DATAX0, 6)) for _ in range(entries)]
+        if overrun:
+            return Fetch(rows=rows, dropped=1, note="FIFO overrun: samples lost")
+        return Fetch(rows=rows)

@@ -1,0 +1,151 @@
+"""The `backstretch` command. Errors reach the user as one clear line, never as a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from drivers.errors import BackstretchError, ConfigError, RecordingError
+
+from .config import Config, default_layers, load_config
+
+_log = logging.getLogger("backstretch")
+
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="backstretch", description="Sensor-guided back-stretch kiosk.")
+    parser.add_argument("--config", metavar="PATH", help="a TOML file applied over the defaults, /etc and ~/.config")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sim = sub.add_parser("simulate", help="run the kiosk with the mock sensor and a virtual performer")
+    sim.add_argument("--duration", type=positive_float, help="exit after this many seconds")
+    sim.add_argument("--speed", type=positive_float, default=1.0, help="play the routine N times faster")
+    sim.add_argument("--seed", type=int, default=1, help="random seed of the virtual performer")
+
+    rec = sub.add_parser("record", help="write the sensor stream to a CSV recording")
+    rec.add_argument("--out", required=True, metavar="FILE.csv")
+    rec.add_argument("--seconds", type=positive_float, default=30.0)
+    rec.add_argument("--source", choices=["auto", "mpu6050", "lsm6ds", "adxl345", "mock", "replay"],
+                     help="override sensor.driver")
+
+    sub.add_parser("doctor", help="check the I2C bus, sensor, sample rate, GPIO, display and audio")
+    sub.add_parser("config", help="validate the configuration and show the merged values")
+    return parser
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be greater than 0")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        cfg = load_config(default_layers(args.config))
+        return COMMANDS[args.command](args, cfg)
+    except ConfigError as exc:
+        print(f"backstretch: {len(exc.problems)} configuration problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except RecordingError as exc:
+        print(f"backstretch: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BackstretchError as exc:
+        print(f"backstretch: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # the last net: a bug is logged, the user gets one line
+        _log.debug("internal error", exc_info=True)
+        print(f"backstretch: internal error: {exc.__class__.__name__}: {exc} (run with -v for details)",
+              file=sys.stderr)
+        if args.verbose:
+            raise
+        return 1
+
+
+def cmd_simulate(args, cfg: Config) -> int:
+    from .textsim import run_text_simulation
+
+    return run_text_simulation(sys.stdout, args.duration, args.speed, cfg.sensor.rate_hz, args.seed)
+
+
+def cmd_record(args, cfg: Config) -> int:
+    from drivers.factory import make_source
+    from drivers.recording import RecordingWriter
+
+    from .performer import seed_routine_script
+
+    s = cfg.sensor
+    driver = args.source or s.driver
+    body = seed_routine_script().timeline if driver == "mock" else None
+    source = make_source(driver, bus=s.bus, address=s.address_or_none, rate_hz=s.rate_hz,
+                         accel_range_g=s.accel_range_g, gyro_range_dps=s.gyro_range_dps,
+                         replay_file=s.replay_file, body=body)
+    source.open()
+    out_path = Path(args.out)
+    try:
+        with open(out_path, "w", encoding="utf-8") as out:
+            health = source.health()
+            writer = RecordingWriter(out, has_gyro=getattr(source, "has_gyro", True) or driver == "auto",
+                                     comments=[f"source: {health.detail or driver}",
+                                               f"recorded {time.strftime('%Y-%m-%d %H:%M:%S')}"])
+            end = time.monotonic() + args.seconds
+            while time.monotonic() < end:
+                writer.write(source.read())
+                time.sleep(0.05)
+            writer.write(source.read())
+    finally:
+        source.close()
+    print(f"wrote {writer.count} samples to {out_path}")
+    return 0
+
+
+def cmd_doctor(args, cfg: Config) -> int:
+    from ui.platform_check import audio_check, display_check
+
+    from .doctor import FAIL, run_checks
+
+    checks = run_checks(cfg, extra=[display_check, audio_check])
+    for check in checks:
+        print(check.line())
+    failed = [c.name for c in checks if c.status == FAIL]
+    if failed:
+        print(f"\n{len(failed)} check(s) failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+def cmd_config(args, cfg: Config) -> int:
+    import dataclasses
+
+    print("# read: " + ", ".join(cfg.sources))
+    for section in ("sensor", "gpio", "display", "audio"):
+        print(f"[{section}]")
+        for key, value in dataclasses.asdict(getattr(cfg, section)).items():
+            if value is not None:
+                print(f"{key} = {value!r}".replace("True", "true").replace("False", "false").replace("'", '"'))
+    return 0
+
+
+COMMANDS = {"simulate": cmd_simulate, "record": cmd_record, "doctor": cmd_doctor, "config": cmd_config}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""Layered TOML configuration, validated as a whole so every problem is reported at once.
+
+Layers, later winning: the shipped defaults, /etc/backstretch/config.toml,
+~/.config/backstretch/config.toml, then a file given with --config. Each problem names the key,
+the bad value, what is allowed and the file it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from config import DEFAULT_CONFIG
+from drivers.errors import ConfigError
+
+SYSTEM_CONFIG = Path("/etc/backstretch/config.toml")
+Check = Callable[[Any], str | None]  # returns what is allowed when the value is bad
+
+
+def one_of(*choices) -> Check:
+    def check(value):
+        if isinstance(value, bool) or value not in choices:
+            return "must be one of " + ", ".join(repr(c) if isinstance(c, str) else str(c) for c in choices)
+        return None
+    return check
+
+
+def number_between(low: float, high: float, integer: bool = False) -> Check:
+    kinds = (int,) if integer else (int, float)
+
+    def check(value):
+        if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
+            return f"must be {'a whole number' if integer else 'a number'} between {low:g} and {high:g}"
+        return None
+    return check
+
+
+def boolean(value) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def text(value) -> str | None:
+    return None if isinstance(value, str) else "must be a string in quotes"
+
+
+def i2c_address(value) -> str | None:
+    if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and 0x03 <= value <= 0x77):
+        return None
+    return "must be \"auto\" or a 7-bit address from 0x03 to 0x77 (e.g. 0x68)"
+
+
+def gpio_pin(value) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 27:
+        return None
+    return "must be a BCM pin number from 0 to 27 (comment the line out when not wired)"
+
+
+def setting(default, check: Check):
+    return field(default=default, metadata={"check": check})
+
+
+@dataclass(frozen=True)
+class SensorConfig:
+    driver: str = setting("auto", one_of("auto", "mpu6050", "lsm6ds", "adxl345", "mock", "replay"))
+    bus: int = setting(1, number_between(0, 99, integer=True))
+    address: int | str = setting("auto", i2c_address)
+    rate_hz: int = setting(100, number_between(10, 1000, integer=True))
+    accel_range_g: int = setting(4, one_of(2, 4, 8, 16))
+    gyro_range_dps: int = setting(500, one_of(250, 500, 1000, 2000))
+    replay_file: str = setting("", text)
+
+    @property
+    def address_or_none(self) -> int | None:
+        return None if self.address == "auto" else self.address
+
+
+@dataclass(frozen=True)
+class GpioConfig:
+    start_button: int | None = setting(None, gpio_pin)
+    next_button: int | None = setting(None, gpio_pin)
+    pause_button: int | None = setting(None, gpio_pin)
+    led: int | None = setting(None, gpio_pin)
+    buzzer: int | None = setting(None, gpio_pin)
+
+    def pins(self) -> dict[str, int | None]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    width: int = setting(800, number_between(160, 4096, integer=True))
+    height: int = setting(480, number_between(160, 4096, integer=True))
+    fullscreen: bool = setting(True, boolean)
+    rotate: int = setting(0, one_of(0, 90, 180, 270))
+    fps: int = setting(30, number_between(5, 120, integer=True))
+    dim_after_s: int = setting(120, number_between(0, 86400, integer=True))
+    blank_after_s: int = setting(600, number_between(0, 86400, integer=True))
+
+
+@dataclass(frozen=True)
+class AudioConfig:
+    enabled: bool = setting(True, boolean)
+    volume: float = setting(0.8, number_between(0.0, 1.0))
+    voice: bool = setting(True, boolean)
+    voice_program: str = setting("espeak-ng", text)
+
+
+@dataclass(frozen=True)
+class Config:
+    sensor: SensorConfig = field(default_factory=SensorConfig)
+    gpio: GpioConfig = field(default_factory=GpioConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    sources: tuple[str, ...] = ()  # the files that were read, in order
+
+
+SECTION_TYPES = {"sensor": SensorConfig, "gpio": GpioConfig, "display": DisplayConfig, "audio": AudioConfig}
+
+
+def user_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "backstretch" / "config.toml"
+
+
+def default_layers(extra: str | Path | None = None) -> list[tuple[Path, bool]]:
+    """(path, required) for each layer; only a file the user names must exist."""
+    layers = [(DEFAULT_CONFIG, True), (SYSTEM_CONFIG, False), (user_config_path(), False)]
+    if extra:
+        layers.append((Path(extra), True))
+    return layers
+
+
+def load_config(layers: list[tuple[Path, bool]] | None = None) -> Config:
+    """Merge the layers and validate; raises ConfigError listing every problem."""
+    problems: list[str] = []
+    values: dict[str, dict[str, Any]] = {name: {} for name in SECTION_TYPES}
+    origin: dict[str, Path] = {}
+    read: list[str] = []
+    for path, required in layers if layers is not None else default_layers():
+        table = _read_toml(path, required, problems)
+        if table is None:
+            continue
+        read.append(str(path))
+        _merge(table, path, values, origin, problems)
+    sections = {}
+    for name, cls in SECTION_TYPES.items():
+        kwargs = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in values[name]:
+                continue
+            value = values[name][f.name]
+            allowed = f.metadata["check"](value)
+            if allowed:
+                key = f"{name}.{f.name}"
+                problems.append(f"{key} = {_show(value)} ({origin[key]}): {allowed}")
+            else:
+                kwargs[f.name] = value
+        sections[name] = cls(**kwargs)
+    if problems:
+        raise ConfigError(problems, "configuration")
+    return Config(**sections, sources=tuple(read))
+
+
+def _read_toml(path: Path, required: bool, problems: list[str]) -> dict | None:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        if required:
+            problems.append(f"{path}: no such file")
+    except PermissionError:
+        problems.append(f"{path}: not readable (permission denied)")
+    except IsADirectoryError:
+        problems.append(f"{path}: is a directory, expected a TOML file")
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(f"{path}: not valid TOML: {exc}")
+    except UnicodeDecodeError:
+        problems.append(f"{path}: not valid TOML: not UTF-8 text")
+    return None
+
+
+def _merge(table: dict, path: Path, values: dict, origin: dict, problems: list[str]) -> None:
+    for section, entries in table.items():
+        if section not in SECTION_TYPES:
+            problems.append(f"{section} ({path}): unknown section; known: {', '.join(SECTION_TYPES)}")
+            continue
+        if not isinstance(entries, dict):
+            problems.append(f"{section} ({path}): must be a [{section}] table")
+            continue
+        known = [f.name for f in dataclasses.fields(SECTION_TYPES[section])]
+        for key, value in entries.items():
+            if key not in known:
+                problems.append(f"{section}.{key} ({path}): unknown key; known: {', '.join(known)}")
+                continue
+            values[section][key] = value
+            origin[f"{section}.{key}"] = path
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)

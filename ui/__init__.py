@@ -1,0 +1,1 @@
+"""Everything pygame: screens, widgets, layout and theme, sound."""
