@@ -88,7 +88,7 @@ class MockSource:
 
     def read(self) -> list[Sample]:
         elapsed = self._clock() - self._t0
-        last = int(elapsed * self.rate_hz)
+        last = int(elapsed * self.rate_hz + 1e-6)  # float time must not lose a sample
         if last - self._next > MAX_CATCH_UP_S * self.rate_hz:
             skipped = last - self._next - int(MAX_CATCH_UP_S * self.rate_hz)
             self._health.dropped += skipped

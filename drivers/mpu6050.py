@@ -33,7 +33,6 @@ USER_FIFO_RESET = 0x04
 INT_FIFO_OFLOW = 0x10
 
 FIFO_PACKET = 12
-FIFO_CAPACITY = 512  # bytes; the MPU-6050 has 1024, the 6500 and 9250 512: use the smaller
 MAX_BATCH = 40  # samples per poll, so one poll stays a few milliseconds on a 400 kHz bus
 
 ACCEL_LSB_PER_G = {2: 16384.0, 4: 8192.0, 8: 4096.0, 16: 2048.0}
@@ -127,7 +126,7 @@ class Mpu6050(Chip):
         overflow = dev.read_u8(INT_STATUS) & INT_FIFO_OFLOW
         count_bytes = dev.read_block(FIFO_COUNT_H, 2)
         count = (count_bytes[0] << 8) | count_bytes[1]
-        if overflow or count >= FIFO_CAPACITY or count % FIFO_PACKET:
+        if overflow or count % FIFO_PACKET:
             # Overwritten samples leave the FIFO misaligned: start clean and say how much was lost.
             self.reset_fifo()
             return Fetch(dropped=max(1, count // FIFO_PACKET), note="FIFO overflow: samples lost")

@@ -48,4 +48,4 @@ def describe_search(families: list[type[Chip]] | None, address: int | None) -> s
     chips = families or list(FAMILIES.values())
     places = sorted({a for c in chips for a in ((address,) if address is not None else c.addresses)})
     names = ", ".join(c.family for c in chips)
-    return f"no {names} sensor answers at {', '.join(f'0x{a:02X}' for a in places)}"
+    return f"no {names} sensor answers at {', '.join(f'0x{a:02X}' for a in places)}: check the sensor's cable"

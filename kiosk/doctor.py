@@ -60,7 +60,7 @@ def sensor_checks(cfg: Config) -> list[Check]:
         found = probe(bus, families, s.address_or_none)
         if not found:
             return checks + [Check("sensor", FAIL, describe_search(families, s.address_or_none)
-                                   + ": check VCC 3.3 V, GND, SDA on pin 3 and SCL on pin 5")]
+                                   + " (VCC 3.3 V, GND, SDA on pin 3, SCL on pin 5)")]
         checks.append(Check("sensor", OK, "; ".join(f.describe() for f in found)))
         hit = found[0]
         source = I2CSource(bus, hit.chip, hit.address, s.rate_hz, s.accel_range_g, s.gyro_range_dps)

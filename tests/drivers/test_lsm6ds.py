@@ -1,0 +1,56 @@
+import struct
+
+import pytest
+
+from drivers import lsm6ds
+from drivers.i2c_source import I2CSource
+from drivers.lsm6ds import Lsm6ds, decode_output, odr_for
+from drivers.probe import probe
+
+from .fake_bus import FakeBus, FakeLsm6ds
+
+
+def test_decode_little_endian_gyro_then_accel():
+    block = struct.pack("<6h", 0, 0, -5714, 8197, -8197, 0)
+    gx, gy, gz = decode_output(block, 4, 500)[3:]
+    ax, ay, az = decode_output(block, 4, 500)[:3]
+    assert ax == pytest.approx(1.0, abs=1e-4) and ay == pytest.approx(-1.0, abs=1e-4)
+    assert gz == pytest.approx(-100.0, abs=0.01)
+
+
+@pytest.mark.parametrize("g, raw", [(2, 16393), (4, 8197), (8, 4098), (16, 2049)])
+def test_accel_full_scales(g, raw):
+    assert decode_output(struct.pack("<6h", 0, 0, 0, raw, 0, 0), g, 250)[0] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_odr_rounds_up_to_a_supported_rate():
+    assert odr_for(100) == 104 and odr_for(10) == 12.5 and odr_for(1000) == 1660
+
+
+def test_configure_sets_odr_scale_and_block_data_update(clock, no_sleep):
+    chip = FakeLsm6ds()
+    source = I2CSource(FakeBus({0x6A: chip}), Lsm6ds, None, 100, 4, 500, clock)
+    source.open()
+    assert source.health().model == "LSM6DSO/LSM6DSOX"
+    assert chip.regs[lsm6ds.CTRL1_XL] == 0x48  # 104 Hz, +-4 g
+    assert chip.regs[lsm6ds.CTRL2_G] == 0x44  # 104 Hz, 500 dps
+    assert chip.regs[lsm6ds.CTRL3_C] == 0x44  # BDU and auto-increment
+    assert source.rate_hz == 104
+
+
+def test_reads_one_sample_per_data_ready(clock):
+    chip = FakeLsm6ds()
+    source = I2CSource(FakeBus({0x6B: chip}), Lsm6ds, None, 100, 2, 250, clock)
+    source.open()
+    assert source.read() == []
+    chip.push(0, 0, 16393, 0, 1143, 0)
+    [s] = source.read()
+    assert s.az == pytest.approx(1.0, abs=1e-3) and s.gy == pytest.approx(10.0, abs=0.01)
+    assert source.read() == []
+
+
+@pytest.mark.parametrize("who, model", [(0x69, "LSM6DS3/LSM6DS33"), (0x6A, "LSM6DS3TR-C/LSM6DSM"),
+                                        (0x6B, "LSM6DSR/ISM330DHCX")])
+def test_family_identities(who, model):
+    [found] = probe(FakeBus({0x6A: FakeLsm6ds(who_am_i=who)}))
+    assert found.model == model
