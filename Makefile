@@ -23,7 +23,7 @@ simulate: venv
 	$(BIN)/backstretch simulate $(ARGS)
 
 bench: venv
-	$(BIN)/python benchmarks/drivers.py
+	$(BIN)/python benchmarks/sensor_layer.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

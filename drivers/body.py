@@ -70,12 +70,18 @@ class Timeline:
             raise ValueError("keyframes must move forward in time")
         self.times.append(t)
         self.poses.append(pose)
+        self._arrays = None
+
+    def _keyframes(self) -> tuple[np.ndarray, np.ndarray]:
+        """The keyframes as arrays, rebuilt only after a change (pose() runs every frame)."""
+        if getattr(self, "_arrays", None) is None:
+            self._arrays = (np.asarray(self.times), np.asarray(self.poses))
+        return self._arrays
 
     def pose(self, t) -> np.ndarray:
         """Poses (N x 3: pitch, roll, yaw) at times t; the last pose holds after the end."""
         t = np.atleast_1d(np.asarray(t, dtype=float))
-        times = np.asarray(self.times)
-        poses = np.asarray(self.poses)
+        times, poses = self._keyframes()
         k = np.clip(np.searchsorted(times, t, side="right") - 1, 0, len(times) - 1)
         k1 = np.minimum(k + 1, len(times) - 1)
         span = np.where(k1 > k, times[k1] - times[k], 1.0)

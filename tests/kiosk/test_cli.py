@@ -1,0 +1,93 @@
+"""The command as a user runs it: exit status, one-line errors, never a traceback."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from drivers.recording import read_recording
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def backstretch(*args, tmp_path, check_traceback=True):
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
+    if check_traceback:
+        assert "Traceback" not in proc.stderr + proc.stdout
+    return proc
+
+
+def write_config(tmp_path, text):
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.skipif(Path("/dev/i2c-1").exists(), reason="this machine has an I2C bus")
+def test_doctor_without_i2c_says_how_to_enable_it_and_fails(tmp_path):
+    proc = backstretch("doctor", tmp_path=tmp_path)
+    assert proc.returncode == 1
+    assert "FAIL  i2c      no I2C bus /dev/i2c-1" in proc.stdout
+    assert "raspi-config" in proc.stdout and "dtparam=i2c_arm=on" in proc.stdout
+    assert "OK    gpio" in proc.stdout
+    assert "display" in proc.stdout and "audio" in proc.stdout
+
+
+def test_doctor_with_the_mock_sensor_passes(tmp_path):
+    proc = backstretch("--config", write_config(tmp_path, '[sensor]\ndriver = "mock"\n'), "doctor", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    assert "OK    sensor   mock sensor" in proc.stdout
+
+
+def test_doctor_fails_when_configured_gpio_is_missing(tmp_path):
+    cfg = write_config(tmp_path, '[sensor]\ndriver = "mock"\n[gpio]\nstart_button = 17\n')
+    env_factory = os.environ.get("GPIOZERO_PIN_FACTORY")
+    if env_factory:
+        pytest.skip("a pin factory is forced")
+    proc = backstretch("--config", cfg, "doctor", tmp_path=tmp_path)
+    assert proc.returncode == 1 and "FAIL  gpio" in proc.stdout
+
+
+def test_bad_config_lists_problems_and_exits_2(tmp_path):
+    cfg = write_config(tmp_path, "[sensor]\nrate_hz = 5000\nbus = -1\n")
+    proc = backstretch("--config", cfg, "config", tmp_path=tmp_path)
+    assert proc.returncode == 2
+    assert "2 configuration problem(s)" in proc.stderr
+    assert f"sensor.rate_hz = 5000 ({cfg}): must be a whole number between 10 and 1000" in proc.stderr
+
+
+def test_missing_config_file(tmp_path):
+    proc = backstretch("--config", str(tmp_path / "nope.toml"), "config", tmp_path=tmp_path)
+    assert proc.returncode == 2 and "nope.toml: no such file" in proc.stderr
+
+
+def test_simulate_runs_and_exits_after_duration(tmp_path):
+    proc = backstretch("simulate", "--duration", "1.5", "--speed", "20", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "mock sensor 100 Hz" in proc.stdout and "lying down" in proc.stdout
+
+
+def test_record_from_mock_writes_a_valid_recording(tmp_path):
+    out = tmp_path / "r.csv"
+    proc = backstretch("record", "--source", "mock", "--seconds", "1", "--out", str(out), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rec = read_recording(out)
+    assert rec.has_gyro and 80 <= len(rec.data) <= 130 and rec.comments[0].startswith("source: mock sensor")
+
+
+def test_record_replay_of_a_corrupt_file_is_one_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("t,ax,ay,az\n0,0,0,1\n0,1,1,1\n")
+    cfg = write_config(tmp_path, f'[sensor]\ndriver = "replay"\nreplay_file = "{bad}"\n')
+    proc = backstretch("--config", cfg, "record", "--out", str(tmp_path / "o.csv"), tmp_path=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"backstretch: {bad}:3: t = 0 does not increase (previous 0)"
+
+
+def test_bad_argument_is_a_usage_error(tmp_path):
+    proc = backstretch("simulate", "--duration", "soon", tmp_path=tmp_path)
+    assert proc.returncode == 2 and "'soon' is not a number" in proc.stderr

@@ -1,0 +1,86 @@
+import pytest
+
+from config import DEFAULT_CONFIG
+from drivers.errors import ConfigError
+from kiosk.config import load_config
+
+
+def layers(*files):
+    return [(DEFAULT_CONFIG, True)] + [(f, True) for f in files]
+
+
+def toml(tmp_path, text, name="site.toml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_defaults_load():
+    cfg = load_config(layers())
+    assert cfg.sensor.driver == "auto" and cfg.sensor.rate_hz == 100 and cfg.sensor.address_or_none is None
+    assert cfg.gpio.start_button is None
+    assert (cfg.display.width, cfg.display.height, cfg.display.rotate) == (800, 480, 0)
+
+
+def test_later_layers_win_key_by_key(tmp_path):
+    etc = toml(tmp_path, "[sensor]\nrate_hz = 200\naddress = 0x69\n[gpio]\nled = 23\n", "etc.toml")
+    user = toml(tmp_path, "[sensor]\nrate_hz = 50\n", "user.toml")
+    cfg = load_config(layers(etc, user))
+    assert cfg.sensor.rate_hz == 50 and cfg.sensor.address_or_none == 0x69 and cfg.gpio.led == 23
+    assert cfg.sources == (str(DEFAULT_CONFIG), str(etc), str(user))
+
+
+def test_every_problem_is_reported_at_once_with_key_value_and_rule(tmp_path):
+    bad = toml(tmp_path, """
+[sensor]
+rate_hz = 5000
+driver = "mpu9999"
+address = 0x99
+accel_range_g = 3
+[display]
+rotate = 45
+fullscreen = "yes"
+[audio]
+volume = 1.5
+[gpio]
+led = 40
+""")
+    with pytest.raises(ConfigError) as err:
+        load_config(layers(bad))
+    problems = err.value.problems
+    assert f"sensor.rate_hz = 5000 ({bad}): must be a whole number between 10 and 1000" in problems
+    assert any(p.startswith('sensor.driver = "mpu9999"') and "'auto', 'mpu6050'" in p for p in problems)
+    assert any(p.startswith("sensor.address = 153") and "0x03 to 0x77" in p for p in problems)
+    assert any(p.startswith("sensor.accel_range_g = 3") and "2, 4, 8, 16" in p for p in problems)
+    assert any(p.startswith("display.rotate = 45") and "0, 90, 180, 270" in p for p in problems)
+    assert any(p.startswith('display.fullscreen = "yes"') and "true or false" in p for p in problems)
+    assert any(p.startswith("audio.volume = 1.5") for p in problems)
+    assert any(p.startswith("gpio.led = 40") and "BCM pin" in p for p in problems)
+    assert len(problems) == 8
+
+
+def test_unknown_keys_and_sections_are_named(tmp_path):
+    bad = toml(tmp_path, "[sensor]\nrat_hz = 100\n[screen]\nwidth = 3\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(layers(bad))
+    assert err.value.problems[0].startswith(f"sensor.rat_hz ({bad}): unknown key; known: driver, bus")
+    assert err.value.problems[1].startswith(f"screen ({bad}): unknown section")
+
+
+def test_booleans_are_not_numbers(tmp_path):
+    with pytest.raises(ConfigError, match="sensor.rate_hz = true"):
+        load_config(layers(toml(tmp_path, "[sensor]\nrate_hz = true\n")))
+
+
+def test_malformed_toml_names_file_and_line(tmp_path):
+    bad = toml(tmp_path, "[sensor]\nrate_hz = \n")
+    with pytest.raises(ConfigError) as err:
+        load_config(layers(bad))
+    assert err.value.problems[0].startswith(f"{bad}: not valid TOML:") and "line 2" in err.value.problems[0]
+
+
+def test_missing_named_file_is_an_error_but_missing_optional_layers_are_not(tmp_path):
+    with pytest.raises(ConfigError, match="no such file"):
+        load_config(layers(tmp_path / "absent.toml"))
+    cfg = load_config([(DEFAULT_CONFIG, True), (tmp_path / "absent.toml", False)])
+    assert cfg.sources == (str(DEFAULT_CONFIG),)
