@@ -1,0 +1,1 @@
+"""Motion: from a stream of samples to reps, holds and sides, the same code live and offline."""

@@ -1,0 +1,156 @@
+"""Gravity direction per frame: samples binned onto a fixed time grid, then a complementary filter.
+
+Binning to at most 25 frames per second keeps the per-sample cost to a few additions, so the
+same code handles 12.5 Hz to 1 kHz; the grid is absolute time, so how samples are batched
+never changes the result. The filter trusts the gyro over short times and the accelerometer
+over long ones; without a gyro it is a plain low-pass. The gyro's bias is learned while still.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from drivers.sample import Sample
+
+from .vector import Vec, angle_deg, cross, unit
+
+FRAME_HZ = 25.0
+GAP_RESET_S = 1.0  # a longer gap in the stream restarts the filter from the accelerometer
+TAU_WITH_GYRO_S = 0.5
+TAU_ACCEL_ONLY_S = 0.15
+BIAS_RATE = 0.02  # per still frame
+RATE_SMOOTH_S = 0.3
+DYN_SMOOTH_S = 0.5
+
+
+@dataclass(slots=True)
+class Frame:
+    """One step of the motion pipeline: where gravity points and how much the body moves."""
+
+    t: float
+    up: Vec  # unit vector of the measured specific force (points up), sensor frame
+    rate_dps: float  # smoothed angular speed
+    dyn_g: float  # smoothed | |a| - 1 g |: bouncing, walking, jolts
+    has_gyro: bool
+
+
+class FrameBinner:
+    """Averages samples into FRAME_HZ bins on an absolute time grid."""
+
+    def __init__(self, frame_hz: float = FRAME_HZ):
+        self.frame_s = 1.0 / frame_hz
+        self._bin: int | None = None
+        self._acc = [0.0] * 8  # t, ax, ay, az, gx, gy, gz, |a|
+        self._n = 0
+        self._gyro_n = 0
+
+    def add(self, s: Sample, out: list) -> None:
+        b = math.floor(s.t / self.frame_s)
+        if b != self._bin:
+            if self._n:
+                out.append(self.flush())
+            self._bin = b
+        acc = self._acc
+        ax, ay, az = s.ax, s.ay, s.az
+        acc[0] += s.t
+        acc[1] += ax
+        acc[2] += ay
+        acc[3] += az
+        acc[7] += math.sqrt(ax * ax + ay * ay + az * az)
+        gx = s.gx
+        if gx is not None and gx == gx:  # present and not NaN
+            acc[4] += gx
+            acc[5] += s.gy
+            acc[6] += s.gz
+            self._gyro_n += 1
+        self._n += 1
+
+    def flush(self) -> tuple | None:
+        """The bin in progress as (t, accel, gyro or None, mean |a|), or None when empty."""
+        if not self._n:
+            return None
+        n, acc = self._n, self._acc
+        g = self._gyro_n
+        gyro = (acc[4] / g, acc[5] / g, acc[6] / g) if g else None
+        frame = (acc[0] / n, (acc[1] / n, acc[2] / n, acc[3] / n), gyro, acc[7] / n)
+        self._acc = [0.0] * 8
+        self._n = self._gyro_n = 0
+        return frame
+
+
+class GravityFilter:
+    """Complementary filter over binned frames."""
+
+    def __init__(self):
+        self.up: Vec | None = None
+        self.t = 0.0
+        self.bias: Vec = (0.0, 0.0, 0.0)
+        self.rate = 0.0
+        self.dyn = 0.0
+
+    def update(self, t: float, accel: Vec, gyro: Vec | None, mag: float) -> Frame:
+        a_unit = unit(accel)
+        dt = t - self.t
+        if self.up is None or dt <= 0 or dt > GAP_RESET_S:
+            self.up, self.t, self.rate, self.dyn = a_unit, t, 0.0, abs(mag - 1.0)
+            return Frame(t, a_unit, 0.0, self.dyn, gyro is not None)
+        self.t = t
+        prev = self.up
+        if gyro is not None:
+            w = (math.radians(gyro[0] - self.bias[0]), math.radians(gyro[1] - self.bias[1]),
+                 math.radians(gyro[2] - self.bias[2]))
+            # The up vector is fixed in the world, so in the sensor frame it turns against the body.
+            c = cross(w, prev)
+            predicted = (prev[0] - c[0] * dt, prev[1] - c[1] * dt, prev[2] - c[2] * dt)
+            tau = TAU_WITH_GYRO_S
+        else:
+            predicted = prev
+            tau = TAU_ACCEL_ONLY_S
+        dyn_now = abs(mag - 1.0)
+        alpha = dt / (tau + dt)
+        if False and dyn_now > 0.2:  # a jolt: the accelerometer is not showing gravity just now
+            alpha *= 0.2
+        self.up = unit((predicted[0] + alpha * (a_unit[0] - predicted[0]),
+                        predicted[1] + alpha * (a_unit[1] - predicted[1]),
+                        predicted[2] + alpha * (a_unit[2] - predicted[2])))
+        if gyro is not None:
+            speed = math.sqrt((gyro[0] - self.bias[0]) ** 2 + (gyro[1] - self.bias[1]) ** 2
+                              + (gyro[2] - self.bias[2]) ** 2)
+            accel_speed = angle_deg(prev, a_unit) / dt
+            if accel_speed < 3.0 and dyn_now < 0.03 and speed < 3.0:
+                b = self.bias
+                self.bias = (b[0] + BIAS_RATE * (gyro[0] - b[0]), b[1] + BIAS_RATE * (gyro[1] - b[1]),
+                             b[2] + BIAS_RATE * (gyro[2] - b[2]))
+        else:
+            speed = angle_deg(prev, self.up) / dt
+        k = dt / (RATE_SMOOTH_S + dt)
+        self.rate += k * (speed - self.rate)
+        k = dt / (DYN_SMOOTH_S + dt)
+        self.dyn += k * (dyn_now - self.dyn)
+        return Frame(t, self.up, self.rate, self.dyn, gyro is not None)
+
+
+class Orientation:
+    """Samples in, frames out."""
+
+    def __init__(self, frame_hz: float = FRAME_HZ):
+        self.binner = FrameBinner(frame_hz)
+        self.filter = GravityFilter()
+        self._pending: list = []
+
+    def feed(self, samples) -> list[Frame]:
+        pending = self._pending
+        for s in samples:
+            self.binner.add(s, pending)
+        if not pending:
+            return []
+        frames = [self.filter.update(*p) for p in pending]
+        pending.clear()
+        return frames
+
+    def flush(self) -> list[Frame]:
+        """The last partial bin, at the end of a recording."""
+        last = self.binner.flush()
+        return [self.filter.update(*last)] if last else []
+

@@ -1,0 +1,185 @@
+"""Counting repetitions of any movement that changes orientation, with no per-person tuning.
+
+The gravity direction traces a path; turning points are found with hysteresis relative to the
+swing in progress (a reversal must undo a quarter of the swing), so 5-degree and 60-degree reps
+are both found and a wobble on a plateau is not. A rep is a swing out and a swing back to where
+it started; it is counted the moment the return gets halfway home. Wobbles at the far end are
+merged into the swing, a long pause confirms a turning point, and the rest pose may drift
+between reps because every rep is measured from its own start. Accepted reps must be a fair
+fraction of the person's recent ones, turn about a similar axis, not happen while walking about,
+and (in the generic mode) have a neighbour: a single movement between sets is not a rep.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+
+from .events import RepCounted
+from .orientation import Frame
+from .vector import Vec, angle_deg, cross, dot, unit
+
+
+AXIS_MEMORY_S = 20.0  # after a longer pause a new set may move about another axis
+
+
+@dataclass(frozen=True)
+class RepParams:
+    min_swing_deg: float = 1.5  # smallest swing that can turn
+    turn_frac: float = 0.25  # a turn must undo this fraction of the swing
+    merge_frac: float = 0.35  # a turning point this close to the far end is a wobble there
+    return_frac: float = 0.5  # counted when back within this fraction of the amplitude
+    settle_s: float = 1.5  # still this long at the far end: that was the turning point
+    settle_frac: float = 0.15
+    min_amplitude_deg: float = 3.0
+    min_duration_s: float = 0.8
+    recent_frac: float = 0.25  # at least this fraction of the recent reps' amplitude...
+    recent_half_life_s: float = 15.0  # ...which fades while no reps come
+    max_axis_change_deg: float = 50.0
+    neighbour_s: float = 12.0  # 0: count every rep at once (the routine knows the person is exercising)
+    max_moving_g: float | None = None  # reject reps with more bouncing than this (walking)
+
+
+@dataclass
+class _Rep:
+    start: float
+    end: float
+    amplitude: float
+    axis: Vec
+
+
+class RepCounter:
+    def __init__(self, params: RepParams = RepParams(), anchor: Vec | None = None, t: float = 0.0):
+        self.p = params
+        self.count = 0
+        self.reset(anchor, t)
+        self._history: list[_Rep] = []  # accepted reps, most recent last (kept short)
+        self._pending: _Rep | None = None  # accepted, waiting for a neighbour to be counted
+        self._last_counted: float | None = None
+        self._returns: list[_Rep] = []  # the last few out-and-back movements big enough to be reps
+
+    def reset(self, anchor: Vec | None, t: float) -> None:
+        """Start afresh from a pose (the calibrated start pose, or the next frame's)."""
+        self._pivot = anchor
+        self._far = anchor
+        self._far_angle = 0.0
+        self._far_t = t
+        self._start: tuple[Vec, float] | None = (anchor, t) if anchor else None
+        self._out: tuple[Vec, float] | None = None
+        self._amp = 0.0
+        self._counted = False
+        self._moving = 0.0
+
+    # -- turning points -------------------------------------------------------------------
+    def _turning_point(self, u: Vec, t: float) -> tuple[Vec, float] | None:
+        p = self.p
+        a = angle_deg(self._pivot, u)
+        if a > self._far_angle:
+            self._far, self._far_angle, self._far_t = u, a, t
+            return None
+        if self._far_angle < p.min_swing_deg:
+            return None
+        back = angle_deg(self._far, u)
+        turned = back >= max(p.min_swing_deg, p.turn_frac * self._far_angle)
+        settled = t - self._far_t >= p.settle_s and back <= max(1.0, p.settle_frac * self._far_angle)
+        if not (turned or settled):
+            return None
+        point = (self._far, self._far_t)
+        self._pivot = self._far
+        self._far, self._far_angle, self._far_t = u, angle_deg(self._pivot, u), t
+        return point
+
+    def _on_turn(self, q: tuple[Vec, float]) -> None:
+        if self._out is None:
+            self._out, self._amp, self._counted = q, angle_deg(self._start[0], q[0]), False
+        elif self._counted:
+            self._start, self._out, self._moving = q, None, 0.0
+        elif angle_deg(q[0], self._out[0]) < self.p.merge_frac * self._amp:
+            if angle_deg(q[0], self._start[0]) > self._amp:  # a wobble that went further out
+                self._out, self._amp = q, angle_deg(self._start[0], q[0])
+        else:  # no return: the swing out was a shift, measure from where it ended
+            self._start, self._out = self._out, q
+            self._amp = angle_deg(self._start[0], q[0])
+            self._moving = 0.0
+
+    # -- reps ----------------------------------------------------------------------------
+    def update(self, f: Frame) -> list[RepCounted]:
+        u, t = f.up, f.t
+        if self._pivot is None:
+            self.reset(u, t)
+            return []
+        self._moving = max(self._moving, f.dyn_g)
+        q = self._turning_point(u, t)
+        if q is not None:
+            self._on_turn(q)
+        self._drop_lone_pending(t)
+        if self._out is None or self._counted:
+            return []
+        start_u, start_t = self._start
+        if angle_deg(u, start_u) > self.p.return_frac * self._amp:
+            return []
+        if t - start_t < self.p.min_duration_s or self._amp < self._smallest_rep(t):
+            return []  # too small or too quick to be a rep: the state goes on as for a wobble
+        self._counted = True
+        rep = _Rep(start_t, t, self._amp, unit(cross(start_u, self._out[0])))
+        self._returns = self._returns[-4:] + [rep]
+        return self._accept(rep) if self._acceptable(rep) else []
+
+    def _smallest_rep(self, t: float) -> float:
+        """A fair fraction of the recent reps' amplitude, fading while none come."""
+        p = self.p
+        if not self._returns:
+            return p.min_amplitude_deg
+        typical = statistics.median(r.amplitude for r in self._returns)
+        faded = typical * 0.5 ** ((t - self._returns[-1].end) / p.recent_half_life_s)
+        return max(p.min_amplitude_deg, p.recent_frac * faded)
+
+    def _acceptable(self, rep: _Rep) -> bool:
+        p = self.p
+        if p.max_moving_g is not None and self._moving > p.max_moving_g:
+            return False
+        recent = self._history[-4:]
+        if len(recent) >= 3 and rep.end - recent[-1].end < AXIS_MEMORY_S:
+            ref = recent[-1].axis
+            summed = [0.0, 0.0, 0.0]
+            for r in recent:
+                sign = 1.0 if dot(r.axis, ref) >= 0 else -1.0
+                for k in range(3):
+                    summed[k] += sign * r.axis[k]
+            mean_axis = unit(tuple(summed))
+            off = math.degrees(math.acos(min(1.0, abs(dot(rep.axis, mean_axis)))))
+            if off > p.max_axis_change_deg:
+                return False
+        return True
+
+    def _accept(self, rep: _Rep) -> list[RepCounted]:
+        self._history = self._history[-7:] + [rep]
+        gap = self.p.neighbour_s
+        if not gap:
+            return [self._counted_event(rep)]
+        events = []
+        if self._pending is not None and rep.end - self._pending.end <= gap:
+            events.append(self._counted_event(self._pending))
+            self._pending = None
+        if events or (self._last_counted is not None and rep.end - self._last_counted <= gap):
+            events.append(self._counted_event(rep))
+        else:
+            self._pending = rep
+        return events
+
+    def _drop_lone_pending(self, t: float) -> None:
+        """A movement with no rep near it in time was not a rep: forget it."""
+        if self._pending is not None and t - self._pending.end > self.p.neighbour_s:
+            self._pending = None
+
+    def _counted_event(self, rep: _Rep) -> RepCounted:
+        self.count += 1
+        self._last_counted = rep.end
+        return RepCounted(rep.end, self.count, rep.start, round(rep.amplitude, 1))
+
+    @property
+    def state(self) -> str:
+        if self._out is None:
+            return "at rest"
+        return "returning" if not self._counted else "back"
