@@ -29,8 +29,8 @@ class RepParams:
     min_swing_deg: float = 1.5  # smallest swing that can turn
     turn_frac: float = 0.25  # a turn must undo this fraction of the swing
     merge_frac: float = 0.35  # a turning point this close to the far end is a wobble there
-    return_frac: float = 0.5  # counted when back within this fraction of the amplitude
-    settle_s: float = 1.5  # still this long at the far end: that was the turning point
+    return_frac: float = 0.55  # counted when back within this fraction of the amplitude
+    settle_s: float = 2.0  # still this long at the far end: that was the turning point
     settle_frac: float = 0.15
     min_amplitude_deg: float = 3.0
     min_duration_s: float = 0.8
