@@ -58,6 +58,7 @@ class Timeline:
     times: list[float] = field(default_factory=lambda: [0.0])
     poses: list[tuple[float, float, float]] = field(default_factory=lambda: [(0.0, 0.0, 0.0)])
     bounces: list[tuple[float, float, float]] = field(default_factory=list)  # (start, end, g)
+    wobbles: list[tuple[float, float, float]] = field(default_factory=list)  # (start, end, deg): a ball rolling
     sway_deg: float = 0.4  # breathing, about 15 breaths a minute
     tremor_deg: float = 0.05
 
@@ -90,6 +91,10 @@ class Timeline:
         out = poses[k] + (poses[k1] - poses[k]) * ease[:, None]
         out[:, 0] += self.sway_deg * np.sin(2 * np.pi * 0.25 * t) + self.tremor_deg * np.sin(2 * np.pi * 8.3 * t)
         out[:, 1] += 0.3 * self.sway_deg * np.sin(2 * np.pi * 0.25 * t + 1.0)
+        for start, end, deg in self.wobbles:
+            inside = (t >= start) & (t < end)
+            out[inside, 0] += deg * np.sin(2 * np.pi * 0.45 * t[inside])
+            out[inside, 1] += deg * np.sin(2 * np.pi * 0.31 * t[inside] + 0.7)
         return out
 
     def linear_accel(self, t) -> np.ndarray:

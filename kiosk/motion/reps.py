@@ -21,6 +21,7 @@ from .orientation import Frame
 from .vector import Vec, angle_deg, cross, dot, unit
 
 
+DEPART_FRAC = 0.2  # a rep begins when the body leaves this fraction of its swing from the start
 AXIS_MEMORY_S = 20.0  # after a longer pause a new set may move about another axis
 
 
@@ -37,6 +38,7 @@ class RepParams:
     recent_frac: float = 0.25  # at least this fraction of the recent reps' amplitude...
     recent_half_life_s: float = 15.0  # ...which fades while no reps come
     max_axis_change_deg: float = 50.0
+    expected_axis_deg: float = 35.0  # when the exercise's axis is known, how far a rep may stray from it
     neighbour_s: float = 12.0  # 0: count every rep at once (the routine knows the person is exercising)
     max_moving_g: float | None = None  # reject reps with more bouncing than this (walking)
 
@@ -49,9 +51,17 @@ class _Rep:
     axis: Vec
 
 
+def _axis_off(a: Vec, b: Vec) -> float:
+    """Angle between two axes, either way round."""
+    return math.degrees(math.acos(min(1.0, abs(dot(a, b)))))
+
+
 class RepCounter:
-    def __init__(self, params: RepParams = RepParams(), anchor: Vec | None = None, t: float = 0.0):
+    def __init__(self, params: RepParams = RepParams(), anchor: Vec | None = None, t: float = 0.0,
+                 expected_axis: Vec | None = None):
+        """expected_axis: the axis the exercise turns about, when the body has told us (pelvic tilt)."""
         self.p = params
+        self.expected_axis = expected_axis
         self.count = 0
         self.reset(anchor, t)
         self._history: list[_Rep] = []  # accepted reps, most recent last (kept short)
@@ -69,6 +79,7 @@ class RepCounter:
         self._out: tuple[Vec, float] | None = None
         self._amp = 0.0
         self._counted = False
+        self._departed = t
         self._moving = 0.0
 
     # -- turning points -------------------------------------------------------------------
@@ -94,11 +105,12 @@ class RepCounter:
         if self._out is None:
             self._out, self._amp, self._counted = q, angle_deg(self._start[0], q[0]), False
         elif self._counted:
-            self._start, self._out, self._moving = q, None, 0.0
+            self._start, self._out, self._moving, self._departed = q, None, 0.0, q[1]
         elif angle_deg(q[0], self._out[0]) < self.p.merge_frac * self._amp:
             if angle_deg(q[0], self._start[0]) > self._amp:  # a wobble that went further out
                 self._out, self._amp = q, angle_deg(self._start[0], q[0])
         else:  # no return: the swing out was a shift, measure from where it ended
+            self._departed = self._out[1]
             self._start, self._out = self._out, q
             self._amp = angle_deg(self._start[0], q[0])
             self._moving = 0.0
@@ -110,13 +122,16 @@ class RepCounter:
             self.reset(u, t)
             return []
         self._moving = max(self._moving, f.dyn_g)
+        if self._out is None and self._start is not None:
+            if angle_deg(self._start[0], u) <= max(self.p.min_swing_deg, DEPART_FRAC * self._far_angle):
+                self._departed = t  # still near the start: the rep has not begun
         q = self._turning_point(u, t)
         if q is not None:
             self._on_turn(q)
         self._drop_lone_pending(t)
         if self._out is None or self._counted:
             return []
-        start_u, start_t = self._start
+        start_u, start_t = self._start[0], self._departed
         if angle_deg(u, start_u) > self.p.return_frac * self._amp:
             return []
         if t - start_t < self.p.min_duration_s or self._amp < self._smallest_rep(t):
@@ -139,6 +154,8 @@ class RepCounter:
         p = self.p
         if p.max_moving_g is not None and self._moving > p.max_moving_g:
             return False
+        if self.expected_axis is not None and _axis_off(rep.axis, self.expected_axis) > p.expected_axis_deg:
+            return False
         recent = self._history[-4:]
         if len(recent) >= 3 and rep.end - recent[-1].end < AXIS_MEMORY_S:
             ref = recent[-1].axis
@@ -147,9 +164,7 @@ class RepCounter:
                 sign = 1.0 if dot(r.axis, ref) >= 0 else -1.0
                 for k in range(3):
                     summed[k] += sign * r.axis[k]
-            mean_axis = unit(tuple(summed))
-            off = math.degrees(math.acos(min(1.0, abs(dot(rep.axis, mean_axis)))))
-            if off > p.max_axis_change_deg:
+            if _axis_off(rep.axis, unit(tuple(summed))) > p.max_axis_change_deg:
                 return False
         return True
 
@@ -177,6 +192,10 @@ class RepCounter:
         self.count += 1
         self._last_counted = rep.end
         return RepCounted(rep.end, self.count, rep.start, round(rep.amplitude, 1))
+
+    def angle_from_start(self, u: Vec) -> float:
+        """How far the body is from where the rep in progress started (for a gauge or a plot)."""
+        return angle_deg(self._start[0], u) if self._start else 0.0
 
     @property
     def state(self) -> str:

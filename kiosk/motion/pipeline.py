@@ -1,0 +1,182 @@
+"""One exercise's motion pipeline: samples in, events and a live state out.
+
+The kiosk feeds it each frame's batch; `backstretch analyze` feeds it a whole recording; it is
+the same object either way, so what is measured offline is what the kiosk does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from drivers.sample import Sample
+
+from .events import ActivityChanged, MotionEvent, SideChanged, StillChanged
+from .holds import HoldParams, HoldTimer
+from .orientation import Frame, Orientation
+from .pose import StartPose
+from .reps import RepCounter, RepParams
+
+EXERCISES = ("pelvic_tilt", "spinal_twist", "swiss_ball", "reps")
+
+STILL_DPS = 4.0
+STILL_DYN_G = 0.04
+STILL_S = 1.0
+MOVING_DYN_G = 0.12  # sustained bouncing above this: walking about, not on the mat
+MOVING_S = 1.0
+RECALIBRATE_DEG = 70.0  # settling this far from the start pose: a new position (lay down, stood up)
+
+
+@dataclass(frozen=True)
+class MotionParams:
+    exercise: str = "reps"
+    hold: HoldParams = HoldParams()
+    reps: RepParams = RepParams()
+    posture_max_deg: float = 30.0  # reps count only this close to the start pose (still lying down)
+    first_side: str = "left"
+    calibrate_s: float = 2.0
+    auto_calibrate: bool = True  # calibrate at the first still spell, as `analyze` needs
+
+
+def params_for(exercise: str, hold_s: float | None = None) -> MotionParams:
+    """Defaults that suit each exercise of the seed routine."""
+    if exercise not in EXERCISES:
+        raise ValueError(f"unknown exercise {exercise!r}; choose one of {', '.join(EXERCISES)}")
+    p = MotionParams(exercise=exercise)
+    if exercise == "pelvic_tilt":
+        # tilts are slow and can be small; the routine says when they happen, so count at once
+        p = replace(p, reps=replace(p.reps, min_amplitude_deg=2.0, min_duration_s=1.5, neighbour_s=0.0))
+    elif exercise == "spinal_twist":
+        p = replace(p, hold=replace(p.hold, zone_min_deg=15.0, zone_max_deg=80.0))
+    elif exercise == "swiss_ball":
+        # the ball wobbles: allow more motion before the timer pauses
+        p = replace(p, hold=replace(p.hold, zone_min_deg=25.0, zone_max_deg=90.0, still_dps=12.0, grace_s=2.5,
+                                    edge_deg=5.0))
+    if hold_s is not None:
+        p = replace(p, hold=replace(p.hold, target_s=hold_s))
+    return p
+
+
+@dataclass
+class MotionState:
+    """What the screen shows live."""
+
+    t: float = 0.0
+    calibrated: bool = False
+    angle_deg: float = 0.0
+    side: str | None = None
+    in_zone: bool = False
+    still: bool = False
+    moving_about: bool = False
+    reps: int = 0
+    holding: bool = False
+    hold_seconds: float = 0.0
+
+
+class MotionPipeline:
+    def __init__(self, params: MotionParams):
+        self.p = params
+        self.orientation = Orientation()
+        self.pose = StartPose(params.calibrate_s)
+        self.reps = RepCounter(params.reps)
+        self.hold = HoldTimer(params.hold)
+        self.state = MotionState()
+        self._still_since: float | None = None
+        self._quiet = False
+        self._moving_since: float | None = None
+        self._capturing = params.auto_calibrate
+        self._last_side: str | None = None
+        self.trace: list[tuple[float, float]] | None = None  # (t, angle) per frame, when asked for
+
+    @property
+    def exercise(self) -> str:
+        return self.p.exercise
+
+    def calibrate(self) -> None:
+        """Capture a new start pose at the next still spell (the routine's 'get into position')."""
+        self._capturing = True
+
+    def feed(self, samples: list[Sample]) -> list[MotionEvent]:
+        events: list[MotionEvent] = []
+        for frame in self.orientation.feed(samples):
+            events += self._step(frame)
+            if self.trace is not None:
+                self.trace.append((frame.t, self.state.angle_deg))
+        return events
+
+    def finish(self) -> list[MotionEvent]:
+        """End of a recording: close what is still open."""
+        events: list[MotionEvent] = []
+        for frame in self.orientation.flush():
+            events += self._step(frame)
+        return events + self.hold.finish()
+
+    def _step(self, f: Frame) -> list[MotionEvent]:
+        s = self.state
+        s.t = f.t
+        events = self._activity(f)
+        if self.p.exercise == "reps":  # the generic counter needs no start pose
+            events += self.reps.update(f)
+            s.reps = self.reps.count
+            s.angle_deg = self.reps.angle_from_start(f.up)
+            return events
+        moved_on = (self.p.auto_calibrate and self.pose.calibrated and not self.hold.holding
+                    and self.pose.angle(f.up) > RECALIBRATE_DEG)
+        if self._capturing or moved_on:
+            done = self.pose.capture(f.t, f.up, self._quiet)
+            if done:
+                self._capturing = False
+                events.append(done)
+                self.reps = RepCounter(self.p.reps, self.pose.up, f.t, expected_axis=self.pose.right)
+                s.calibrated, s.reps = True, 0
+        else:
+            self.pose.cancel_capture()
+        if not self.pose.calibrated:
+            return events
+        s.angle_deg = self.pose.angle(f.up)
+        if self.p.exercise == "pelvic_tilt":
+            events += self._tilt(f)
+        else:
+            events += self._holds(f)
+        return events
+
+    def _activity(self, f: Frame) -> list[MotionEvent]:
+        s = self.state
+        events: list[MotionEvent] = []
+        quiet = self._quiet = f.rate_dps < STILL_DPS and f.dyn_g < STILL_DYN_G
+        self._still_since = (self._still_since or f.t) if quiet else None
+        still = quiet and f.t - self._still_since >= STILL_S
+        if still != s.still:
+            s.still = still
+            events.append(StillChanged(f.t, still))
+        if quiet:
+            self.pose.remember_still_pose(f.t, f.up)
+        busy = f.dyn_g > MOVING_DYN_G
+        self._moving_since = (self._moving_since or f.t) if busy else None
+        moving = busy and f.t - self._moving_since >= MOVING_S
+        if moving != s.moving_about and (moving or still):
+            s.moving_about = moving
+            events.append(ActivityChanged(f.t, moving))
+        return events
+
+    def _tilt(self, f: Frame) -> list[MotionEvent]:
+        s = self.state
+        if s.angle_deg > self.p.posture_max_deg or s.moving_about:
+            self.reps.reset(None, f.t)  # sat up or walked off: start again from the next pose
+            return []
+        counted = self.reps.update(f)
+        s.reps = self.reps.count
+        return counted
+
+    def _holds(self, f: Frame) -> list[MotionEvent]:
+        s = self.state
+        s.in_zone = self.hold.in_zone(s.angle_deg)
+        s.side = None
+        if s.in_zone and self.p.exercise == "spinal_twist":
+            s.side = self.pose.side(f.up, self.p.first_side)
+        events = self.hold.update(f.t, s.angle_deg, f.rate_dps, s.side)
+        if self.hold.holding and self.hold.side and self.hold.side != self._last_side:
+            if self._last_side is not None:
+                events.append(SideChanged(f.t, self.hold.side))
+            self._last_side = self.hold.side
+        s.holding, s.hold_seconds = self.hold.holding, self.hold.seconds
+        return events
