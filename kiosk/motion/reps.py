@@ -33,6 +33,7 @@ class RepParams:
     return_frac: float = 0.55  # counted when back within this fraction of the amplitude
     settle_s: float = 2.0  # still this long at the far end: that was the turning point
     settle_frac: float = 0.15
+    rest_s: float = 20.0  # resting this long at the far end of a swing makes it the rest pose
     min_amplitude_deg: float = 3.0
     min_duration_s: float = 0.8
     recent_frac: float = 0.25  # at least this fraction of the recent reps' amplitude...
@@ -40,6 +41,7 @@ class RepParams:
     max_axis_change_deg: float = 50.0
     expected_axis_deg: float = 35.0  # when the exercise's axis is known, how far a rep may stray from it
     neighbour_s: float = 12.0  # 0: count every rep at once (the routine knows the person is exercising)
+    max_turn_ratio: float = 4.0  # an out-and-back turns about twice its amplitude; walking far more
     max_moving_g: float | None = None  # reject reps with more bouncing than this (walking)
 
 
@@ -49,6 +51,7 @@ class _Rep:
     end: float
     amplitude: float
     axis: Vec
+    turned: float = 0.0
 
 
 def _axis_off(a: Vec, b: Vec) -> float:
@@ -80,6 +83,9 @@ class RepCounter:
         self._amp = 0.0
         self._counted = False
         self._departed = t
+        self._at_out_since: float | None = None
+        self._turned = 0.0  # degrees of rotation the gyro saw since the rep began
+        self._last_t: float | None = None
         self._moving = 0.0
 
     # -- turning points -------------------------------------------------------------------
@@ -105,12 +111,12 @@ class RepCounter:
         if self._out is None:
             self._out, self._amp, self._counted = q, angle_deg(self._start[0], q[0]), False
         elif self._counted:
-            self._start, self._out, self._moving, self._departed = q, None, 0.0, q[1]
+            self._start, self._out, self._moving, self._departed, self._turned = q, None, 0.0, q[1], 0.0
         elif angle_deg(q[0], self._out[0]) < self.p.merge_frac * self._amp:
             if angle_deg(q[0], self._start[0]) > self._amp:  # a wobble that went further out
                 self._out, self._amp = q, angle_deg(self._start[0], q[0])
         else:  # no return: the swing out was a shift, measure from where it ended
-            self._departed = self._out[1]
+            self._departed, self._turned = self._out[1], 0.0
             self._start, self._out = self._out, q
             self._amp = angle_deg(self._start[0], q[0])
             self._moving = 0.0
@@ -122,14 +128,25 @@ class RepCounter:
             self.reset(u, t)
             return []
         self._moving = max(self._moving, f.dyn_g)
+        if self._last_t is not None:
+            self._turned += f.rate_dps * (t - self._last_t)
+        self._last_t = t
         if self._out is None and self._start is not None:
             if angle_deg(self._start[0], u) <= max(self.p.min_swing_deg, DEPART_FRAC * self._far_angle):
-                self._departed = t  # still near the start: the rep has not begun
+                self._departed, self._turned = t, 0.0  # still near the start: the rep has not begun
         q = self._turning_point(u, t)
         if q is not None:
             self._on_turn(q)
         self._drop_lone_pending(t)
         if self._out is None or self._counted:
+            return []
+        if angle_deg(u, self._out[0]) > max(self.p.min_swing_deg, self.p.settle_frac * self._amp):
+            self._at_out_since = None
+        elif self._at_out_since is None:
+            self._at_out_since = t
+        elif t - self._at_out_since >= self.p.rest_s:
+            # Resting this long where the swing ended: that is the rest pose, not the far end of a rep.
+            self._start, self._out, self._departed, self._turned = self._out, None, t, 0.0
             return []
         start_u, start_t = self._start[0], self._departed
         if angle_deg(u, start_u) > self.p.return_frac * self._amp:
@@ -137,7 +154,7 @@ class RepCounter:
         if t - start_t < self.p.min_duration_s or self._amp < self._smallest_rep(t):
             return []  # too small or too quick to be a rep: the state goes on as for a wobble
         self._counted = True
-        rep = _Rep(start_t, t, self._amp, unit(cross(start_u, self._out[0])))
+        rep = _Rep(start_t, t, self._amp, unit(cross(start_u, self._out[0])), self._turned)
         self._returns = self._returns[-4:] + [rep]
         return self._accept(rep) if self._acceptable(rep) else []
 
@@ -146,14 +163,15 @@ class RepCounter:
         p = self.p
         if not self._returns:
             return p.min_amplitude_deg
-        typical = statistics.median(r.amplitude for r in self._returns)
-        faded = typical * 0.5 ** ((t - self._returns[-1].end) / p.recent_half_life_s)
-        return max(p.min_amplitude_deg, p.recent_frac * faded)
+        typical = statistics.median(r.amplitude * 0.5 ** ((t - r.end) / p.recent_half_life_s) for r in self._returns)
+        return max(p.min_amplitude_deg, p.recent_frac * typical)
 
     def _acceptable(self, rep: _Rep) -> bool:
         p = self.p
         if p.max_moving_g is not None and self._moving > p.max_moving_g:
             return False
+        if rep.turned > p.max_turn_ratio * rep.amplitude:
+            return False  # much more turning than tilting: walking about or turning round
         if self.expected_axis is not None and _axis_off(rep.axis, self.expected_axis) > p.expected_axis_deg:
             return False
         recent = self._history[-4:]

@@ -121,7 +121,7 @@ def mixed_reps(rng: np.random.Generator) -> tuple[Script, list, dict]:
     for size in sizes:
         ses.s.tilt_reps(int(rng.integers(5, 9)), amplitude_deg=size * rng.uniform(0.9, 1.1),
                         period_s=rng.uniform(3, 5) if size > 20 else rng.uniform(2, 4), pause_s=rng.uniform(0.5, 1.5))
-        ses.s.still(rng.uniform(8, 12))
+        ses.s.still(rng.uniform(20, 30))  # a rest between the blocks of the set
     ses.leave()
     return ses.s, ses.idle, {}
 
