@@ -17,6 +17,10 @@ _log = logging.getLogger("backstretch")
 EXIT_BAD_INPUT = 2
 
 
+class BadInput(BackstretchError, ValueError):
+    """A command-line value that is not allowed."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="backstretch", description="Sensor-guided back-stretch kiosk.")
     parser.add_argument("--config", metavar="PATH", help="a TOML file applied over the defaults, /etc and ~/.config")
@@ -33,6 +37,22 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--seconds", type=positive_float, default=30.0)
     rec.add_argument("--source", choices=["auto", "mpu6050", "lsm6ds", "adxl345", "mock", "replay"],
                      help="override sensor.driver")
+
+    ana = sub.add_parser("analyze", help="run the motion pipeline over recordings and report reps and holds")
+    ana.add_argument("files", nargs="+", metavar="FILE.csv")
+    ana.add_argument("--exercise", required=True, help="pelvic_tilt | spinal_twist | swiss_ball | reps")
+    ana.add_argument("--json", action="store_true", help="one JSON object per file per line")
+    ana.add_argument("--plot", metavar="OUT.png", help="draw the angle, zone, reps and holds")
+    ana.add_argument("--hold-seconds", type=positive_float, help="the hold target (default 30)")
+    ana.add_argument("--first-side", choices=["left", "right"], default="left",
+                     help="the side the routine asks for first, used when the body cannot tell")
+
+    syn = sub.add_parser("synth", help="write labelled synthetic recordings made with the mock sensor")
+    syn.add_argument("--out", required=True, metavar="DIR")
+    syn.add_argument("--exercise", default="all", help="pelvic_tilt | spinal_twist | swiss_ball | reps | all")
+    syn.add_argument("--count", type=int, default=3)
+    syn.add_argument("--seed", type=int, default=1, help="first seed; the sets use seed, seed+1, ...")
+    syn.add_argument("--rate", type=positive_float, help="sample rate in Hz (default: one of 25 to 200 per set)")
 
     sub.add_parser("doctor", help="check the I2C bus, sensor, sample rate, GPIO, display and audio")
     sub.add_parser("config", help="validate the configuration and show the merged values")
@@ -61,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except RecordingError as exc:
+    except (RecordingError, BadInput) as exc:
         print(f"backstretch: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BackstretchError as exc:
@@ -118,6 +138,59 @@ def cmd_record(args, cfg: Config) -> int:
     return 0
 
 
+def check_exercise(name: str, allow_all: bool = False) -> None:
+    from .motion.pipeline import EXERCISES
+
+    allowed = EXERCISES + (("all",) if allow_all else ())
+    if name not in allowed:
+        raise BadInput(f"unknown exercise {name!r}: choose one of {', '.join(allowed)}")
+
+
+def cmd_analyze(args, cfg: Config) -> int:
+    import json
+
+    from drivers.recording import read_recording
+
+    from .motion.analysis import analyze_recording, describe
+
+    check_exercise(args.exercise)
+    recordings = [read_recording(path) for path in args.files]  # every file is checked before any work
+    for rec in recordings:
+        result, events, pipeline = analyze_recording(rec, args.exercise, args.hold_seconds, args.first_side,
+                                                     trace=bool(args.plot))
+        print(json.dumps(result) if args.json else describe(rec.path, result))
+        if args.plot:
+            plot_analysis(rec, args, events, pipeline, len(recordings) > 1)
+    return 0
+
+
+def plot_analysis(rec, args, events, pipeline, several: bool) -> None:
+    from ui.plot import plot_trace
+
+    out = Path(args.plot)
+    if several:
+        out = out.with_name(f"{out.stem}-{Path(rec.path).stem}{out.suffix or '.png'}")
+    hold = pipeline.p.hold
+    zone = (hold.zone_min_deg, hold.zone_max_deg) if args.exercise in ("spinal_twist", "swiss_ball") else None
+    plot_trace(str(out), f"{Path(rec.path).name}: {args.exercise}", pipeline.trace, events, zone)
+    print(f"plot: {out}", file=sys.stderr)
+
+
+def cmd_synth(args, cfg: Config) -> int:
+    from .motion.pipeline import EXERCISES
+    from .motion.synthetic import generate
+
+    check_exercise(args.exercise, allow_all=True)
+    if args.count < 1:
+        raise BadInput("--count must be at least 1")
+    exercises = EXERCISES if args.exercise == "all" else (args.exercise,)
+    for exercise in exercises:
+        for seed in range(args.seed, args.seed + args.count):
+            path = generate(exercise, seed, args.rate).write(Path(args.out))
+            print(path)
+    return 0
+
+
 def cmd_doctor(args, cfg: Config) -> int:
     from ui.platform_check import audio_check, display_check
 
@@ -144,7 +217,8 @@ def cmd_config(args, cfg: Config) -> int:
     return 0
 
 
-COMMANDS = {"simulate": cmd_simulate, "record": cmd_record, "doctor": cmd_doctor, "config": cmd_config}
+COMMANDS = {"simulate": cmd_simulate, "record": cmd_record, "analyze": cmd_analyze, "synth": cmd_synth,
+            "doctor": cmd_doctor, "config": cmd_config}
 
 
 if __name__ == "__main__":

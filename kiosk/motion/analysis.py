@@ -33,10 +33,10 @@ def summarize(exercise: str, events: list[MotionEvent], duration: float) -> dict
     return {"exercise": exercise, "reps": reps, "holds": holds, "duration": round(duration, 2)}
 
 
-def analyze_recording(recording: Recording, exercise: str, hold_s: float | None = None,
-                      first_side: str = "left") -> tuple[dict, list[MotionEvent]]:
-    events, _ = run_pipeline(recording.samples(), exercise, hold_s, first_side)
-    return summarize(exercise, events, recording.duration), events
+def analyze_recording(recording: Recording, exercise: str, hold_s: float | None = None, first_side: str = "left",
+                      trace: bool = False) -> tuple[dict, list[MotionEvent], MotionPipeline]:
+    events, pipeline = run_pipeline(recording.samples(), exercise, hold_s, first_side, trace=trace)
+    return summarize(exercise, events, recording.duration), events, pipeline
 
 
 def describe(path: str, result: dict) -> str:

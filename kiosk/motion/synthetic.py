@@ -92,7 +92,7 @@ def spinal_twist(rng: np.random.Generator) -> tuple[Script, list, dict]:
     target = 30.0
     for i in range(int(rng.integers(2, 5))):
         side = first if i % 2 == 0 else ("right" if first == "left" else "left")
-        seconds = rng.uniform(8, 15) if rng.random() < 0.2 else rng.uniform(28, 36)  # some break early
+        seconds = rng.uniform(8, 15) if rng.random() < 0.2 else rng.uniform(31, 38)  # some break early
         ses.s.twist_hold(side, rng.uniform(25, 55), seconds, transition_s=rng.uniform(1.5, 4))
         ses.s.still(rng.uniform(3, 10))
     ses.leave()
