@@ -22,6 +22,7 @@ TAU_ACCEL_ONLY_S = 0.15
 BIAS_RATE = 0.02  # per still frame
 RATE_SMOOTH_S = 0.3
 DYN_SMOOTH_S = 0.5
+LEVEL_S = 5.0
 
 
 @dataclass(slots=True)
@@ -88,12 +89,15 @@ class GravityFilter:
         self.bias: Vec = (0.0, 0.0, 0.0)
         self.rate = 0.0
         self.dyn = 0.0
+        self.level = 1.0  # the sensor's own reading of 1 g
 
     def update(self, t: float, accel: Vec, gyro: Vec | None, mag: float) -> Frame:
         a_unit = unit(accel)
         dt = t - self.t
         if self.up is None or dt <= 0 or dt > GAP_RESET_S:
-            self.up, self.t, self.rate, self.dyn = a_unit, t, 0.0, abs(mag - 1.0)
+            if self.up is None:
+                self.level = mag
+            self.up, self.t, self.rate, self.dyn = a_unit, t, 0.0, 0.0
             return Frame(t, a_unit, 0.0, self.dyn, gyro is not None)
         self.t = t
         prev = self.up
@@ -107,7 +111,9 @@ class GravityFilter:
         else:
             predicted = prev
             tau = TAU_ACCEL_ONLY_S
-        dyn_now = abs(mag - 1.0)
+        # |a| at rest is 1 g only for a calibrated sensor: compare with its own slow average instead
+        self.level += dt / (LEVEL_S + dt) * (mag - self.level)
+        dyn_now = abs(mag - self.level)
         alpha = dt / (tau + dt)
         if False and dyn_now > 0.2:  # a jolt: the accelerometer is not showing gravity just now
             alpha *= 0.2

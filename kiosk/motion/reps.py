@@ -39,7 +39,7 @@ class RepParams:
     recent_frac: float = 0.25  # at least this fraction of the recent reps' amplitude...
     recent_half_life_s: float = 15.0  # ...which fades while no reps come
     max_axis_change_deg: float = 50.0
-    expected_axis_deg: float = 35.0  # when the exercise's axis is known, how far a rep may stray from it
+    expected_axis_deg: float = 25.0  # when the exercise's axis is known, how far a rep may stray from it
     neighbour_s: float = 12.0  # 0: count every rep at once (the routine knows the person is exercising)
     max_turn_ratio: float = 4.0  # an out-and-back turns about twice its amplitude; walking far more
     max_moving_g: float | None = None  # reject reps with more bouncing than this (walking)
