@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from drivers.sample import Sample
 
-from .vector import Vec, angle_deg, cross, unit
+from .vector import Vec, angle_deg
 
 FRAME_HZ = 25.0
 GAP_RESET_S = 1.0  # a longer gap in the stream restarts the filter from the accelerometer
@@ -23,6 +23,7 @@ BIAS_RATE = 0.02  # per still frame
 RATE_SMOOTH_S = 0.3
 DYN_SMOOTH_S = 0.5
 LEVEL_S = 5.0
+RADIANS = math.pi / 180.0
 
 
 @dataclass(slots=True)
@@ -40,30 +41,29 @@ class FrameBinner:
     """Averages samples into FRAME_HZ bins on an absolute time grid."""
 
     def __init__(self, frame_hz: float = FRAME_HZ):
-        self.frame_s = 1.0 / frame_hz
+        self.frame_hz = frame_hz
         self._bin: int | None = None
         self._acc = [0.0] * 8  # t, ax, ay, az, gx, gy, gz, |a|
         self._n = 0
         self._gyro_n = 0
 
     def add(self, s: Sample, out: list) -> None:
-        b = math.floor(s.t / self.frame_s)
+        t, ax, ay, az, gx, gy, gz = s
+        b = (t * self.frame_hz + 0.5) // 1.0  # bins centred on the grid: 25 Hz data never straddles one
         if b != self._bin:
             if self._n:
                 out.append(self.flush())
             self._bin = b
         acc = self._acc
-        ax, ay, az = s.ax, s.ay, s.az
-        acc[0] += s.t
+        acc[0] += t
         acc[1] += ax
         acc[2] += ay
         acc[3] += az
-        acc[7] += math.sqrt(ax * ax + ay * ay + az * az)
-        gx = s.gx
+        acc[7] += (ax * ax + ay * ay + az * az) ** 0.5
         if gx is not None and gx == gx:  # present and not NaN
             acc[4] += gx
-            acc[5] += s.gy
-            acc[6] += s.gz
+            acc[5] += gy
+            acc[6] += gz
             self._gyro_n += 1
         self._n += 1
 
@@ -92,49 +92,47 @@ class GravityFilter:
         self.level = 1.0  # the sensor's own reading of 1 g
 
     def update(self, t: float, accel: Vec, gyro: Vec | None, mag: float) -> Frame:
-        a_unit = unit(accel)
+        """One frame; written out on plain floats because it runs 25 times a second per sensor."""
+        ax, ay, az = accel
+        n = (ax * ax + ay * ay + az * az) ** 0.5 or 1.0
+        ax, ay, az = ax / n, ay / n, az / n
         dt = t - self.t
         if self.up is None or dt <= 0 or dt > GAP_RESET_S:
             if self.up is None:
                 self.level = mag
-            self.up, self.t, self.rate, self.dyn = a_unit, t, 0.0, 0.0
-            return Frame(t, a_unit, 0.0, self.dyn, gyro is not None)
+            self.up, self.t, self.rate, self.dyn = (ax, ay, az), t, 0.0, 0.0
+            return Frame(t, self.up, 0.0, 0.0, gyro is not None)
         self.t = t
         prev = self.up
+        px, py, pz = prev
         if gyro is not None:
-            w = (math.radians(gyro[0] - self.bias[0]), math.radians(gyro[1] - self.bias[1]),
-                 math.radians(gyro[2] - self.bias[2]))
+            bx, by, bz = self.bias
+            gx, gy, gz = gyro[0] - bx, gyro[1] - by, gyro[2] - bz
+            k = RADIANS * dt
+            wx, wy, wz = gx * k, gy * k, gz * k
             # The up vector is fixed in the world, so in the sensor frame it turns against the body.
-            c = cross(w, prev)
-            predicted = (prev[0] - c[0] * dt, prev[1] - c[1] * dt, prev[2] - c[2] * dt)
+            qx, qy, qz = px - (wy * pz - wz * py), py - (wz * px - wx * pz), pz - (wx * py - wy * px)
             tau = TAU_WITH_GYRO_S
+            speed = (gx * gx + gy * gy + gz * gz) ** 0.5
         else:
-            predicted = prev
+            qx, qy, qz = px, py, pz
             tau = TAU_ACCEL_ONLY_S
         # |a| at rest is 1 g only for a calibrated sensor: compare with its own slow average instead
         self.level += dt / (LEVEL_S + dt) * (mag - self.level)
         dyn_now = abs(mag - self.level)
         alpha = dt / (tau + dt)
-        if False and dyn_now > 0.2:  # a jolt: the accelerometer is not showing gravity just now
-            alpha *= 0.2
-        self.up = unit((predicted[0] + alpha * (a_unit[0] - predicted[0]),
-                        predicted[1] + alpha * (a_unit[1] - predicted[1]),
-                        predicted[2] + alpha * (a_unit[2] - predicted[2])))
-        if gyro is not None:
-            speed = math.sqrt((gyro[0] - self.bias[0]) ** 2 + (gyro[1] - self.bias[1]) ** 2
-                              + (gyro[2] - self.bias[2]) ** 2)
-            accel_speed = angle_deg(prev, a_unit) / dt
-            if accel_speed < 3.0 and dyn_now < 0.03 and speed < 3.0:
-                b = self.bias
-                self.bias = (b[0] + BIAS_RATE * (gyro[0] - b[0]), b[1] + BIAS_RATE * (gyro[1] - b[1]),
-                             b[2] + BIAS_RATE * (gyro[2] - b[2]))
-        else:
-            speed = angle_deg(prev, self.up) / dt
-        k = dt / (RATE_SMOOTH_S + dt)
-        self.rate += k * (speed - self.rate)
-        k = dt / (DYN_SMOOTH_S + dt)
-        self.dyn += k * (dyn_now - self.dyn)
-        return Frame(t, self.up, self.rate, self.dyn, gyro is not None)
+        ux, uy, uz = qx + alpha * (ax - qx), qy + alpha * (ay - qy), qz + alpha * (az - qz)
+        n = (ux * ux + uy * uy + uz * uz) ** 0.5
+        self.up = up = (ux / n, uy / n, uz / n)
+        if gyro is None:
+            speed = angle_deg(prev, up) / dt
+        elif speed < 3.0 and dyn_now < 0.03 and angle_deg(prev, (ax, ay, az)) / dt < 3.0:
+            b = self.bias  # still: what the gyro reads now is its bias
+            self.bias = (b[0] + BIAS_RATE * (gyro[0] - b[0]), b[1] + BIAS_RATE * (gyro[1] - b[1]),
+                         b[2] + BIAS_RATE * (gyro[2] - b[2]))
+        self.rate += dt / (RATE_SMOOTH_S + dt) * (speed - self.rate)
+        self.dyn += dt / (DYN_SMOOTH_S + dt) * (dyn_now - self.dyn)
+        return Frame(t, up, self.rate, self.dyn, True if gyro is not None else False)
 
 
 class Orientation:

@@ -44,7 +44,7 @@ def params_for(exercise: str, hold_s: float | None = None) -> MotionParams:
     p = MotionParams(exercise=exercise)
     if exercise == "pelvic_tilt":
         # tilts are slow and can be small; the routine says when they happen, so count at once
-        p = replace(p, reps=replace(p.reps, min_amplitude_deg=2.0, min_duration_s=1.5, neighbour_s=0.0))
+        p = replace(p, reps=replace(p.reps, min_amplitude_deg=2.0, min_duration_s=2.0, neighbour_s=0.0))
     elif exercise == "spinal_twist":
         p = replace(p, hold=replace(p.hold, zone_min_deg=15.0, zone_max_deg=80.0))
     elif exercise == "swiss_ball":
@@ -119,8 +119,9 @@ class MotionPipeline:
             s.reps = self.reps.count
             s.angle_deg = self.reps.angle_from_start(f.up)
             return events
-        moved_on = (self.p.auto_calibrate and self.pose.calibrated and not self.hold.holding
-                    and self.pose.angle(f.up) > RECALIBRATE_DEG)
+        angle = self.pose.angle(f.up) if self.pose.calibrated else 0.0
+        moved_on = self.p.auto_calibrate and angle > RECALIBRATE_DEG and not self.hold.holding
+        done = None
         if self._capturing or moved_on:
             done = self.pose.capture(f.t, f.up, self._quiet)
             if done:
@@ -132,7 +133,7 @@ class MotionPipeline:
             self.pose.cancel_capture()
         if not self.pose.calibrated:
             return events
-        s.angle_deg = self.pose.angle(f.up)
+        s.angle_deg = self.pose.angle(f.up) if done else angle
         if self.p.exercise == "pelvic_tilt":
             events += self._tilt(f)
         else:

@@ -75,7 +75,7 @@ def pelvic_tilt(rng: np.random.Generator) -> tuple[Script, list, dict]:
     ses = _Session(rng)
     ses.arrive(SUPINE)
     for block in range(rng.integers(1, 3)):
-        ses.s.tilt_reps(int(rng.integers(5, 11)), amplitude_deg=rng.uniform(4, 15), period_s=rng.uniform(2.5, 6),
+        ses.s.tilt_reps(int(rng.integers(5, 11)), amplitude_deg=rng.uniform(4, 15), period_s=rng.uniform(3, 6),
                         pause_s=rng.uniform(0.3, 2.0), jitter=0.2)
         ses.s.still(rng.uniform(4, 15))  # a long rest between sets
         if rng.random() < 0.4:

@@ -26,5 +26,5 @@ def unit(a: Vec) -> Vec:
 
 def angle_deg(a: Vec, b: Vec) -> float:
     """Angle between two unit vectors, in degrees."""
-    d = dot(a, b)
+    d = a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
     return math.degrees(math.acos(1.0 if d > 1.0 else -1.0 if d < -1.0 else d))
