@@ -20,6 +20,8 @@ GAP_RESET_S = 1.0  # a longer gap in the stream restarts the filter from the acc
 TAU_WITH_GYRO_S = 0.5
 TAU_ACCEL_ONLY_S = 0.15
 BIAS_RATE = 0.02  # per still frame
+STILL_ACCEL_DEG = 0.3
+MAX_BIAS_DPS = 25.0  # a still gyro reading more than this is moving, not biased
 RATE_SMOOTH_S = 0.3
 DYN_SMOOTH_S = 0.5
 LEVEL_S = 5.0
@@ -100,7 +102,8 @@ class GravityFilter:
         if self.up is None or dt <= 0 or dt > GAP_RESET_S:
             if self.up is None:
                 self.level = mag
-            self.up, self.t, self.rate, self.dyn = (ax, ay, az), t, 0.0, 0.0
+            self.up = self._fast = self._slow = (ax, ay, az)
+            self.t, self.rate, self.dyn = t, 0.0, 0.0
             return Frame(t, self.up, 0.0, 0.0, gyro is not None)
         self.t = t
         prev = self.up
@@ -126,13 +129,24 @@ class GravityFilter:
         self.up = up = (ux / n, uy / n, uz / n)
         if gyro is None:
             speed = angle_deg(prev, up) / dt
-        elif speed < 3.0 and dyn_now < 0.03 and angle_deg(prev, (ax, ay, az)) / dt < 3.0:
+        elif speed < MAX_BIAS_DPS and dyn_now < 0.03 and self._accel_still(dt, ax, ay, az):
             b = self.bias  # still: what the gyro reads now is its bias
             self.bias = (b[0] + BIAS_RATE * (gyro[0] - b[0]), b[1] + BIAS_RATE * (gyro[1] - b[1]),
                          b[2] + BIAS_RATE * (gyro[2] - b[2]))
         self.rate += dt / (RATE_SMOOTH_S + dt) * (speed - self.rate)
         self.dyn += dt / (DYN_SMOOTH_S + dt) * (dyn_now - self.dyn)
         return Frame(t, up, self.rate, self.dyn, True if gyro is not None else False)
+
+
+    def _accel_still(self, dt: float, ax: float, ay: float, az: float) -> bool:
+        """The accelerometer alone says the body is still: a quick and a slow average agree."""
+        self._fast = _toward(self._fast, (ax, ay, az), dt / (0.1 + dt))
+        self._slow = _toward(self._slow, (ax, ay, az), dt / (1.0 + dt))
+        return angle_deg(self._fast, self._slow) < STILL_ACCEL_DEG
+
+
+def _toward(v: Vec, target: Vec, k: float) -> Vec:
+    return (v[0] + k * (target[0] - v[0]), v[1] + k * (target[1] - v[1]), v[2] + k * (target[2] - v[2]))
 
 
 class Orientation:

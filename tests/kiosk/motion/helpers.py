@@ -1,0 +1,28 @@
+"""Constructed signals for the detector tests, made with the mock sensor's physics."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from drivers.body import SUPINE, random_rotation
+from drivers.mock import ImuModel
+from drivers.sample import Sample
+from drivers.script import Script
+
+
+def render(script: Script, rate_hz: float = 100.0, seed: int = 0, gyro: bool = True, noise: bool = True,
+           mounting=None) -> list[Sample]:
+    rng = np.random.default_rng(seed)
+    imu = ImuModel(rng, mounting=mounting if mounting is not None else random_rotation(rng), rate_hz=rate_hz,
+                   has_gyro=gyro, noise=noise)
+    t = np.arange(0.0, script.t, 1.0 / rate_hz)
+    values = imu.measure(script.timeline, t)
+    rows = np.column_stack([t, values]).tolist()
+    return [Sample(*r) if gyro else Sample(*r[:4]) for r in rows]
+
+
+def on_the_mat(settle_s: float = 4.0, seed: int = 0) -> Script:
+    """Standing, then lying down and settling: where every mat exercise begins."""
+    s = Script(rng=np.random.default_rng(seed))
+    s.still(3.0).move(3.0, pitch=SUPINE[0]).still(settle_s)
+    return s

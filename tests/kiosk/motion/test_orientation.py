@@ -1,0 +1,78 @@
+import math
+
+import numpy as np
+import pytest
+
+from drivers.body import SUPINE
+from drivers.sample import Sample
+from drivers.script import Script
+from kiosk.motion.orientation import FrameBinner, Orientation
+from kiosk.motion.vector import angle_deg
+
+from .helpers import render
+
+
+def frames(samples, batch=1):
+    o = Orientation()
+    out = []
+    for i in range(0, len(samples), batch):
+        out += o.feed(samples[i:i + batch])
+    return out + o.flush()
+
+
+def tilt_seen(samples) -> float:
+    """Angle between the estimated gravity at the start and after a 30-degree move."""
+    fs = frames(samples)
+    first = next(f.up for f in fs if f.t > 1.0)
+    last = fs[-1].up
+    return angle_deg(first, last)
+
+
+@pytest.mark.parametrize("rate", [12.5, 25.0, 100.0, 1000.0])
+@pytest.mark.parametrize("gyro", [True, False])
+def test_gravity_follows_a_tilt_at_any_rate(rate, gyro):
+    script = Script(start=SUPINE).still(2.0).move(2.0, pitch=SUPINE[0] - 30).still(2.0)
+    assert tilt_seen(render(script, rate, seed=4, gyro=gyro)) == pytest.approx(30.0, abs=1.0)
+
+
+def test_nan_gyro_is_treated_as_missing():
+    script = Script(start=SUPINE).still(2.0).move(2.0, roll=25).still(2.0)
+    samples = [s._replace(gx=math.nan, gy=math.nan, gz=math.nan) for s in render(script, 50, seed=2)]
+    fs = frames(samples)
+    assert not any(f.has_gyro for f in fs)
+    assert tilt_seen(samples) == pytest.approx(25.0, abs=1.0)
+
+
+def test_frames_do_not_depend_on_batching():
+    samples = render(Script(start=SUPINE).still(1).move(2, roll=30).still(1), 100, seed=1)
+    one = [(f.t, f.up, f.rate_dps) for f in frames(samples, 1)]
+    assert one == [(f.t, f.up, f.rate_dps) for f in frames(samples, 7)]
+    assert one == [(f.t, f.up, f.rate_dps) for f in frames(samples, len(samples))]
+
+
+def test_jittery_and_missing_timestamps():
+    samples = render(Script(start=SUPINE).still(2).move(2, pitch=60).still(3), 100, seed=3)
+    rng = np.random.default_rng(0)
+    jittered = sorted((s._replace(t=s.t + rng.normal(0, 0.002)) for s in samples), key=lambda s: s.t)
+    gappy = [s for s in jittered if not 2.5 < s.t < 3.6]  # a second of samples lost
+    fs = frames(gappy)
+    assert angle_deg(fs[10].up, fs[-1].up) == pytest.approx(30.0, abs=1.5)
+    assert all(b.t > a.t for a, b in zip(fs, fs[1:]))
+
+
+def test_binner_averages_on_a_fixed_grid():
+    out = []
+    b = FrameBinner(25.0)
+    for t in (0.0, 0.01, 0.019, 0.021, 0.05):
+        b.add(Sample(t, 0.0, 0.0, 1.0 + t), out)
+    # 0.0, 0.01 and 0.019 share the bin centred on 0.0; 0.021 and 0.05 share the next
+    assert len(out) == 1 and out[0][0] == pytest.approx((0 + 0.01 + 0.019) / 3)
+    assert b.flush()[0] == pytest.approx((0.021 + 0.05) / 2)
+
+
+def test_still_body_reads_still_and_learns_gyro_bias():
+    samples = render(Script(start=SUPINE).still(20.0), 100, seed=5)
+    o = Orientation()
+    fs = o.feed(samples)
+    assert fs[-1].rate_dps < 2.5
+    assert fs[-1].dyn_g < 0.01

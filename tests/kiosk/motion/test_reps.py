@@ -1,0 +1,79 @@
+import pytest
+
+from drivers.body import SUPINE
+from drivers.script import Script
+from kiosk.motion.events import RepCounted
+from kiosk.motion.orientation import Orientation
+from kiosk.motion.reps import RepCounter, RepParams
+
+from .helpers import render
+
+
+def count(samples, params=RepParams()) -> list[RepCounted]:
+    o, rc, events = Orientation(), RepCounter(params), []
+    for i in range(0, len(samples), 4):
+        for f in o.feed(samples[i:i + 4]):
+            events += rc.update(f)
+    return events
+
+
+def test_counts_reps_of_5_and_60_degrees_in_one_set():
+    s = Script(start=SUPINE).still(3)
+    s.tilt_reps(5, 60.0, period_s=4.0, pause_s=1.0).still(25.0)
+    s.tilt_reps(5, 5.0, period_s=3.0, pause_s=1.0).still(3.0)
+    events = count(render(s, 100, seed=11))
+    assert len(events) == 10
+    assert [round(e.amplitude_deg / 10) for e in events[:5]] == [6] * 5
+    assert all(4.0 <= e.amplitude_deg <= 6.5 for e in events[5:])
+
+
+@pytest.mark.parametrize("rate", [12.5, 1000.0])
+def test_counts_at_low_and_high_rates(rate):
+    s = Script(start=SUPINE).still(3).tilt_reps(6, 20.0, period_s=4.0, pause_s=1.0).still(3)
+    assert len(count(render(s, rate, seed=2))) == 6
+
+
+def test_rep_time_is_the_return_and_counts_increase():
+    s = Script(start=SUPINE).still(3).tilt_reps(3, 20.0, period_s=4.0, pause_s=2.0).still(3)
+    events = count(render(s, 100, seed=3, noise=False))
+    assert [e.count for e in events] == [1, 2, 3]
+    for event, (start, end) in zip(events, s.reps):
+        assert start - 0.5 <= event.start < event.t <= end  # dated halfway home, before the rep ends
+
+
+def test_wobbles_below_the_smallest_swing_are_not_reps():
+    s = Script(start=SUPINE).still(3).tilt_reps(6, 1.2, period_s=3.0, pause_s=0.5).still(3)
+    assert count(render(s, 100, seed=4)) == []
+
+
+def test_a_lone_movement_between_sets_is_not_a_rep():
+    s = Script(start=SUPINE).still(3).tilt_reps(4, 25.0, period_s=4.0).still(25.0)
+    s.tilt_reps(1, 25.0, period_s=4.0).still(25.0)  # one stray movement, far from any set
+    assert len(count(render(s, 100, seed=5))) == 4
+
+
+def test_the_first_rep_waits_for_a_neighbour_then_both_count():
+    s = Script(start=SUPINE).still(3).tilt_reps(2, 25.0, period_s=4.0, pause_s=1.0).still(3)
+    events = count(render(s, 100, seed=6))
+    assert [e.count for e in events] == [1, 2]
+    assert events[0].t < events[1].t
+
+
+def test_without_the_neighbour_rule_every_rep_counts_at_once():
+    s = Script(start=SUPINE).still(3).tilt_reps(1, 25.0, period_s=4.0).still(3)
+    assert len(count(render(s, 100, seed=7), RepParams(neighbour_s=0.0))) == 1
+
+
+def test_a_rep_lasts_at_least_the_minimum_duration():
+    s = Script(start=SUPINE).still(3).tilt_reps(4, 15.0, period_s=1.2, pause_s=2.0).still(3)
+    events = count(render(s, 100, seed=8), RepParams(min_duration_s=2.0, neighbour_s=0.0))
+    assert events and all(e.t - e.start >= 2.0 for e in events)
+
+
+def test_state_does_not_grow_with_the_session():
+    s = Script(start=SUPINE).still(3).tilt_reps(40, 15.0, period_s=3.0, pause_s=0.5)
+    o, rc = Orientation(), RepCounter()
+    for f in o.feed(render(s, 50, seed=9)):
+        rc.update(f)
+    assert rc.count == 40
+    assert len(rc._history) <= 8 and len(rc._returns) <= 5
