@@ -34,3 +34,10 @@ def no_sleep(monkeypatch):
         raise AssertionError("driver slept in the caller")
 
     monkeypatch.setattr(time, "sleep", forbidden)
+
+
+@pytest.fixture
+def data_dir():
+    from pathlib import Path
+
+    return Path(__file__).parent / "data"

@@ -91,3 +91,52 @@ def test_record_replay_of_a_corrupt_file_is_one_line(tmp_path):
 def test_bad_argument_is_a_usage_error(tmp_path):
     proc = backstretch("simulate", "--duration", "soon", tmp_path=tmp_path)
     assert proc.returncode == 2 and "'soon' is not a number" in proc.stderr
+
+
+def test_analyze_json_is_one_object_per_file_in_the_design_form(tmp_path):
+    data = ROOT / "tests" / "data"
+    twist = data / "synthetic" / "synth-spinal_twist-2.csv"
+    proc = backstretch("analyze", str(twist), str(twist), "--exercise", "spinal_twist", "--json", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 2
+    import json
+
+    result = json.loads(lines[0])
+    assert list(result) == ["exercise", "reps", "holds", "duration"]
+    assert set(result["holds"][0]) == {"side", "start", "end", "seconds", "completed"}
+    assert result["holds"][0]["side"] in ("left", "right")
+
+
+def test_analyze_plot_writes_a_png(tmp_path):
+    rec = ROOT / "tests" / "data" / "synthetic" / "synth-pelvic_tilt-1.csv"
+    out = tmp_path / "plot.png"
+    proc = backstretch("analyze", str(rec), "--exercise", "pelvic_tilt", "--plot", str(out), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "reps: " in proc.stdout
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--exercise", "yoga"], "unknown exercise 'yoga'"),
+    (["--exercise", "reps", "--first-side", "left"], "no such file"),
+])
+def test_analyze_bad_input_is_one_line_and_status_2(tmp_path, args, message):
+    proc = backstretch("analyze", str(tmp_path / "missing.csv"), *args, tmp_path=tmp_path)
+    assert proc.returncode == 2
+    assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_analyze_malformed_csv(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("t,ax,ay,az\n0,0,0,1\n0.1,0,x,1\n")
+    proc = backstretch("analyze", str(bad), "--exercise", "reps", tmp_path=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.strip() == f"backstretch: {bad}:3: 'x' is not a number"
+
+
+def test_synth_writes_labelled_sets(tmp_path):
+    proc = backstretch("synth", "--out", str(tmp_path / "s"), "--exercise", "swiss_ball", "--count", "1",
+                       "--rate", "25", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "s" / "synth-swiss_ball-1.labels.json").exists()
+    assert read_recording(tmp_path / "s" / "synth-swiss_ball-1.csv").rate_hz == pytest.approx(25, rel=0.01)
