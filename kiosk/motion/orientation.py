@@ -49,25 +49,28 @@ class FrameBinner:
         self._n = 0
         self._gyro_n = 0
 
-    def add(self, s: Sample, out: list) -> None:
-        t, ax, ay, az, gx, gy, gz = s
-        b = (t * self.frame_hz + 0.5) // 1.0  # bins centred on the grid: 25 Hz data never straddles one
-        if b != self._bin:
-            if self._n:
-                out.append(self.flush())
-            self._bin = b
+    def add(self, samples, out: list) -> None:
+        """Bin a batch of samples, appending each bin that closes to `out` (one loop, no calls per sample)."""
+        hz = self.frame_hz
         acc = self._acc
-        acc[0] += t
-        acc[1] += ax
-        acc[2] += ay
-        acc[3] += az
-        acc[7] += (ax * ax + ay * ay + az * az) ** 0.5
-        if gx is not None and gx == gx:  # present and not NaN
-            acc[4] += gx
-            acc[5] += gy
-            acc[6] += gz
-            self._gyro_n += 1
-        self._n += 1
+        for t, ax, ay, az, gx, gy, gz in samples:
+            b = (t * hz + 0.5) // 1.0  # bins centred on the grid: 25 Hz data never straddles one
+            if b != self._bin:
+                if self._n:
+                    out.append(self.flush())
+                    acc = self._acc
+                self._bin = b
+            acc[0] += t
+            acc[1] += ax
+            acc[2] += ay
+            acc[3] += az
+            acc[7] += (ax * ax + ay * ay + az * az) ** 0.5
+            if gx is not None and gx == gx:  # present and not NaN
+                acc[4] += gx
+                acc[5] += gy
+                acc[6] += gz
+                self._gyro_n += 1
+            self._n += 1
 
     def flush(self) -> tuple | None:
         """The bin in progress as (t, accel, gyro or None, mean |a|), or None when empty."""
@@ -159,8 +162,7 @@ class Orientation:
 
     def feed(self, samples) -> list[Frame]:
         pending = self._pending
-        for s in samples:
-            self.binner.add(s, pending)
+        self.binner.add(samples, pending)
         if not pending:
             return []
         frames = [self.filter.update(*p) for p in pending]

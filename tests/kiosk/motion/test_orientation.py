@@ -64,7 +64,7 @@ def test_binner_averages_on_a_fixed_grid():
     out = []
     b = FrameBinner(25.0)
     for t in (0.0, 0.01, 0.019, 0.021, 0.05):
-        b.add(Sample(t, 0.0, 0.0, 1.0 + t), out)
+        b.add([Sample(t, 0.0, 0.0, 1.0 + t)], out)
     # 0.0, 0.01 and 0.019 share the bin centred on 0.0; 0.021 and 0.05 share the next
     assert len(out) == 1 and out[0][0] == pytest.approx((0 + 0.01 + 0.019) / 3)
     assert b.flush()[0] == pytest.approx((0.021 + 0.05) / 2)
