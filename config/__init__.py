@@ -4,3 +4,4 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 DEFAULT_CONFIG = HERE / "default.toml"
+DEFAULT_ROUTINE = HERE / "routine.toml"

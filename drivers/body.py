@@ -79,16 +79,28 @@ class Timeline:
             self._arrays = (np.asarray(self.times), np.asarray(self.poses))
         return self._arrays
 
-    def pose(self, t) -> np.ndarray:
-        """Poses (N x 3: pitch, roll, yaw) at times t; the last pose holds after the end."""
-        t = np.atleast_1d(np.asarray(t, dtype=float))
+    def replan(self, t: float) -> tuple[float, float, float]:
+        """Forget the keyframes after t and pin the pose at t: a live performer changes its mind."""
+        base = tuple(float(x) for x in self._interpolate(np.array([t]))[0])
+        keep = [i for i, kt in enumerate(self.times) if kt < t]
+        self.times = [self.times[i] for i in keep] + [t]
+        self.poses = [self.poses[i] for i in keep] + [base]
+        self._arrays = None
+        return base
+
+    def _interpolate(self, t: np.ndarray) -> np.ndarray:
         times, poses = self._keyframes()
         k = np.clip(np.searchsorted(times, t, side="right") - 1, 0, len(times) - 1)
         k1 = np.minimum(k + 1, len(times) - 1)
         span = np.where(k1 > k, times[k1] - times[k], 1.0)
         u = np.clip((t - times[k]) / span, 0.0, 1.0)
         ease = u * u * (3 - 2 * u)
-        out = poses[k] + (poses[k1] - poses[k]) * ease[:, None]
+        return poses[k] + (poses[k1] - poses[k]) * ease[:, None]
+
+    def pose(self, t) -> np.ndarray:
+        """Poses (N x 3: pitch, roll, yaw) at times t; the last pose holds after the end."""
+        t = np.atleast_1d(np.asarray(t, dtype=float))
+        out = self._interpolate(t)
         out[:, 0] += self.sway_deg * np.sin(2 * np.pi * 0.25 * t) + self.tremor_deg * np.sin(2 * np.pi * 8.3 * t)
         out[:, 1] += 0.3 * self.sway_deg * np.sin(2 * np.pi * 0.25 * t + 1.0)
         for start, end, deg in self.wobbles:

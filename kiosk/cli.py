@@ -31,6 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--duration", type=positive_float, help="exit after this many seconds")
     sim.add_argument("--speed", type=positive_float, default=1.0, help="play the routine N times faster")
     sim.add_argument("--seed", type=int, default=1, help="random seed of the virtual performer")
+    sim.add_argument("--performer", choices=["auto", "sloppy"], default="auto",
+                     help="a virtual person who follows the cues (sloppy: short holds, wrong side, fidgets)")
+    sim.add_argument("--data-dir", metavar="DIR", help="where the history database goes (or BACKSTRETCH_DATA_DIR)")
+
+    his = sub.add_parser("history", help="list past sessions, streak and weekly totals, or export them")
+    his.add_argument("--csv", action="store_true", help="one row per exercise result, for a spreadsheet")
+    his.add_argument("--data-dir", metavar="DIR", help="where the history database is (or BACKSTRETCH_DATA_DIR)")
+
+    sub.add_parser("routine", help="validate the routine file and show it")
 
     rec = sub.add_parser("record", help="write the sensor stream to a CSV recording")
     rec.add_argument("--out", required=True, metavar="FILE.csv")
@@ -102,9 +111,66 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_simulate(args, cfg: Config) -> int:
+    from .history import History, database_path
+    from .routine import load_routine
     from .textsim import run_text_simulation
 
-    return run_text_simulation(sys.stdout, args.duration, args.speed, cfg.sensor.rate_hz, args.seed)
+    routine = load_routine(cfg.history.routine or None)
+    history = History(database_path(args.data_dir, cfg.history.database))
+    try:
+        return run_text_simulation(sys.stdout, routine, history, args.duration, args.speed, cfg.sensor.rate_hz,
+                                   args.seed, sloppy=args.performer == "sloppy")
+    finally:
+        history.close()
+
+
+def cmd_history(args, cfg: Config) -> int:
+    from datetime import date
+
+    from .history import History, database_path
+
+    history = History(database_path(args.data_dir, cfg.history.database))
+    try:
+        if args.csv:
+            history.export_csv(sys.stdout)
+            return 0
+        sessions = history.sessions()
+        if not sessions:
+            print(f"no sessions yet in {history.path}")
+            return 0
+        print(f"{len(sessions)} session(s) in {history.path}; streak: {history.streak(date.today())} day(s)")
+        for s in sessions[:20]:
+            pain = f", pain {s.pain}/10" if s.pain is not None else ""
+            done = ", ".join(f"{r.name} {_result_short(r)}" for r in s.results) or "no exercise finished"
+            print(f"  {s.started_at.replace('T', ' ')}  {s.status:<12} {done}{pain}")
+        print("weekly totals:")
+        for w in history.weekly_totals()[:8]:
+            print(f"  {w['week']}  {w['sessions']} session(s), {w['reps']} reps, {w['hold_minutes']} min holding")
+        return 0
+    finally:
+        history.close()
+
+
+def _result_short(r) -> str:
+    if r.detect == "reps":
+        return f"{r.reps_done}/{r.reps_target}"
+    return f"{r.holds_completed}/{r.holds_wanted} holds"
+
+
+def cmd_routine(args, cfg: Config) -> int:
+    from .routine import load_routine
+
+    routine = load_routine(cfg.history.routine or None)
+    print(f"{routine.settings.name} ({routine.source}): {len(routine.exercises)} exercise(s)")
+    for i, ex in enumerate(routine.exercises, start=1):
+        if ex.detect == "reps":
+            target = f"{ex.reps} reps x {ex.sets} set(s)"
+        elif ex.per_side:
+            target = f"{ex.hold_s:g} s holds, {ex.holds_per_side} per side ({', '.join(ex.sides)})"
+        else:
+            target = f"{ex.hold_s:g} s holds x {ex.sets}"
+        print(f"  {i}. {ex.name}: {target}")
+    return 0
 
 
 def cmd_record(args, cfg: Config) -> int:
@@ -209,7 +275,7 @@ def cmd_config(args, cfg: Config) -> int:
     import dataclasses
 
     print("# read: " + ", ".join(cfg.sources))
-    for section in ("sensor", "gpio", "display", "audio"):
+    for section in ("sensor", "gpio", "display", "audio", "history"):
         print(f"[{section}]")
         for key, value in dataclasses.asdict(getattr(cfg, section)).items():
             if value is not None:
@@ -218,7 +284,7 @@ def cmd_config(args, cfg: Config) -> int:
 
 
 COMMANDS = {"simulate": cmd_simulate, "record": cmd_record, "analyze": cmd_analyze, "synth": cmd_synth,
-            "doctor": cmd_doctor, "config": cmd_config}
+            "history": cmd_history, "routine": cmd_routine, "doctor": cmd_doctor, "config": cmd_config}
 
 
 if __name__ == "__main__":

@@ -9,44 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from config import DEFAULT_CONFIG
 from drivers.errors import ConfigError
 
+from .checks import boolean, fill, known_keys, number_between, one_of, read_toml, setting, text
+
 SYSTEM_CONFIG = Path("/etc/backstretch/config.toml")
-Check = Callable[[Any], str | None]  # returns what is allowed when the value is bad
-
-
-def one_of(*choices) -> Check:
-    def check(value):
-        if isinstance(value, bool) or value not in choices:
-            return "must be one of " + ", ".join(repr(c) if isinstance(c, str) else str(c) for c in choices)
-        return None
-    return check
-
-
-def number_between(low: float, high: float, integer: bool = False) -> Check:
-    kinds = (int,) if integer else (int, float)
-
-    def check(value):
-        if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
-            return f"must be {'a whole number' if integer else 'a number'} between {low:g} and {high:g}"
-        return None
-    return check
-
-
-def boolean(value) -> str | None:
-    return None if isinstance(value, bool) else "must be true or false"
-
-
-def text(value) -> str | None:
-    return None if isinstance(value, str) else "must be a string in quotes"
-
-
 def i2c_address(value) -> str | None:
     if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and 0x03 <= value <= 0x77):
         return None
@@ -57,10 +29,6 @@ def gpio_pin(value) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 27:
         return None
     return "must be a BCM pin number from 0 to 27 (comment the line out when not wired)"
-
-
-def setting(default, check: Check):
-    return field(default=default, metadata={"check": check})
 
 
 @dataclass(frozen=True)
@@ -110,15 +78,23 @@ class AudioConfig:
 
 
 @dataclass(frozen=True)
+class HistoryConfig:
+    database: str = setting("", text)  # empty: the StateDirectory systemd gives, else the XDG data dir
+    routine: str = setting("", text)  # empty: the shipped config/routine.toml
+
+
+@dataclass(frozen=True)
 class Config:
     sensor: SensorConfig = field(default_factory=SensorConfig)
     gpio: GpioConfig = field(default_factory=GpioConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    history: HistoryConfig = field(default_factory=HistoryConfig)
     sources: tuple[str, ...] = ()  # the files that were read, in order
 
 
-SECTION_TYPES = {"sensor": SensorConfig, "gpio": GpioConfig, "display": DisplayConfig, "audio": AudioConfig}
+SECTION_TYPES = {"sensor": SensorConfig, "gpio": GpioConfig, "display": DisplayConfig, "audio": AudioConfig,
+                 "history": HistoryConfig}
 
 
 def user_config_path() -> Path:
@@ -141,49 +117,20 @@ def load_config(layers: list[tuple[Path, bool]] | None = None) -> Config:
     origin: dict[str, Path] = {}
     read: list[str] = []
     for path, required in layers if layers is not None else default_layers():
-        table = _read_toml(path, required, problems)
+        table = read_toml(path, required, problems)
         if table is None:
             continue
         read.append(str(path))
         _merge(table, path, values, origin, problems)
-    sections = {}
-    for name, cls in SECTION_TYPES.items():
-        kwargs = {}
-        for f in dataclasses.fields(cls):
-            if f.name not in values[name]:
-                continue
-            value = values[name][f.name]
-            allowed = f.metadata["check"](value)
-            if allowed:
-                key = f"{name}.{f.name}"
-                problems.append(f"{key} = {_show(value)} ({origin[key]}): {allowed}")
-            else:
-                kwargs[f.name] = value
-        sections[name] = cls(**kwargs)
+    sections = {name: fill(cls, values[name], name, problems, lambda key, name=name: origin[f"{name}.{key}"])
+                for name, cls in SECTION_TYPES.items()}
     if problems:
         raise ConfigError(problems, "configuration")
     return Config(**sections, sources=tuple(read))
 
 
-def _read_toml(path: Path, required: bool, problems: list[str]) -> dict | None:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        if required:
-            problems.append(f"{path}: no such file")
-    except PermissionError:
-        problems.append(f"{path}: not readable (permission denied)")
-    except IsADirectoryError:
-        problems.append(f"{path}: is a directory, expected a TOML file")
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(f"{path}: not valid TOML: {exc}")
-    except UnicodeDecodeError:
-        problems.append(f"{path}: not valid TOML: not UTF-8 text")
-    return None
-
-
 def _merge(table: dict, path: Path, values: dict, origin: dict, problems: list[str]) -> None:
+    """Later files win key by key; unknown sections and keys are reported with the file they are in."""
     for section, entries in table.items():
         if section not in SECTION_TYPES:
             problems.append(f"{section} ({path}): unknown section; known: {', '.join(SECTION_TYPES)}")
@@ -191,18 +138,10 @@ def _merge(table: dict, path: Path, values: dict, origin: dict, problems: list[s
         if not isinstance(entries, dict):
             problems.append(f"{section} ({path}): must be a [{section}] table")
             continue
-        known = [f.name for f in dataclasses.fields(SECTION_TYPES[section])]
+        known = known_keys(SECTION_TYPES[section])
         for key, value in entries.items():
             if key not in known:
                 problems.append(f"{section}.{key} ({path}): unknown key; known: {', '.join(known)}")
                 continue
             values[section][key] = value
             origin[f"{section}.{key}"] = path
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)

@@ -1,11 +1,23 @@
-"""The virtual person for the simulator: walks up and does the seed routine on the mock sensor."""
+"""Virtual people for the simulator: a scripted walk through the seed routine, and one who follows the kiosk.
+
+The auto performer watches what the kiosk shows (its View) and moves the mock sensor's body as a
+person would: lies down for the mat exercises, does the reps, drops the knees to the side it is
+asked for and holds, sits on the ball and leans back. A sloppy one sometimes lets a hold go
+early, starts on the wrong side, or fidgets, so the simulator also plays what goes wrong.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from drivers.body import OVER_BALL, SITTING, STANDING, SUPINE
+from drivers.body import OVER_BALL, SITTING, STANDING, SUPINE, Timeline
 from drivers.script import Script
+
+from .engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, View
+
+TWIST_DEG = 40.0
+TILT_DEG = 9.0
+REP_S = 4.5
 
 
 def seed_routine_script(seed: int = 1) -> Script:
@@ -14,12 +26,121 @@ def seed_routine_script(seed: int = 1) -> Script:
     s = Script(start=STANDING, rng=rng)
     s.phase("walking up").walk(4.0).still(2.0)
     s.phase("lying down").move(4.0, pitch=SUPINE[0]).fidget(3.0).still(3.0)
-    s.phase("pelvic tilt").tilt_reps(8, amplitude_deg=9.0, period_s=4.0, pause_s=1.5, jitter=0.2)
+    s.phase("pelvic tilt").tilt_reps(8, amplitude_deg=TILT_DEG, period_s=4.0, pause_s=1.5, jitter=0.2)
     s.phase("rest").still(10.0)
     for side in ("left", "right"):
-        s.phase(f"spinal twist {side}").twist_hold(side, angle_deg=40.0, seconds=30.0)
+        s.phase(f"spinal twist {side}").twist_hold(side, angle_deg=TWIST_DEG, seconds=30.0)
         s.phase("rest").still(5.0)
     s.phase("onto the ball").move(4.0, pitch=STANDING[0]).still(2.0).move(2.0, pitch=SITTING[0]).still(3.0)
     s.phase("swiss ball stretch").lean_hold(OVER_BALL[0], seconds=40.0)
     s.phase("done").still(5.0)
     return s
+
+
+class AutoPerformer:
+    """Follows the kiosk's View; `timeline` is the body the mock sensor measures."""
+
+    def __init__(self, seed: int = 1, sloppy: bool = False):
+        self.rng = np.random.default_rng(seed)
+        self.sloppy = sloppy
+        self.timeline = Timeline(poses=[(STANDING[0], STANDING[1], 0.0)])
+        self.doing = ""
+        self._held_for: float | None = None  # a sloppy person lets go of this hold early
+        self._wrong_side_done = False
+        self._back = False  # on the way back to the middle after a hold
+
+    def react(self, view: View, t: float) -> None:
+        key = self._situation(view)
+        if key == self.doing:
+            self._keep_going(view, t)
+            return
+        self.doing = key
+        self._start(view, t)
+
+    def _situation(self, view: View) -> str:
+        ex = view.exercise.id if view.exercise else ""
+        if view.phase in (COUNTDOWN, ACTIVE) and view.exercise and view.exercise.detect == "hold":
+            return f"hold:{ex}:{view.side}:{view.holds_done}"
+        if view.phase == ACTIVE:
+            return f"reps:{ex}:{view.set_index}"
+        if view.phase in (INTRO, CALIBRATE):
+            return f"position:{ex}"
+        return view.phase
+
+    def _start(self, view: View, t: float) -> None:
+        self._back = False
+        tl = self.timeline
+        now = tl.replan(t)
+        if self.doing in (IDLE, SUMMARY):
+            self._go(t, [(3.0, STANDING[0], 0.0)])
+        elif self.doing.startswith("position:"):
+            self._get_into_position(view, t, now)
+        elif self.doing.startswith("reps:"):
+            self._plan_reps(view, t)
+        elif self.doing.startswith("hold:"):
+            self._plan_hold(view, t)
+        elif self.doing in (REST, SWITCH):
+            self._go(t, [(2.5, self._neutral(view)[0], 0.0)])
+
+    def _keep_going(self, view: View, t: float) -> None:
+        if self.doing.startswith("reps:") and self.timeline.end <= t:
+            self._plan_reps(view, t)
+        if not self.doing.startswith("hold:") or self._back:
+            return
+        let_go = self._held_for if self._held_for is not None else view.hold_target + 0.5
+        if view.hold_seconds >= let_go:  # done (or, sloppy, letting go too early): back to the middle
+            self._back = True
+            self._held_for = None
+            self.timeline.replan(t)
+            self._go(t, [(2.5, self._neutral(view)[0], 0.0)])
+
+    def _neutral(self, view: View) -> tuple[float, float]:
+        return SITTING if view.exercise and view.exercise.motion == "swiss_ball" else SUPINE
+
+    def _get_into_position(self, view: View, t: float, now: tuple) -> None:
+        target = self._neutral(view)
+        moves = []
+        if target == SITTING and now[0] > 45:  # from the mat: stand up first
+            moves.append((3.0, STANDING[0], 0.0))
+        moves.append((3.0, target[0], 0.0))
+        self._go(t, moves)
+        if self.sloppy and self.rng.random() < 0.5:
+            _Extending(self.timeline, self.rng).fidget(2.0, size_deg=3.0)
+
+    def _plan_reps(self, view: View, t: float) -> None:
+        base = self._neutral(view)[0]
+        moves = []
+        for _ in range(3):
+            amp = TILT_DEG * self.rng.uniform(0.8, 1.2)
+            half = REP_S / 2 * self.rng.uniform(0.85, 1.15)
+            moves += [(half, base - amp, 0.0), (half, base, 0.0), (self.rng.uniform(0.5, 1.5), base, 0.0)]
+        self._go(t, moves)
+
+    def _plan_hold(self, view: View, t: float) -> None:
+        ex = view.exercise
+        base = self._neutral(view)
+        side = view.side
+        if self.sloppy and side and not self._wrong_side_done and self.rng.random() < 0.5:
+            side = "right" if side == "left" else "left"  # did not listen: the other side first
+            self._wrong_side_done = True
+        if ex.motion == "swiss_ball":
+            pose = (OVER_BALL[0] + self.rng.uniform(-6, 6), 0.0)
+        else:
+            roll = TWIST_DEG * self.rng.uniform(0.8, 1.2) * (-1 if side == "left" else 1)
+            pose = (base[0], roll)
+        self._held_for = self.rng.uniform(6, 12) if self.sloppy and self.rng.random() < 0.25 else None
+        self._go(t, [(self.rng.uniform(2.0, 3.5), pose[0], pose[1])])
+
+    def _go(self, t: float, moves: list[tuple[float, float, float]]) -> None:
+        at = t
+        for seconds, pitch, roll in moves:
+            at += seconds
+            self.timeline.add(at, (pitch, roll, 0.0))
+
+
+class _Extending(Script):
+    """A Script view onto a live timeline, so the scripted fidget can be reused from 'now'."""
+
+    def __init__(self, timeline: Timeline, rng: np.random.Generator):
+        self.timeline = timeline
+        self.rng = rng

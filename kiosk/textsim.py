@@ -1,59 +1,69 @@
-"""The simulator in a terminal: the mock performer's sample stream and movement, as text."""
+"""The simulator in a terminal: the whole routine with a virtual performer, its cues and screens as text."""
 
 from __future__ import annotations
 
-import math
 import time
 from typing import TextIO
 
 from drivers.mock import MockSource
-from drivers.sample import Sample
 
-from .performer import seed_routine_script
+from .engine import SUMMARY
+from .performer import AutoPerformer
+from .routine import Routine
+from .session import KioskSession
 
-PRINT_EVERY_S = 0.5
-
-
-def tilt_from(reference: tuple[float, float, float], s: Sample) -> float:
-    """Angle in degrees between the start pose's gravity and this sample's accel."""
-    dot = reference[0] * s.ax + reference[1] * s.ay + reference[2] * s.az
-    norm = math.dist((0, 0, 0), reference) * math.dist((0, 0, 0), (s.ax, s.ay, s.az))
-    return math.degrees(math.acos(max(-1.0, min(1.0, dot / norm)))) if norm else 0.0
+FRAME_S = 1 / 30
 
 
-def run_text_simulation(out: TextIO, duration: float | None, speed: float, rate_hz: float, seed: int) -> int:
-    """Play the scripted routine on the mock sensor and print a line every half second of body time."""
-    script = seed_routine_script(seed)
+def run_text_simulation(out: TextIO, routine: Routine, history, duration: float | None, speed: float,
+                        rate_hz: float, seed: int, sloppy: bool = False) -> int:
+    """Play the routine once with the auto performer; returns when it is over or `duration` has passed."""
     wall0 = time.monotonic()
 
     def clock() -> float:
         return (time.monotonic() - wall0) * speed
 
-    source = MockSource(script.timeline, rate_hz=rate_hz, clock=clock, seed=seed)
+    performer = AutoPerformer(seed, sloppy)
+    source = MockSource(performer.timeline, rate_hz=rate_hz, clock=clock, seed=seed)
     source.open()
-    out.write(f"backstretch simulator (text): mock sensor {rate_hz:g} Hz, speed x{speed:g}, "
-              f"script {script.timeline.end:.0f} s\n")
-    reference = None
-    next_print = 0.0
-    count = 0
+    kiosk = KioskSession(routine, source, clock, history, performer)
+    out.write(f"backstretch simulator (text): {routine.settings.name}, mock sensor {rate_hz:g} Hz, "
+              f"speed x{speed:g}, {'sloppy' if sloppy else 'attentive'} performer\n")
+    kiosk.engine.command("start")
+    phase = ""
     try:
-        while True:
-            if duration is not None and time.monotonic() - wall0 >= duration:
+        while duration is None or time.monotonic() - wall0 < duration:
+            for cue in kiosk.step():
+                out.write(f"{clock():8.1f} s  [{cue.kind}] {cue.words}\n")
+            view = kiosk.engine.view
+            if view.phase != phase:
+                phase = view.phase
+                name = view.exercise.name if view.exercise else ""
+                out.write(f"{clock():8.1f} s  -- {phase} {name}\n")
+            out.flush()
+            if kiosk.sessions_done or (view.phase == SUMMARY and view.pain is None and _answer_pain(kiosk, seed)):
                 break
-            for s in source.read():
-                count += 1
-                if reference is None:
-                    reference = (s.ax, s.ay, s.az)
-                if s.t >= next_print:
-                    next_print += PRINT_EVERY_S
-                    out.write(f"{s.t:7.1f} s  {script.phase_at(s.t):<20} accel {s.ax:+.2f} {s.ay:+.2f} {s.az:+.2f} g"
-                              f"  gyro {s.gx:+7.1f} {s.gy:+7.1f} {s.gz:+7.1f} dps"
-                              f"  tilt from start {tilt_from(reference, s):5.1f} deg\n")
-                    out.flush()
-            if clock() > script.timeline.end:
-                break
-            time.sleep(0.02)
+            time.sleep(FRAME_S)
     finally:
         source.close()
-    out.write(f"done: {count} samples in {time.monotonic() - wall0:.1f} s\n")
+    out.write(summary_text(kiosk.engine.view))
     return 0
+
+
+def _answer_pain(kiosk: KioskSession, seed: int) -> bool:
+    """The virtual person taps a pain score on the summary screen and walks away."""
+    kiosk.engine.command("pain", seed % 4)
+    kiosk.sessions_done += 1
+    return True
+
+
+def summary_text(view) -> str:
+    lines = [f"session {view.session_status or 'not finished'}:"]
+    for r in view.results:
+        if r.detect == "reps":
+            what = f"{r.reps_done}/{r.reps_target} reps, range {r.range_deg:.0f} deg"
+        else:
+            sides = ", ".join(f"{s} {r.seconds_on(s):.0f} s" for s in ("left", "right") if r.seconds_on(s))
+            what = f"{r.holds_completed}/{r.holds_wanted} holds" + (f" ({sides})" if sides else "")
+        lines.append(f"  {r.name:<20} {r.status:<9} {what}")
+    return "\n".join(lines) + "\n"

@@ -85,15 +85,37 @@ class MotionPipeline:
         self._moving_since: float | None = None
         self._capturing = params.auto_calibrate
         self._last_side: str | None = None
+        self._ready = True  # False between an exercise switch and its start pose
         self.trace: list[tuple[float, float]] | None = None  # (t, angle) per frame, when asked for
 
     @property
     def exercise(self) -> str:
         return self.p.exercise
 
-    def calibrate(self) -> None:
-        """Capture a new start pose at the next still spell (the routine's 'get into position')."""
-        self._capturing = True
+    def calibrate(self, force: bool = False) -> None:
+        """Capture a new start pose at the next still spell (the routine's 'get into position');
+        with force, take the pose the body is in now (the person could not keep still)."""
+        if force and self.orientation.filter.up is not None:
+            self.pose.set(self.orientation.filter.up)
+            self._new_start_pose(self.state.t)
+            self._capturing = False
+        else:
+            self._capturing = True
+
+    def switch(self, params: MotionParams) -> None:
+        """The next exercise: new detectors, same body (its orientation and what it told us of sides)."""
+        self.p = params
+        self.hold = HoldTimer(params.hold)
+        self.reps = RepCounter(params.reps, self.pose.up, self.state.t, expected_axis=self.pose.right)
+        self.state.reps, self.state.holding, self.state.hold_seconds = 0, False, 0.0
+        self._last_side = None
+        self._ready = params.auto_calibrate  # otherwise detection waits for this exercise's start pose
+
+    def _new_start_pose(self, t: float) -> None:
+        self.reps = RepCounter(self.p.reps, self.pose.up, t, expected_axis=self.pose.right)
+        self.hold = HoldTimer(self.p.hold)
+        self.state.calibrated, self.state.reps = True, 0
+        self._ready = True
 
     def feed(self, samples: list[Sample]) -> list[MotionEvent]:
         events: list[MotionEvent] = []
@@ -127,11 +149,10 @@ class MotionPipeline:
             if done:
                 self._capturing = False
                 events.append(done)
-                self.reps = RepCounter(self.p.reps, self.pose.up, f.t, expected_axis=self.pose.right)
-                s.calibrated, s.reps = True, 0
+                self._new_start_pose(f.t)
         else:
             self.pose.cancel_capture()
-        if not self.pose.calibrated:
+        if not (self.pose.calibrated and self._ready):
             return events
         s.angle_deg = self.pose.angle(f.up) if done else angle
         if self.p.exercise == "pelvic_tilt":

@@ -69,6 +69,9 @@ class StartPose:
         self._capture = None
 
     def set(self, up: Vec) -> None:
+        """A new start pose. The body's right is worked out again, or kept from the last start pose
+        when the person has not stood up since (the standing pose may have left the memory)."""
+        previous_right, previous_up = self.right, self.up
         self.up = up
         self._side_ref = None
         self.right = None
@@ -78,6 +81,8 @@ class StartPose:
                 if head is not None:
                     self.right = unit(cross(head, up))
                 break
+        if self.right is None and previous_right is not None and angle_deg(previous_up, up) < UPRIGHT_MIN_DEG:
+            self.right = _perpendicular(previous_right, up)
 
     def angle(self, up: Vec) -> float:
         return angle_deg(self.up, up)
