@@ -28,7 +28,8 @@ IDLE, INTRO, CALIBRATE, COUNTDOWN, ACTIVE, SWITCH, REST, SUMMARY = (
     "idle", "intro", "calibrate", "countdown", "active", "switch", "rest", "summary")
 SESSION_PHASES = (INTRO, CALIBRATE, COUNTDOWN, ACTIVE, SWITCH, REST)
 SWITCH_S = 4.0
-COME_BACK_S = 12.0  # after a completed hold, wait this long for the person to come back
+COME_BACK_S = 12.0
+RETRY_PAUSE_S = 2.0  # after a completed hold, wait this long for the person to come back
 SUMMARY_S = 90.0
 COMMANDS = ("start", "next", "pause", "resume", "skip", "repeat", "stop", "touch", "pain")
 
@@ -257,9 +258,9 @@ class RoutineEngine:
         else:
             self._enter_countdown()
 
-    def _enter_countdown(self) -> None:
+    def _enter_countdown(self, side: str | None = None) -> None:
         v = self.view
-        v.side = self._next_side()
+        v.side = side or self._next_side()
         v.hold_seconds, v.holding = 0.0, False
         v.countdown = self.s.countdown_s
         self._say(cues.hold_move(v.exercise.motion, v.side))
@@ -357,7 +358,8 @@ class RoutineEngine:
         else:
             self._retries += 1
             if self._retries <= self.s.max_hold_retries:
-                self._enter_countdown_after(2.0)
+                side = v.side
+                self._rest(RETRY_PAUSE_S, lambda: self._enter_countdown(side), say=False)
                 return
             self._retries = 0
             v.holds_done += 1  # tried enough: move on, the record says it was broken
@@ -389,9 +391,6 @@ class RoutineEngine:
             self._say(Cue("switch", f"Switch to the {next_side} side."))
         else:
             self._rest(v.exercise.rest_between_sets_s, self._enter_countdown)
-
-    def _enter_countdown_after(self, seconds: float) -> None:
-        self._rest(seconds, self._enter_countdown, say=False)
 
     # -- rests and endings -----------------------------------------------------------------
     def _rest(self, seconds: float, after: Callable[[], None], say: bool = True) -> None:

@@ -66,9 +66,36 @@ def test_missing_config_file(tmp_path):
 
 
 def test_simulate_runs_and_exits_after_duration(tmp_path):
-    proc = backstretch("simulate", "--duration", "1.5", "--speed", "20", tmp_path=tmp_path)
+    proc = backstretch("simulate", "--duration", "1.5", "--speed", "20", "--data-dir", str(tmp_path / "d"),
+                       tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "mock sensor 100 Hz" in proc.stdout and "lying down" in proc.stdout
+    assert "mock sensor 100 Hz" in proc.stdout and "[intro] Pelvic tilt." in proc.stdout
+
+
+def test_simulate_plays_the_whole_routine_into_history_and_csv(tmp_path):
+    data = tmp_path / "d"
+    proc = backstretch("simulate", "--performer", "auto", "--speed", "60", "--data-dir", str(data),
+                       tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "session completed:" in proc.stdout
+    listing = backstretch("history", "--data-dir", str(data), tmp_path=tmp_path)
+    assert "1 session(s)" in listing.stdout and "completed" in listing.stdout and "Pelvic tilt 8/8" in listing.stdout
+    sheet = backstretch("history", "--csv", "--data-dir", str(data), tmp_path=tmp_path)
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(sheet.stdout)))
+    assert [r["exercise"] for r in rows] == ["Pelvic tilt", "Spinal twist", "Swiss ball stretch"]
+    assert rows[0]["reps_done"] == "8" and rows[1]["holds_completed"] == "10"
+
+
+def test_history_data_dir_from_the_environment(tmp_path):
+    env_dir = tmp_path / "env"
+    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "history"], capture_output=True, text=True, cwd=ROOT,
+                          env=dict(os.environ, BACKSTRETCH_DATA_DIR=str(env_dir),
+                                   XDG_CONFIG_HOME=str(tmp_path / "x")))
+    assert proc.returncode == 0 and "no sessions yet" in proc.stdout
+    assert (env_dir / "history.sqlite3").exists()
 
 
 def test_record_from_mock_writes_a_valid_recording(tmp_path):
@@ -140,3 +167,18 @@ def test_synth_writes_labelled_sets(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "s" / "synth-swiss_ball-1.labels.json").exists()
     assert read_recording(tmp_path / "s" / "synth-swiss_ball-1.csv").rate_hz == pytest.approx(25, rel=0.01)
+
+
+def test_bad_routine_file_lists_problems_and_exits_2(tmp_path):
+    bad = tmp_path / "r.toml"
+    bad.write_text('[[exercise]]\nid = "x"\ndetect = "jump"\n')
+    cfg = write_config(tmp_path, f'[history]\nroutine = "{bad}"\n')
+    proc = backstretch("--config", cfg, "routine", tmp_path=tmp_path)
+    assert proc.returncode == 2
+    assert f'exercise[1].detect = "jump" ({bad}): must be one of \'reps\', \'hold\'' in proc.stderr
+
+
+def test_routine_shows_the_seed(tmp_path):
+    proc = backstretch("routine", tmp_path=tmp_path)
+    assert proc.returncode == 0
+    assert "Spinal twist: 30 s holds, 5 per side (left, right)" in proc.stdout

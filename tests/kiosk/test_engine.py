@@ -1,0 +1,304 @@
+"""Whole sessions driven by scripted motion events and a fake clock: no sensor, no waiting."""
+
+import pytest
+
+from kiosk.engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, RoutineEngine
+from kiosk.history import History
+from kiosk.motion.events import (Calibrated, HoldBroken, HoldCompleted, HoldEnded, HoldProgress, HoldStarted,
+                                 RepCounted)
+from kiosk.motion.pipeline import MotionState
+from kiosk.routine import load_routine
+
+ROUTINE = """
+[routine]
+intro_s = 5
+countdown_s = 3
+calibrate_timeout_s = 10
+rest_between_exercises_s = 10
+still_there_after_s = 60
+end_after_prompt_s = 20
+pain_stop_at = 7
+max_hold_retries = 1
+
+[[exercise]]
+id = "pelvic_tilt"
+name = "Pelvic tilt"
+detect = "reps"
+motion = "pelvic_tilt"
+instructions = ["Lie on your back, knees bent."]
+reps = 3
+
+[[exercise]]
+id = "spinal_twist"
+name = "Spinal twist"
+detect = "hold"
+motion = "spinal_twist"
+instructions = ["Lower both knees to one side."]
+hold_s = 10
+sides = ["left", "right"]
+holds_per_side = 1
+rest_between_sets_s = 5
+
+[[exercise]]
+id = "swiss_ball"
+name = "Swiss ball stretch"
+detect = "hold"
+motion = "swiss_ball"
+instructions = ["Lie back over the ball."]
+hold_s = 10
+sets = 1
+"""
+
+
+class FakeMotion:
+    def __init__(self):
+        self.state = MotionState()
+        self.switched = []
+        self.calibrations = []
+
+    def switch(self, params):
+        self.switched.append(params)
+
+    def calibrate(self, force=False):
+        self.calibrations.append(force)
+
+
+class Kiosk:
+    """An engine with a fake clock, a fake motion pipeline and a real history database."""
+
+    def __init__(self, tmp_path, clock, routine_text=ROUTINE):
+        path = tmp_path / "routine.toml"
+        path.write_text(routine_text)
+        self.clock = clock
+        self.motion = FakeMotion()
+        self.history = History(tmp_path / "h.sqlite3")
+        self.engine = RoutineEngine(load_routine(path), clock, self.motion, self.history)
+        self.said = []
+
+    @property
+    def phase(self):
+        return self.engine.view.phase
+
+    def wait(self, seconds, step=0.25):
+        for _ in range(int(seconds / step)):
+            self.clock.advance(step)
+            self.engine.tick()
+            self.said += [c.words for c in self.engine.take_cues()]
+
+    def events(self, *events):
+        self.engine.handle(list(events))
+        self.said += [c.words for c in self.engine.take_cues()]
+
+    def command(self, name, value=None):
+        self.engine.command(name, value)
+        self.said += [c.words for c in self.engine.take_cues()]
+
+    def calibrate(self):
+        self.wait(5.25)  # the intro
+        assert self.phase == CALIBRATE
+        self.events(Calibrated(self.clock.t, "good", 0.4))
+
+    def reps(self, n):
+        for _ in range(n):
+            self.wait(3)
+            self.events(RepCounted(self.clock.t, 1, self.clock.t - 2, 9.0))
+
+    def hold(self, side, seconds=11, completed=True):
+        t0 = self.clock.t
+        self.events(HoldStarted(t0, side))
+        for s in range(1, int(seconds) + 1):
+            self.wait(1)
+            self.events(HoldProgress(self.clock.t, side, float(s)))
+            if s == 10 and completed:
+                self.events(HoldCompleted(self.clock.t, side, 10.0))
+        if not completed:
+            self.events(HoldBroken(self.clock.t, side, float(seconds)))
+        self.wait(2)
+        self.events(HoldEnded(self.clock.t, side, t0, self.clock.t - 2, float(seconds), completed, 40.0))
+
+    def countdown_then_hold(self, side, **kw):
+        assert self.phase == COUNTDOWN
+        self.wait(3.25)
+        self.wait(1.0)
+        assert self.phase == ACTIVE
+        self.hold(side, **kw)
+
+
+@pytest.fixture
+def kiosk(tmp_path, clock):
+    k = Kiosk(tmp_path, clock)
+    yield k
+    k.history.close()
+
+
+def test_a_perfect_session(kiosk):
+    kiosk.command("start")
+    assert kiosk.phase == INTRO and kiosk.said[-1] == "Pelvic tilt. Lie on your back, knees bent."
+    kiosk.calibrate()
+    assert kiosk.phase == ACTIVE
+    kiosk.reps(3)
+    assert kiosk.said[-5:] == ["1", "2", "3", "Well done.", "Rest. Next: Spinal twist."]
+    assert kiosk.phase == REST
+    kiosk.wait(10.25)
+    kiosk.calibrate()
+    assert kiosk.said[-1] == "Lower your knees to the left."
+    kiosk.countdown_then_hold("left")
+    assert ["3", "2", "1", "Hold."] == [w for w in kiosk.said if w in ("3", "2", "1", "Hold.")][-4:]
+    assert "10 seconds" not in kiosk.said  # a 10 s hold is announced at 5 to go, not at its end
+    assert "5 more seconds" in kiosk.said
+    assert kiosk.phase == SWITCH and kiosk.said[-1] == "Switch to the right side."
+    kiosk.wait(4.25)
+    kiosk.countdown_then_hold("right")
+    assert kiosk.phase == REST
+    kiosk.wait(10.25)
+    kiosk.calibrate()
+    assert kiosk.said[-1] == "Lean back over the ball."
+    kiosk.countdown_then_hold(None)
+    assert kiosk.phase == SUMMARY
+    assert "That's the routine. Well done!" in kiosk.said
+    kiosk.command("pain", 2)
+    [session] = kiosk.history.sessions()
+    assert session.status == "completed" and session.pain == 2
+    assert [(r.exercise_id, r.status) for r in session.results] == [
+        ("pelvic_tilt", "completed"), ("spinal_twist", "completed"), ("swiss_ball", "completed")]
+    assert session.results[0].reps_done == 3 and session.results[0].range_deg == 9.0
+    assert session.results[1].seconds_on("left") == 11 and session.results[1].seconds_on("right") == 11
+    assert [p.exercise for p in kiosk.motion.switched] == ["pelvic_tilt", "spinal_twist", "swiss_ball"]
+    kiosk.wait(91)
+    assert kiosk.phase == IDLE
+
+
+def to_twist(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.reps(3)
+    kiosk.wait(10.25)
+    kiosk.calibrate()
+
+
+def test_a_broken_hold_is_tried_again(kiosk):
+    to_twist(kiosk)
+    kiosk.countdown_then_hold("left", seconds=4, completed=False)
+    assert "Hold broken. Back into the stretch." in kiosk.said
+    kiosk.wait(2.25)
+    assert kiosk.phase == COUNTDOWN and kiosk.engine.view.side == "left"
+    kiosk.countdown_then_hold("left")
+    assert kiosk.phase == SWITCH and kiosk.engine.view.side == "right"
+
+
+def test_the_wrong_side_first_counts_and_the_other_side_is_asked_next(kiosk):
+    to_twist(kiosk)
+    kiosk.countdown_then_hold("right")
+    assert "That's your right side. It counts." in kiosk.said
+    assert kiosk.said[-1] == "Switch to the left side."
+    kiosk.wait(4.25)
+    kiosk.countdown_then_hold("left")
+    result = kiosk.engine.view.results[-1]
+    assert [h.side for h in result.holds] == ["right", "left"] and result.status == "completed"
+
+
+def test_pause_freezes_the_rest_and_resume_gives_it_back(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.reps(3)
+    kiosk.wait(4)
+    kiosk.command("pause")
+    assert kiosk.engine.view.paused and kiosk.said[-1] == "Paused. Tap to carry on."
+    kiosk.wait(300)
+    assert kiosk.phase == REST and not kiosk.engine.view.still_there
+    kiosk.command("resume")
+    kiosk.wait(5.5)
+    assert kiosk.phase == REST
+    kiosk.wait(1)
+    assert kiosk.phase == INTRO and kiosk.engine.view.exercise.id == "spinal_twist"
+
+
+def test_skip_records_the_exercise_as_skipped(kiosk):
+    kiosk.command("start")
+    kiosk.command("skip")
+    assert kiosk.phase == REST and kiosk.engine.view.results[0].status == "skipped"
+    kiosk.command("next")  # cut the rest short
+    assert kiosk.phase == INTRO and kiosk.engine.view.exercise.id == "spinal_twist"
+
+
+def test_repeat_starts_the_exercise_again(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.reps(2)
+    kiosk.command("repeat")
+    assert kiosk.phase == INTRO and kiosk.engine.view.reps == 0 and kiosk.engine.view.results == []
+
+
+def test_walking_away_asks_then_saves_a_partial_session(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.reps(1)
+    kiosk.wait(60.25)
+    assert kiosk.engine.view.still_there and kiosk.said[-1] == "Still there? Touch the screen to carry on."
+    kiosk.wait(20.25)
+    assert kiosk.phase == IDLE
+    [session] = kiosk.history.sessions()
+    assert session.status == "partial" and session.results[0].reps_done == 1
+
+
+def test_a_touch_answers_still_there(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.wait(61)
+    kiosk.command("touch")
+    assert not kiosk.engine.view.still_there and kiosk.phase == ACTIVE
+    kiosk.reps(3)
+    assert kiosk.phase == REST
+
+
+def test_sensor_lost_pauses_and_resumes_where_it_was(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.reps(2)
+    kiosk.engine.sensor(False)
+    kiosk.said += [c.words for c in kiosk.engine.take_cues()]
+    assert kiosk.said[-1] == "Sensor lost. Check the clip's cable."
+    kiosk.wait(120)
+    assert kiosk.phase == ACTIVE and kiosk.engine.view.sensor_lost and not kiosk.engine.view.still_there
+    kiosk.engine.sensor(True)
+    kiosk.said += [c.words for c in kiosk.engine.take_cues()]
+    assert kiosk.said[-1] == "Sensor back. Carry on."
+    kiosk.reps(1)
+    assert kiosk.engine.view.results[0].reps_done == 3
+
+
+def test_high_pain_mid_routine_stops_with_advice(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.reps(1)
+    kiosk.command("pain", 8)
+    assert kiosk.phase == SUMMARY
+    assert "Please stop now. If the pain stays, see a doctor or physiotherapist." in kiosk.said
+    [session] = kiosk.history.sessions()
+    assert session.status == "stopped_pain" and session.pain == 8
+
+
+def test_calibration_retries_once_then_carries_on(kiosk):
+    kiosk.command("start")
+    kiosk.wait(5.25)
+    kiosk.wait(10)
+    assert kiosk.said[-1] == "Keep still a moment longer." and kiosk.phase == CALIBRATE
+    kiosk.wait(10)
+    assert kiosk.phase == ACTIVE and kiosk.motion.calibrations == [False, False, True]
+    assert kiosk.engine.view.calibration == "forced"
+
+
+def test_stop_ends_the_session_as_partial(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.reps(1)
+    kiosk.command("stop")
+    assert kiosk.phase == SUMMARY
+    assert kiosk.history.sessions()[0].status == "partial"
+
+
+def test_unknown_command_is_refused(kiosk):
+    with pytest.raises(ValueError):
+        kiosk.command("dance")
+    with pytest.raises(ValueError):
+        kiosk.command("pain", 11)

@@ -1,0 +1,165 @@
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kiosk.history import SCHEMA_VERSION, History, HistoryError, database_path
+from kiosk.records import ExerciseResult, HoldRecord
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def result(position=1, reps=8):
+    return ExerciseResult("pelvic_tilt", "Pelvic tilt", "reps", position, "completed", reps, 8, range_deg=9.5,
+                          duration_s=60.0, calibration="good")
+
+
+def twist():
+    return ExerciseResult("spinal_twist", "Spinal twist", "hold", 2, "partial", hold_target_s=30, holds_wanted=2,
+                          holds=[HoldRecord("left", 31.0, True), HoldRecord("right", 12.5, False)], range_deg=41.0)
+
+
+def test_round_trip(tmp_path):
+    h = History(tmp_path / "h.sqlite3")
+    sid = h.begin_session("2026-11-20T09:00:00", "Back stretches")
+    h.add_result(sid, result())
+    h.add_result(sid, twist())
+    h.set_pain(sid, 3)
+    h.end_session(sid, "2026-11-20T09:12:00", "partial")
+    [s] = h.sessions()
+    assert (s.status, s.pain, s.ended_at) == ("partial", 3, "2026-11-20T09:12:00")
+    assert s.results[0] == result()
+    assert s.results[1].holds == twist().holds and s.results[1].seconds_on("right") == 12.5
+    journal = h.db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert journal == "wal"
+    h.close()
+
+
+def test_streak_and_weekly_totals(tmp_path):
+    h = History(tmp_path / "h.sqlite3")
+    for day in ("2026-11-16", "2026-11-17", "2026-11-18", "2026-11-20", "2026-11-23"):
+        sid = h.begin_session(f"{day}T08:00:00", "r")
+        h.add_result(sid, result(reps=5))
+    skipped = h.begin_session("2026-11-22T08:00:00", "r")
+    h.add_result(skipped, ExerciseResult("pelvic_tilt", "Pelvic tilt", "reps", 1, "skipped"))
+    assert h.streak(date(2026, 11, 18)) == 3
+    assert h.streak(date(2026, 11, 19)) == 3  # today not done yet: yesterday's run still counts
+    assert h.streak(date(2026, 11, 23)) == 1
+    weeks = h.weekly_totals()
+    assert weeks[0] == {"week": "2026-W48", "sessions": 1, "reps": 5, "hold_minutes": 0.0}
+    assert weeks[1]["sessions"] == 5 and weeks[1]["reps"] == 20
+    h.close()
+
+
+def test_csv_has_one_row_per_exercise_result(tmp_path):
+    import csv
+    import io
+
+    h = History(tmp_path / "h.sqlite3")
+    sid = h.begin_session("2026-11-20T09:00:00", "r")
+    h.add_result(sid, result())
+    h.add_result(sid, twist())
+    out = io.StringIO()
+    assert h.export_csv(out) == 2
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert rows[1]["seconds_left"] == "31.0" and rows[1]["holds_completed"] == "1" and rows[1]["pain"] == ""
+    h.close()
+
+
+def test_a_session_left_open_by_a_crash_is_marked_interrupted(tmp_path):
+    h = History(tmp_path / "h.sqlite3")
+    sid = h.begin_session("2026-11-20T09:00:00", "r")
+    h.add_result(sid, result())
+    h.db.close()  # no end_session: the process died
+    h = History(tmp_path / "h.sqlite3")
+    [s] = h.sessions()
+    assert s.status == "interrupted" and len(s.results) == 1
+    h.close()
+
+
+def test_old_schema_is_migrated_and_newer_is_refused(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    db = sqlite3.connect(path)
+    from kiosk.history import MIGRATIONS
+
+    db.executescript(MIGRATIONS[0])
+    db.execute("PRAGMA user_version = 1")
+    db.execute("INSERT INTO sessions (started_at, routine, status) VALUES ('2026-01-01T00:00:00', 'r', 'completed')")
+    db.commit()
+    db.close()
+    h = History(path)
+    assert h.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert h.sessions()[0].status == "completed"
+    h.close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(HistoryError, match="newer backstretch"):
+        History(path)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    path.write_text("this is not sqlite " * 100)
+    with pytest.raises(HistoryError, match="cannot use the history database"):
+        History(path)
+
+
+def test_data_dir_order(tmp_path, monkeypatch):
+    monkeypatch.delenv("BACKSTRETCH_DATA_DIR", raising=False)
+    monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path / "state"))
+    assert database_path() == tmp_path / "state" / "history.sqlite3"
+    assert database_path(configured=str(tmp_path / "c.db")) == tmp_path / "c.db"
+    monkeypatch.setenv("BACKSTRETCH_DATA_DIR", str(tmp_path / "env"))
+    assert database_path(configured=str(tmp_path / "c.db")) == tmp_path / "env" / "history.sqlite3"
+    assert database_path(str(tmp_path / "arg")) == tmp_path / "arg" / "history.sqlite3"
+
+
+WRITER = """
+import sys, itertools
+sys.path.insert(0, {root!r})
+from kiosk.history import History
+from kiosk.records import ExerciseResult
+h = History({path!r})
+print("ready", flush=True)
+for n in itertools.count():
+    sid = h.begin_session("2026-11-21T08:00:00", "crash test")
+    for p in range(3):
+        h.add_result(sid, ExerciseResult("pelvic_tilt", "Pelvic tilt", "reps", p + 1, "completed", n, 8))
+    h.end_session(sid, "2026-11-21T08:10:00", "completed")
+"""
+
+
+def test_killed_while_writing_history_loses_nothing_already_written(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    h = History(path)
+    for day in ("2026-11-18", "2026-11-19"):
+        sid = h.begin_session(f"{day}T08:00:00", "earlier")
+        h.add_result(sid, result())
+        h.end_session(sid, f"{day}T08:10:00", "completed")
+    h.close()
+    proc = subprocess.Popen([sys.executable, "-c", WRITER.format(root=str(ROOT), path=str(path))],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(0.5)  # let it write for a while, then pull the plug mid-write
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+    h = History(path)
+    sessions = h.sessions()
+    earlier = [s for s in sessions if s.routine == "earlier"]
+    assert [s.status for s in earlier] == ["completed", "completed"]
+    assert all(len(s.results) == 1 for s in earlier)
+    crashed = [s for s in sessions if s.routine == "crash test"]
+    assert len(crashed) > 1
+    assert all(s.status in ("completed", "interrupted") for s in crashed)
+    assert all(len(s.results) == 3 for s in crashed if s.status == "completed")
+    h.close()
