@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("routine", help="validate the routine file and show it")
 
+    shots = sub.add_parser("screenshots", help="render every screen headless to PNG files")
+    shots.add_argument("--out", required=True, metavar="DIR")
+    shots.add_argument("--sizes", default="800x480,720x1280,480x320,240x240", help="comma-separated WxH")
+
     rec = sub.add_parser("record", help="write the sensor stream to a CSV recording")
     rec.add_argument("--out", required=True, metavar="FILE.csv")
     rec.add_argument("--seconds", type=positive_float, default=30.0)
@@ -257,6 +261,26 @@ def cmd_synth(args, cfg: Config) -> int:
     return 0
 
 
+def cmd_screenshots(args, cfg: Config) -> int:
+    import os
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from ui.screenshots import write_all
+
+    sizes = []
+    for item in args.sizes.split(","):
+        try:
+            w, h = (int(v) for v in item.lower().split("x"))
+        except ValueError:
+            raise BadInput(f"--sizes: {item!r} is not WIDTHxHEIGHT, e.g. 800x480") from None
+        if not (160 <= w <= 4096 and 160 <= h <= 4096):
+            raise BadInput(f"--sizes: {item} is outside 160x160 to 4096x4096")
+        sizes.append((w, h))
+    paths = write_all(Path(args.out), sizes)
+    print(f"wrote {len(paths)} screenshots to {args.out}")
+    return 0
+
+
 def cmd_doctor(args, cfg: Config) -> int:
     from ui.platform_check import audio_check, display_check
 
@@ -284,7 +308,8 @@ def cmd_config(args, cfg: Config) -> int:
 
 
 COMMANDS = {"simulate": cmd_simulate, "record": cmd_record, "analyze": cmd_analyze, "synth": cmd_synth,
-            "history": cmd_history, "routine": cmd_routine, "doctor": cmd_doctor, "config": cmd_config}
+            "history": cmd_history, "routine": cmd_routine, "screenshots": cmd_screenshots, "doctor": cmd_doctor,
+            "config": cmd_config}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,56 @@
+"""A simple drawn figure showing each exercise's movement, animated so it reads from across a room."""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from .theme import PALETTE
+
+
+def draw_figure(surface: pygame.Surface, rect: pygame.Rect, motion: str, t: float) -> None:
+    """motion: pelvic_tilt | spinal_twist | swiss_ball (anything else: the pelvic tilt)."""
+    rect = pygame.Rect(rect)
+    s = min(rect.width / 10, rect.height / 6)
+    if s < 2:
+        return
+    phase = (math.sin(2 * math.pi * t / 4.0) + 1) / 2  # a slow 4-second cycle
+    w = max(2, int(s * 0.45))
+    colour = PALETTE["text"]
+    floor_y = rect.centery + 2 * s
+    pygame.draw.line(surface, PALETTE["muted"], (rect.left, floor_y), (rect.right, floor_y), max(1, w // 2))
+    if motion == "swiss_ball":
+        _over_ball(surface, rect, s, phase, w, colour, floor_y)
+        return
+    head = (rect.centerx - 3.6 * s, floor_y - 0.6 * s)
+    hip = pygame.Vector2(rect.centerx + 0.6 * s, floor_y - 0.5 * s)
+    if motion == "pelvic_tilt":
+        hip.y -= phase * 0.5 * s  # the lower back lifts and settles
+    knee = pygame.Vector2(hip.x + 1.7 * s, floor_y - 2.2 * s)
+    foot = pygame.Vector2(hip.x + 3.0 * s, floor_y - 0.1 * s)
+    if motion == "spinal_twist":
+        lean = phase * 1.6 * s  # knees lower to one side, drawn as the knee dropping toward the floor
+        knee = pygame.Vector2(knee.x + 0.3 * lean, knee.y + lean)
+    pygame.draw.circle(surface, colour, (int(head[0]), int(head[1])), int(0.55 * s))
+    shoulder = pygame.Vector2(head[0] + 0.8 * s, floor_y - 0.5 * s)
+    for a, b in ((shoulder, hip), (hip, knee), (knee, foot)):
+        pygame.draw.line(surface, colour, a, b, w)
+    arm = pygame.Vector2(shoulder.x + 0.2 * s, floor_y - 0.1 * s)
+    pygame.draw.line(surface, PALETTE["accent"], shoulder, arm, max(2, w - 2))
+
+
+def _over_ball(surface, rect, s, phase, w, colour, floor_y) -> None:
+    ball_r = 1.4 * s
+    ball = pygame.Vector2(rect.centerx, floor_y - ball_r)
+    pygame.draw.circle(surface, PALETTE["accent"], ball, ball_r, max(2, w // 2))
+    back = ball + pygame.Vector2(0, -ball_r)
+    lean = 0.35 + 0.9 * phase  # from sitting up to lying back over the ball
+    shoulder = back + pygame.Vector2(-math.sin(lean) * 2.0 * s, -math.cos(lean) * 2.0 * s + 0.6 * s)
+    hip = back + pygame.Vector2(1.0 * s, 0.2 * s)
+    knee = pygame.Vector2(hip.x + 1.4 * s, hip.y + 0.2 * s)
+    foot = pygame.Vector2(knee.x + 0.2 * s, floor_y)
+    head = shoulder + pygame.Vector2(-0.5 * s, -0.3 * s)
+    pygame.draw.circle(surface, colour, head, int(0.5 * s))
+    for a, b in ((shoulder, hip), (hip, knee), (knee, foot)):
+        pygame.draw.line(surface, colour, a, b, w)
