@@ -6,9 +6,12 @@ import collections
 import logging
 import threading
 
+from .errors import SensorError
 from .sample import Health, Sample, SampleSource
 
 _log = logging.getLogger(__name__)
+
+REOPEN_S = 2.0
 
 
 class BackgroundSource:
@@ -23,15 +26,29 @@ class BackgroundSource:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._overflowed = 0
+        self._open_error = ""
 
     def open(self) -> None:
-        self.source.open()
-        self.rate_hz = self.source.rate_hz
+        """Start reading; a bus that cannot be opened yet is retried by the reader, never raised here."""
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="sensor-reader", daemon=True)
         self._thread.start()
 
+    def _open_source(self) -> bool:
+        try:
+            self.source.open()
+        except SensorError as exc:
+            if str(exc) != self._open_error:
+                _log.warning("sensor: %s", exc)
+            self._open_error = str(exc)
+            return False
+        self._open_error = ""
+        self.rate_hz = self.source.rate_hz
+        return True
+
     def _run(self) -> None:
+        while not self._stop.is_set() and not self._open_source():
+            self._stop.wait(REOPEN_S)
         while not self._stop.is_set():
             try:
                 batch = self.source.read()
@@ -58,6 +75,8 @@ class BackgroundSource:
         self.source.close()
 
     def health(self) -> Health:
+        if self._open_error:
+            return Health(connected=False, last_error=self._open_error)
         health = self.source.health()
         health.dropped += self._overflowed
         self._overflowed = 0

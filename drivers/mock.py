@@ -86,6 +86,10 @@ class MockSource:
         self._health.connected = True
         self._health.detail = f"mock sensor, {self.rate_hz:g} Hz"
 
+    def body_time(self, t: float) -> float:
+        """The body's own time for a clock reading: a script starts at 0 when the source opens."""
+        return t - self._t0
+
     def read(self) -> list[Sample]:
         elapsed = self._clock() - self._t0
         last = int(elapsed * self.rate_hz + 1e-6)  # float time must not lose a sample

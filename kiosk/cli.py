@@ -31,9 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--duration", type=positive_float, help="exit after this many seconds")
     sim.add_argument("--speed", type=positive_float, default=1.0, help="play the routine N times faster")
     sim.add_argument("--seed", type=int, default=1, help="random seed of the virtual performer")
-    sim.add_argument("--performer", choices=["auto", "sloppy"], default="auto",
-                     help="a virtual person who follows the cues (sloppy: short holds, wrong side, fidgets)")
+    sim.add_argument("--performer", choices=["auto", "sloppy", "keyboard"], default="auto",
+                     help="auto: a virtual person follows the cues; sloppy: short holds, wrong side, fidgets; "
+                          "keyboard: arrows tilt and twist, K keeps still, F fidgets, U pulls the cable")
     sim.add_argument("--data-dir", metavar="DIR", help="where the history database goes (or BACKSTRETCH_DATA_DIR)")
+    sim.add_argument("--text", action="store_true", help="no window: print cues and screens in the terminal")
+
+    run = sub.add_parser("run", help="the kiosk: fullscreen on the configured display, with the real sensor")
+    run.add_argument("--duration", type=positive_float, help="exit after this many seconds (for tests)")
+    run.add_argument("--data-dir", metavar="DIR", help="where the history database goes (or BACKSTRETCH_DATA_DIR)")
 
     his = sub.add_parser("history", help="list past sessions, streak and weekly totals, or export them")
     his.add_argument("--csv", action="store_true", help="one row per exercise result, for a spreadsheet")
@@ -86,13 +92,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    args.problems = []
     try:
-        cfg = load_config(default_layers(args.config))
+        try:
+            cfg = load_config(default_layers(args.config))
+        except ConfigError as exc:
+            if args.command != "run":
+                raise
+            report_config_problems(exc)  # the kiosk shows them on its screen too
+            cfg, args.problems = Config(), exc.problems
         return COMMANDS[args.command](args, cfg)
     except ConfigError as exc:
-        print(f"backstretch: {len(exc.problems)} configuration problem(s):", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        report_config_problems(exc)
         return EXIT_BAD_INPUT
     except (RecordingError, BadInput) as exc:
         print(f"backstretch: {exc}", file=sys.stderr)
@@ -114,18 +125,87 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def report_config_problems(exc: ConfigError) -> None:
+    print(f"backstretch: {len(exc.problems)} configuration problem(s):", file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
 def cmd_simulate(args, cfg: Config) -> int:
     from .history import History, database_path
     from .routine import load_routine
-    from .textsim import run_text_simulation
 
     routine = load_routine(cfg.history.routine or None)
     history = History(database_path(args.data_dir, cfg.history.database))
     try:
-        return run_text_simulation(sys.stdout, routine, history, args.duration, args.speed, cfg.sensor.rate_hz,
-                                   args.seed, sloppy=args.performer == "sloppy")
+        if args.text:
+            from .textsim import run_text_simulation
+
+            return run_text_simulation(sys.stdout, routine, history, args.duration, args.speed, cfg.sensor.rate_hz,
+                                       args.seed, sloppy=args.performer == "sloppy")
+        return _window_simulation(args, cfg, routine, history)
     finally:
         history.close()
+
+
+def _window_simulation(args, cfg: Config, routine, history) -> int:
+    from drivers.mock import MockSource
+    from ui.app import AppOptions, KioskApp
+
+    from .performer import AutoPerformer
+
+    wall0 = time.monotonic()
+
+    def clock() -> float:
+        return (time.monotonic() - wall0) * args.speed
+
+    performer = AutoPerformer(args.seed, sloppy=args.performer == "sloppy")
+    source = MockSource(performer.timeline, rate_hz=cfg.sensor.rate_hz, clock=clock, seed=args.seed)
+    source.open()
+    options = AppOptions("simulate", args.duration, args.speed, keyboard_body=args.performer == "keyboard")
+    app = KioskApp(cfg, routine, history, source, clock, options, performer)
+    if args.performer != "keyboard":
+        app.kiosk.engine.command("start")
+    print(f"simulating {routine.settings.name} at x{args.speed:g} with the {args.performer} performer "
+          f"(history: {history.path}); Q quits", file=sys.stderr)
+    return app.run()
+
+
+def cmd_run(args, cfg: Config) -> int:
+    """The kiosk itself. A configuration problem is shown on the screen too, never a black screen."""
+    from drivers.factory import make_source
+    from ui.app import AppOptions, KioskApp
+
+    from .history import History, database_path
+    from .routine import load_routine
+
+    problems: list[str] = list(args.problems)
+    try:
+        routine = load_routine(cfg.history.routine or None)
+    except ConfigError as exc:
+        report_config_problems(exc)
+        problems += exc.problems
+        routine = load_routine()
+    history = History(database_path(args.data_dir, cfg.history.database))
+    s = cfg.sensor
+    source = make_source(s.driver, bus=s.bus, address=s.address_or_none, rate_hz=s.rate_hz,
+                         accel_range_g=s.accel_range_g, gyro_range_dps=s.gyro_range_dps, replay_file=s.replay_file,
+                         body=_still_body() if s.driver == "mock" else None)
+    source.open()
+    app = KioskApp(cfg, routine, history, source, time.monotonic, AppOptions("run", args.duration),
+                   problems=problems)
+    try:
+        app.run()
+    finally:
+        source.close()
+        history.close()
+    return EXIT_BAD_INPUT if problems else 0
+
+
+def _still_body():
+    from drivers.body import STANDING, Timeline
+
+    return Timeline(poses=[(STANDING[0], STANDING[1], 0.0)])
 
 
 def cmd_history(args, cfg: Config) -> int:
@@ -307,7 +387,7 @@ def cmd_config(args, cfg: Config) -> int:
     return 0
 
 
-COMMANDS = {"simulate": cmd_simulate, "record": cmd_record, "analyze": cmd_analyze, "synth": cmd_synth,
+COMMANDS = {"run": cmd_run, "simulate": cmd_simulate, "record": cmd_record, "analyze": cmd_analyze, "synth": cmd_synth,
             "history": cmd_history, "routine": cmd_routine, "screenshots": cmd_screenshots, "doctor": cmd_doctor,
             "config": cmd_config}
 

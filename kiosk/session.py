@@ -29,6 +29,10 @@ class KioskSession:
         self.performer = performer
         self.sessions_done = 0
 
+    def body_time(self) -> float:
+        """Now, on the virtual body's clock (the mock sensor's), for whoever moves it."""
+        return self.source.body_time(self.clock())
+
     def step(self) -> list[Cue]:
         """One frame: read what the sensor has, let the engine react, and the virtual person too."""
         samples = self.source.read()
@@ -38,7 +42,7 @@ class KioskSession:
         was = self.engine.view.phase
         self.engine.tick()
         if self.performer is not None:
-            self.performer.react(self.engine.view, self.clock())
+            self.performer.react(self.engine.view, self.body_time())
         if was != IDLE and self.engine.view.phase == IDLE:
             self.sessions_done += 1
         return self.engine.take_cues()

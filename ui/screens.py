@@ -227,8 +227,11 @@ def _summary(c: Canvas, v: View, x: Extras) -> None:
         total = sum(r.reps_done for r in v.results), sum(r.holds_completed for r in v.results)
         c.text(f"{total[0]} reps, {total[1]} holds", body, body.height // 3, max_lines=2)
         return
-    if v.pain is None:  # room for the pain question above the footer
-        body = pygame.Rect(body.left, body.top, body.width, body.height - lay.unit * 2 - 4)
+    if v.pain is None:  # room for the pain question: its label and rows of 15 mm buttons
+        rows = -(-11 // _pain_per_row(foot, lay))
+        height = rows * lay.min_touch + (rows - 1) * 4
+        foot = pygame.Rect(foot.left, foot.bottom - height, foot.width, height)
+        body = pygame.Rect(body.left, body.top, body.width, foot.top - lay.unit * 2 - 4 - body.top)
     results = v.results[:3] if lay.kind != "small" else v.results[:2]
     rows = _rows(body, max(1, len(results))) if results else [body]
     for row, r in zip(rows, results):
@@ -257,10 +260,11 @@ def _pain_row(c: Canvas, v: View, foot: pygame.Rect) -> None:
     if v.pain is not None:
         c.button_row([(f"Pain {v.pain}/10 saved. Done", "start")], foot)
         return
-    per_row = 11 if foot.width / 11 >= lay.min_touch * 0.8 else 6
+    per_row = _pain_per_row(foot, lay)
     label = pygame.Rect(foot.left, foot.top - lay.unit * 2, foot.width, lay.unit * 2)
     c.text("How is your back? 0 = no pain, 10 = worst", label, lay.unit * 2, PALETTE["muted"], max_lines=1)
-    rows = 1 if per_row == 11 else 2
+    rows = -(-11 // per_row)
+    per_row = -(-11 // rows)  # balanced rows: 6 and 5 rather than 9 and 2
     h = (foot.height - (rows - 1) * 4) // rows
     for r in range(rows):
         values = list(range(r * per_row, min(11, (r + 1) * per_row)))
@@ -268,6 +272,10 @@ def _pain_row(c: Canvas, v: View, foot: pygame.Rect) -> None:
         for i, n in enumerate(values):
             rect = pygame.Rect(foot.left + i * (w + 4), foot.top + r * (h + 4), w, h)
             c.button(str(n), "pain", rect, value=n)
+
+
+def _pain_per_row(foot: pygame.Rect, lay) -> int:
+    return max(1, min(11, (foot.width + 4) // (lay.min_touch + 4)))
 
 
 def _history(c: Canvas, v: View, x: Extras) -> None:

@@ -1,0 +1,150 @@
+"""The real pygame app, headless: whole sessions, storms of input, no sound card, no GPIO."""
+
+import os
+import random
+import tracemalloc
+
+import pygame
+import pytest
+
+from drivers.mock import MockSource
+from kiosk.config import Config, DisplayConfig
+from kiosk.engine import IDLE, SUMMARY
+from kiosk.history import History
+from kiosk.performer import AutoPerformer
+from kiosk.routine import load_routine
+from ui.app import AppOptions, KioskApp
+from ui.audio import Sound, tone
+
+
+@pytest.fixture
+def app_factory(tmp_path, clock):
+    apps = []
+
+    def make(keyboard=False, **display):
+        cfg = Config(display=DisplayConfig(fullscreen=False, **display))
+        performer = AutoPerformer(seed=2)
+        source = MockSource(performer.timeline, rate_hz=50, clock=clock, seed=2)
+        source.open()
+        history = History(tmp_path / "h.sqlite3")
+        app = KioskApp(cfg, load_routine(), history, source, clock, AppOptions("simulate", keyboard_body=keyboard),
+                       performer)
+        app.open_display()
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.history.close()
+        app.close()
+
+
+def test_the_whole_routine_plays_and_the_summary_shows_what_was_recorded(app_factory, clock):
+    app = app_factory()
+    app.kiosk.engine.command("start")
+    for _ in range(4000):
+        clock.advance(0.25)
+        app.frame()
+        if app.kiosk.engine.view.phase == SUMMARY:
+            break
+    view = app.kiosk.engine.view
+    assert view.phase == SUMMARY and view.session_status == "completed"
+    shown = " ".join(t.text for t in app.canvas.texts)
+    for r in view.results:
+        assert r.name in shown
+    assert f"{view.results[0].reps_done}/{view.results[0].reps_target} reps" in shown
+    [session] = app.history.sessions()
+    assert [r.status for r in session.results] == ["completed"] * 3
+
+
+def test_touching_a_pain_score_on_the_summary_saves_it(app_factory, clock):
+    app = app_factory()
+    engine = app.kiosk.engine
+    engine.command("start")
+    engine.command("stop")
+    app.frame()
+    button = next(b for b in app.canvas.buttons if b.command == "pain" and b.value == 4)
+    w, h = app.screen.get_size()
+    pygame.event.post(pygame.event.Event(pygame.FINGERDOWN, x=button.rect.centerx / w, y=button.rect.centery / h,
+                                         touch_id=0, finger_id=0))
+    app.frame()
+    assert engine.view.pain == 4 and app.history.sessions()[0].pain == 4
+
+
+def test_an_event_storm_neither_crashes_nor_leaks(app_factory, clock):
+    app = app_factory()
+    rng = random.Random(1)
+    keys = [pygame.K_RETURN, pygame.K_p, pygame.K_s, pygame.K_r, pygame.K_ESCAPE, pygame.K_h, pygame.K_3, pygame.K_a]
+
+    def storm():
+        for _ in range(2000):
+            if rng.random() < 0.5:
+                pygame.event.post(pygame.event.Event(pygame.FINGERDOWN, x=rng.random(), y=rng.random(),
+                                                     touch_id=0, finger_id=0))
+            else:
+                pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=rng.choice(keys), mod=0, unicode=""))
+            if rng.random() < 0.02:
+                clock.advance(0.1)
+                app.frame()
+
+    storm()  # warm up caches (fonts, tones)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    storm()
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert app.running
+    assert grown < 2_000_000
+
+
+def test_keyboard_moves_the_virtual_body(app_factory, clock):
+    app = app_factory(keyboard=True)
+    start = app.kiosk.performer
+    assert start is None and app.keyboard is not None
+    for _ in range(5):
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_LEFT, mod=0, unicode=""))
+    app.frame()
+    clock.advance(3)
+    assert app.keyboard.timeline.pose(app.kiosk.body_time())[0][1] < -20  # rolled to the left
+
+
+def test_rotated_window_is_drawn_on_its_side(app_factory):
+    app = app_factory(rotate=90, width=720, height=1280)
+    assert app.screen.get_size() == (1280, 720)
+    assert app.canvas.surface.get_size() == (720, 1280)
+    app.frame()
+
+
+def test_without_a_sound_card_the_app_is_silent_and_says_so(monkeypatch, caplog):
+    monkeypatch.setenv("SDL_AUDIODRIVER", "no-such-driver")
+    pygame.mixer.quit()
+    sound = Sound(enabled=True)
+    assert not sound.ready and "running silent" in sound.problem
+    from kiosk.cues import Cue
+
+    sound.play(Cue("count", "1"))  # harmless
+
+
+def test_without_gpio_hardware_the_app_runs_and_says_so(tmp_path, clock, monkeypatch):
+    from kiosk.config import GpioConfig
+
+    if os.environ.get("GPIOZERO_PIN_FACTORY"):
+        pytest.skip("a pin factory is forced")
+    performer = AutoPerformer()
+    source = MockSource(performer.timeline, clock=clock)
+    source.open()
+    cfg = Config(display=DisplayConfig(fullscreen=False), gpio=GpioConfig(start_button=17, led=23))
+    app = KioskApp(cfg, load_routine(), None, source, clock, AppOptions("simulate"), performer)
+    app.open_display()
+    try:
+        assert not app.gpio.available and "No GPIO" in app.extras.note
+        app.frame()
+        assert app.kiosk.engine.view.phase == IDLE
+        assert any("No GPIO" in t.text for t in app.canvas.texts)
+    finally:
+        app.close()
+
+
+def test_tones_are_short_soft_edged_stereo():
+    wave = tone((660, 990), 0.1, 0.5)
+    assert wave.shape == (2 * 2205, 2) and abs(int(wave[0, 0])) < 200 and wave.max() > 8000

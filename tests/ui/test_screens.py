@@ -1,0 +1,70 @@
+"""Every screen at every size: it draws, and no text leaves its box, the screen, or lands on another."""
+
+import pygame
+import pytest
+
+from ui.screens import SCREENS
+from ui.screenshots import SIZES, render, states, write_all
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("name", SCREENS)
+def test_screen_layout(name, size):
+    canvas = render(name, size)
+    screen = pygame.Rect((0, 0), size)
+    assert canvas.texts, "every screen says something"
+    for placed in canvas.texts:
+        assert screen.contains(placed.drawn), f"{placed.text!r} runs off the screen"
+        assert placed.box.inflate(2, 2).contains(placed.drawn), f"{placed.text!r} leaves its box"
+    for i, a in enumerate(canvas.texts):
+        for b in canvas.texts[i + 1:]:
+            assert not a.drawn.colliderect(b.drawn), f"{a.text!r} overlaps {b.text!r}"
+    for button in canvas.buttons:
+        assert screen.contains(button.rect)
+
+
+@pytest.mark.parametrize("size", SIZES[:3], ids=[f"{w}x{h}" for w, h in SIZES[:3]])
+@pytest.mark.parametrize("name", SCREENS)
+def test_touch_targets_are_at_least_15_mm(name, size):
+    canvas = render(name, size)
+    least = canvas.layout.min_touch
+    for button in canvas.buttons:
+        assert min(button.rect.width, button.rect.height) >= least, f"{button.label} is {button.rect.size}"
+
+
+def test_the_count_is_readable_from_3_m_on_a_7_inch_screen():
+    """About 25 mm tall letters read at 3 m; 800x480 on a 7-inch panel is 5.2 px per mm."""
+    canvas = render("reps", (800, 480))
+    count = next(t for t in canvas.texts if "/" in t.text)
+    assert count.drawn.height / (800 / 155) >= 25
+
+
+def test_hold_screen_says_when_the_timer_is_paused_out_of_position():
+    from kiosk.motion.pipeline import MotionState
+    from kiosk.routine import load_routine
+    from ui.canvas import Canvas
+    from ui.screens import draw
+
+    view, extras = states(load_routine())["hold"]
+    view.motion = MotionState(angle_deg=8.0, in_zone=False)
+    canvas = Canvas.for_surface(pygame.Surface((800, 480)))
+    draw(canvas, view, extras)
+    assert any("timer paused" in t.text for t in canvas.texts)
+
+
+def test_overlays_cover_the_screen_and_its_buttons():
+    from kiosk.routine import load_routine
+    from ui.canvas import Canvas
+    from ui.screens import draw
+
+    view, extras = states(load_routine())["reps"]
+    view.paused = True
+    canvas = Canvas.for_surface(pygame.Surface((800, 480)))
+    draw(canvas, view, extras)
+    assert [b.command for b in canvas.buttons] == ["resume", "stop"]
+
+
+def test_screenshots_are_written_for_every_screen_and_size(tmp_path):
+    paths = write_all(tmp_path, sizes=((800, 480), (240, 240)))
+    assert len(paths) == 2 * len(SCREENS)
+    assert pygame.image.load(str(tmp_path / "hold-800x480.png")).get_size() == (800, 480)

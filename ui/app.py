@@ -1,0 +1,230 @@
+"""The kiosk app: one pygame window (fullscreen on the Pi), one loop, at the display's rate.
+
+Each frame: inputs become commands, the session steps (sensor -> motion -> routine engine),
+cues become sound, the screen is drawn upright and turned onto the panel, systemd is told we
+are alive. All pygame calls stay on this thread; the sensor has its own reader thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+import pygame
+
+from drivers.gpio import GpioPanel
+from drivers.sample import SampleSource
+from kiosk.config import Config
+from kiosk.engine import IDLE, SESSION_PHASES
+from kiosk.history import History
+from kiosk.notify import Notifier
+from kiosk.performer import AutoPerformer
+from kiosk.routine import Routine
+from kiosk.session import KioskSession
+
+from .audio import Sound
+from .canvas import Canvas
+from .input import GPIO_COMMANDS, Rotation, command_for
+from .screens import Extras, draw
+from .theme import PALETTE
+
+_log = logging.getLogger(__name__)
+
+ENGINE_COMMANDS = ("start", "next", "pause", "resume", "skip", "repeat", "stop", "touch", "pain")
+DIM_ALPHA = 170
+
+
+@dataclass
+class AppOptions:
+    mode: str = "run"  # run | simulate
+    duration: float | None = None
+    speed: float = 1.0
+    keyboard_body: bool = False  # simulate: the arrow keys move the virtual body
+
+
+class KeyboardPerson:
+    """Simulate without a performer: arrows tilt and twist the virtual body, K keeps still, F fidgets."""
+
+    STEP_DEG = 6.0
+
+    def __init__(self, performer: AutoPerformer):
+        self.timeline = performer.timeline
+
+    def key(self, key: int, t: float) -> bool:
+        moves = {pygame.K_UP: (-self.STEP_DEG, 0), pygame.K_DOWN: (self.STEP_DEG, 0),
+                 pygame.K_LEFT: (0, -self.STEP_DEG), pygame.K_RIGHT: (0, self.STEP_DEG)}
+        if key in moves:
+            pitch, roll, yaw = self.timeline.poses[-1]  # presses add up: move on from where it was heading
+            self.timeline.replan(t)
+            self.timeline.add(t + 0.6, (pitch + moves[key][0], roll + moves[key][1], yaw))
+            return True
+        if key == pygame.K_k:
+            self.timeline.replan(t)
+            return True
+        if key == pygame.K_f:
+            pitch, roll, yaw = self.timeline.replan(t)
+            for i, d in enumerate((4, -3, 5, -2, 0)):
+                self.timeline.add(t + 0.4 * (i + 1), (pitch + d, roll - d, yaw + 3 * d))
+            return True
+        return False
+
+
+class KioskApp:
+    def __init__(self, cfg: Config, routine: Routine, history: History | None, source: SampleSource,
+                 clock: Callable[[], float], options: AppOptions, performer: AutoPerformer | None = None,
+                 problems: list[str] | None = None, notifier: Notifier | None = None):
+        self.cfg, self.options, self.history = cfg, options, history
+        self.clock = clock
+        self.problems = problems or []
+        self.notifier = notifier or Notifier()
+        self.source = source
+        self.kiosk = KioskSession(routine, source, clock, history, performer if not options.keyboard_body else None)
+        self.keyboard = KeyboardPerson(performer) if options.keyboard_body and performer else None
+        self.gpio_presses: queue.Queue[str] = queue.Queue()
+        self.gpio = GpioPanel(cfg.gpio.pins(), self.gpio_presses.put)
+        self.extras = Extras(note=self._note())
+        self.show_history = False
+        self.last_touch = time.monotonic()
+        self.frames = 0
+        self.running = True
+
+    def _note(self) -> str:
+        return "" if self.gpio.available else "No GPIO buttons: use the screen"
+
+    # -- set up -----------------------------------------------------------------------------
+    def open_display(self) -> None:
+        d = self.cfg.display
+        pygame.display.init()
+        pygame.font.init()
+        full = d.fullscreen and self.options.mode == "run"
+        flags = pygame.FULLSCREEN | pygame.NOFRAME if full else 0
+        size = (0, 0) if full else self._window_size()
+        self.screen = pygame.display.set_mode(size, flags)
+        pygame.display.set_caption("backstretch" + (" simulator" if self.options.mode == "simulate" else ""))
+        if full:
+            pygame.mouse.set_visible(False)
+        self.rotation = Rotation(self.screen.get_size(), d.rotate)
+        self.canvas = Canvas.for_surface(pygame.Surface(self.rotation.logical))
+        self.sound = Sound(self.cfg.audio.enabled, self.cfg.audio.volume, self.cfg.audio.voice,
+                           self.cfg.audio.voice_program)
+        self.sound.prepare(_phrases(self.kiosk.engine.routine))
+        _log.info("display %s (%s), rotate %d, %s", self.screen.get_size(), pygame.display.get_driver(), d.rotate,
+                  "sound on" if self.sound.ready else self.sound.problem)
+
+    def _window_size(self) -> tuple[int, int]:
+        w, h = self.cfg.display.width, self.cfg.display.height
+        return (h, w) if self.cfg.display.rotate in (90, 270) else (w, h)
+
+    # -- the loop ---------------------------------------------------------------------------
+    def run(self) -> int:
+        self.open_display()
+        frame_clock = pygame.time.Clock()
+        started = time.monotonic()
+        try:
+            while self.running:
+                self.frame()
+                if self.frames == 1:
+                    self.notifier.ready("showing the kiosk")
+                self.notifier.alive()
+                if self.options.duration is not None and time.monotonic() - started >= self.options.duration:
+                    break
+                frame_clock.tick(self.cfg.display.fps)
+        finally:
+            self.notifier.stopping()
+            self.close()
+        return 0
+
+    def frame(self) -> None:
+        """One frame: inputs, the session, sound, drawing."""
+        for event in pygame.event.get():
+            self.on_event(event)
+        while not self.gpio_presses.empty():
+            self.command(GPIO_COMMANDS.get(self.gpio_presses.get(), "next"), None)
+        if not self.problems:
+            for cue in self.kiosk.step():
+                self.sound.play(cue)
+                if cue.kind in ("count", "hold", "done", "well_done"):
+                    self.gpio.beep(0.08)
+            self.gpio.set_led("blink" if self.kiosk.engine.view.sensor_lost else "on")
+        self.draw()
+        self.frames += 1
+
+    def on_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.running = False
+            return
+        if event.type == pygame.KEYDOWN and self.keyboard and self.keyboard.key(event.key, self.kiosk.body_time()):
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_q and self.options.mode == "simulate":
+            self.running = False
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_u and self.options.mode == "simulate":
+            self.source.connected = not getattr(self.source, "connected", True)  # pull the virtual cable
+            return
+        mapped = command_for(event, self.canvas, self.rotation)
+        if mapped:
+            self.command(*mapped)
+
+    def command(self, name: str, value: int | None) -> None:
+        self.last_touch = time.monotonic()
+        engine = self.kiosk.engine
+        if name == "history":
+            self.show_history = engine.view.phase == IDLE and not self.show_history
+            if self.show_history and self.history:
+                self.extras.sessions = self.history.sessions(limit=10)
+            return
+        if name == "home":
+            self.show_history = False
+            return
+        if name in ENGINE_COMMANDS and not self.problems:
+            self.show_history = False
+            try:
+                engine.command(name, value)
+            except ValueError as exc:
+                _log.warning("ignored command: %s", exc)
+
+    def draw(self) -> None:
+        view = self.kiosk.engine.view
+        x = self.extras
+        x.t = time.monotonic()
+        x.problems = self.problems
+        x.show_history = self.show_history
+        x.sensor = self.source.health()
+        if view.phase == IDLE and self.history and self.frames % 300 == 0:
+            x.streak = self.history.streak(date.today())
+        draw(self.canvas, view, x)
+        self._screen_care(view)
+        self.screen.blit(self.rotation.to_physical_surface(self.canvas.surface), (0, 0))
+        pygame.display.flip()
+
+    def _screen_care(self, view) -> None:
+        """Dim, then blank, a wall display nobody is using; any touch or movement wakes it."""
+        d = self.cfg.display
+        if view.phase in SESSION_PHASES or not view.motion.still:
+            self.last_touch = max(self.last_touch, time.monotonic() - 1)
+        idle = time.monotonic() - self.last_touch
+        if d.blank_after_s and idle >= d.blank_after_s:
+            self.canvas.surface.fill((0, 0, 0))
+        elif d.dim_after_s and idle >= d.dim_after_s:
+            shade = pygame.Surface(self.canvas.surface.get_size(), pygame.SRCALPHA)
+            shade.fill((*PALETTE["background"], DIM_ALPHA))
+            self.canvas.surface.blit(shade, (0, 0))
+
+    def close(self) -> None:
+        self.gpio.close()
+        if hasattr(self, "sound"):
+            self.sound.close()
+        pygame.display.quit()
+
+
+def _phrases(routine: Routine) -> list[str]:
+    """Words the kiosk will surely say, to render before they are needed."""
+    words = ["Get into position and keep still.", "Ready.", "Hold.", "Rest.", "Well done.", "3", "2", "1",
+             "Switch to the left side.", "Switch to the right side.", "Hold broken. Back into the stretch."]
+    for ex in routine.exercises:
+        words.append(f"{ex.name}. {ex.instructions[0]}")
+    return words + [str(n) for n in range(4, 21)]
