@@ -69,12 +69,15 @@ def test_simulate_runs_and_exits_after_duration(tmp_path):
     proc = backstretch("simulate", "--duration", "1.5", "--speed", "20", "--data-dir", str(tmp_path / "d"),
                        tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "mock sensor 100 Hz" in proc.stdout and "[intro] Pelvic tilt." in proc.stdout
+    assert "simulating Back stretches at x20 with the auto performer" in proc.stderr
+    text = backstretch("simulate", "--text", "--duration", "1.5", "--speed", "20", "--data-dir",
+                       str(tmp_path / "d"), tmp_path=tmp_path)
+    assert "mock sensor 100 Hz" in text.stdout and "[intro] Pelvic tilt." in text.stdout
 
 
 def test_simulate_plays_the_whole_routine_into_history_and_csv(tmp_path):
     data = tmp_path / "d"
-    proc = backstretch("simulate", "--performer", "auto", "--speed", "60", "--data-dir", str(data),
+    proc = backstretch("simulate", "--text", "--performer", "auto", "--speed", "60", "--data-dir", str(data),
                        tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "session completed:" in proc.stdout
