@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: venv test simulate bench clean
+.PHONY: venv test simulate bench clean install-pi
 
 venv: $(STAMP)
 
@@ -27,3 +27,7 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# On the Pi: install or upgrade the kiosk service (see systemd/install.sh --help).
+install-pi:
+	sudo systemd/install.sh

@@ -90,7 +90,8 @@ def positive_float(text: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+    # `run` logs what an installer needs in the journal (sensor found, sessions, errors); no line per sample
+    logging.basicConfig(level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     args.problems = []
     try:

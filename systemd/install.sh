@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# Install (or upgrade, or remove) the backstretch kiosk on Raspberry Pi OS (Bookworm or Trixie).
+#
+#   sudo systemd/install.sh              install or upgrade, then run `backstretch doctor`
+#   sudo systemd/install.sh --dry-run    print every change it would make, change nothing
+#   sudo systemd/install.sh --uninstall  remove the service and the program (keeps config and history)
+#   options: --yes (no questions), --console-login keep|disable, --purge (with --uninstall: also config and history)
+#
+# Re-running it is safe: each step checks what is already there. Upgrades keep the history
+# database (/var/lib/backstretch) and the installer's config (/etc/backstretch/config.toml).
+set -euo pipefail
+
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PREFIX=/opt/backstretch
+VENV=$PREFIX/venv
+ETC=/etc/backstretch
+STATE=/var/lib/backstretch
+UNIT=/etc/systemd/system/backstretch.service
+USER_NAME=backstretch
+GROUPS_WANTED=(video render input i2c gpio audio)
+MODEL_FILE=${BACKSTRETCH_MODEL_FILE:-/proc/device-tree/model}  # tests point these at fake files
+OS_RELEASE=${BACKSTRETCH_OS_RELEASE:-/etc/os-release}
+
+DRY_RUN=0
+UNINSTALL=0
+PURGE=0
+ASSUME_YES=0
+CONSOLE=ask
+
+say() { printf '%s\n' "$*"; }
+fail() { printf 'backstretch install: %s\n' "$*" >&2; exit 1; }
+
+# Run a command, or in dry-run mode print it.
+run() {
+    if [ "$DRY_RUN" = 1 ]; then
+        say "would run: $*"
+    else
+        say "+ $*"
+        "$@"
+    fi
+}
+
+# Write a file from stdin, or in dry-run mode show where it would go.
+write_file() {
+    local path=$1 mode=$2
+    if [ "$DRY_RUN" = 1 ]; then
+        say "would write: $path (mode $mode)"
+        cat >/dev/null
+    else
+        say "+ write $path"
+        install -m "$mode" /dev/stdin "$path"
+    fi
+}
+
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [ $# -gt 0 ]; do
+    case $1 in
+        --dry-run) DRY_RUN=1 ;;
+        --uninstall) UNINSTALL=1 ;;
+        --purge) PURGE=1 ;;
+        --yes|-y) ASSUME_YES=1 ;;
+        --console-login) shift; CONSOLE=${1:-}; [ "$CONSOLE" = keep ] || [ "$CONSOLE" = disable ] ||
+            fail "--console-login takes keep or disable" ;;
+        -h|--help) usage; exit 0 ;;
+        *) fail "unknown option $1 (try --help)" ;;
+    esac
+    shift
+done
+
+check_platform() {
+    local model codename
+    model=""
+    [ -r "$MODEL_FILE" ] && model=$(tr -d '\0' < "$MODEL_FILE")
+    case $model in
+        *"Raspberry Pi"*) ;;
+        *) fail "this is not a Raspberry Pi (no 'Raspberry Pi' in $MODEL_FILE); on a laptop use 'make simulate'" ;;
+    esac
+    # shellcheck source=/dev/null
+    codename=$(. "$OS_RELEASE" 2>/dev/null && printf '%s' "${VERSION_CODENAME:-}")
+    case $codename in
+        bookworm|trixie) ;;
+        *) fail "Raspberry Pi OS ${codename:-unknown} is not supported; use Bookworm or Trixie" ;;
+    esac
+    if [ "$DRY_RUN" = 0 ] && [ "$(id -u)" != 0 ]; then
+        fail "run it as root: sudo $0"
+    fi
+    say "found: $model, Raspberry Pi OS $codename"
+}
+
+confirm() {
+    [ "$ASSUME_YES" = 1 ] || [ "$DRY_RUN" = 1 ] && return 0
+    local answer
+    read -r -p "$1 [y/N] " answer
+    [ "$answer" = y ] || [ "$answer" = Y ]
+}
+
+boot_config() {
+    if [ -f /boot/firmware/config.txt ]; then printf '/boot/firmware/config.txt'; else printf '/boot/config.txt'; fi
+}
+
+enable_i2c() {
+    if [ -e /dev/i2c-1 ]; then
+        say "I2C: already on (/dev/i2c-1)"
+    elif command -v raspi-config >/dev/null 2>&1; then
+        run raspi-config nonint do_i2c 0
+    else
+        local cfg
+        cfg=$(boot_config)
+        if grep -q '^dtparam=i2c_arm=on' "$cfg" 2>/dev/null; then
+            say "I2C: enabled in $cfg, on after a reboot"
+        else
+            run sh -c "printf '\\ndtparam=i2c_arm=on\\n' >> '$cfg'"
+        fi
+    fi
+}
+
+create_user() {
+    local group
+    for group in "${GROUPS_WANTED[@]}"; do
+        getent group "$group" >/dev/null || run groupadd --system "$group"
+    done
+    if id "$USER_NAME" >/dev/null 2>&1; then
+        say "user: $USER_NAME exists"
+    else
+        run useradd --system --home-dir "$STATE" --no-create-home --shell /usr/sbin/nologin "$USER_NAME"
+    fi
+    run usermod --append --groups "$(IFS=,; printf '%s' "${GROUPS_WANTED[*]}")" "$USER_NAME"
+}
+
+install_program() {
+    local python_minor site_packages=()
+    run apt-get install -y --no-install-recommends python3-venv python3-dev espeak-ng i2c-tools
+    python_minor=$(python3 -c 'import sys; print(sys.version_info[1])')
+    if [ "$python_minor" -ge 13 ]; then
+        # PyPI has no lgpio wheel for this Python: use Raspberry Pi OS's and let the venv see it.
+        run apt-get install -y python3-lgpio
+        site_packages=(--system-site-packages)
+    fi
+    run mkdir -p "$PREFIX"
+    [ -x "$VENV/bin/python" ] || run python3 -m venv "${site_packages[@]}" "$VENV"
+    run "$VENV/bin/pip" install --quiet --upgrade pip
+    run "$VENV/bin/pip" install --quiet --upgrade "${SRC}[pi]"
+    run install -m 0644 "$SRC/README.md" "$PREFIX/README.md"
+}
+
+write_config() {
+    run mkdir -p "$ETC"
+    if [ -f "$ETC/config.toml" ]; then
+        say "config: $ETC/config.toml exists, left as it is"
+    else
+        write_file "$ETC/config.toml" 0644 < "$SRC/config/default.toml"
+    fi
+}
+
+install_unit() {
+    write_file "$UNIT" 0644 < "$SRC/systemd/backstretch.service"
+    run systemctl daemon-reload
+    run systemctl enable backstretch.service
+}
+
+console_login() {
+    local choice=$CONSOLE
+    if [ "$choice" = ask ]; then
+        if confirm "Disable the console login on tty1, so only the kiosk shows on the screen?"; then
+            choice=disable
+        else
+            choice=keep
+        fi
+    fi
+    if [ "$choice" = disable ]; then
+        run systemctl disable getty@tty1.service
+    else
+        say "console login on tty1: kept"
+    fi
+}
+
+uninstall() {
+    run systemctl disable --now backstretch.service
+    run rm -f "$UNIT"
+    run systemctl daemon-reload
+    run rm -rf "$PREFIX"
+    if [ "$PURGE" = 1 ]; then
+        run rm -rf "$ETC" "$STATE" /var/cache/backstretch
+        run userdel "$USER_NAME"
+    else
+        say "kept: $ETC (config) and $STATE (history); --purge removes them"
+    fi
+    say "backstretch removed"
+}
+
+main() {
+    check_platform
+    if [ "$UNINSTALL" = 1 ]; then
+        uninstall
+        return
+    fi
+    say "this will: enable I2C, create the $USER_NAME user (groups: ${GROUPS_WANTED[*]}), install the program"
+    say "in $VENV, write $ETC/config.toml if absent, and install and enable backstretch.service"
+    confirm "Carry on?" || fail "nothing changed"
+    enable_i2c
+    create_user
+    install_program
+    write_config
+    install_unit
+    console_login
+    if [ "$DRY_RUN" = 1 ]; then
+        say "would run: $VENV/bin/backstretch doctor"
+        say "dry run: nothing was changed"
+        return
+    fi
+    run systemctl restart backstretch.service
+    say "checking the hardware:"
+    "$VENV/bin/backstretch" --config "$ETC/config.toml" doctor || say "fix what doctor reports, then reboot"
+    say "done: the kiosk starts at boot; logs: journalctl -u backstretch"
+}
+
+main
