@@ -24,6 +24,9 @@ simulate: venv
 
 bench: venv
 	$(BIN)/python benchmarks/sensor_layer.py
+	$(BIN)/python benchmarks/motion_speed.py
+	$(BIN)/python benchmarks/accuracy.py --quiet
+	SDL_VIDEODRIVER=dummy $(BIN)/python benchmarks/ui_frame.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
