@@ -18,7 +18,6 @@ class Script:
         self.rng = rng or np.random.default_rng(0)
         self.reps: list[tuple[float, float]] = []
         self.holds: list[dict] = []
-        self.phases: list[tuple[float, str]] = [(0.0, "start")]
 
     @property
     def t(self) -> float:
@@ -27,17 +26,6 @@ class Script:
     @property
     def pose(self) -> tuple[float, float, float]:
         return self.timeline.poses[-1]
-
-    def phase(self, name: str) -> "Script":
-        self.phases.append((self.t, name))
-        return self
-
-    def phase_at(self, t: float) -> str:
-        name = self.phases[0][1]
-        for start, label in self.phases:
-            if start <= t:
-                name = label
-        return name
 
     def still(self, seconds: float) -> "Script":
         self.timeline.add(self.t + seconds, self.pose)

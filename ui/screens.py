@@ -123,12 +123,7 @@ def _reps(c: Canvas, v: View, x: Extras) -> None:
     if lay.kind == "watch":
         c.text(count, body.union(foot), int(body.height * 1.2), max_lines=1)
         return
-    if lay.kind == "portrait":
-        big = pygame.Rect(body.left, body.top, body.width, int(body.height * 0.5))
-        rest = pygame.Rect(body.left, big.bottom, body.width, body.bottom - big.bottom)
-    else:
-        big = pygame.Rect(body.left, body.top, int(body.width * 0.55), body.height)
-        rest = pygame.Rect(big.right + lay.unit, body.top, body.right - big.right - lay.unit, body.height)
+    big, rest = _split(body, lay, 0.55, 0.5)
     c.text(count, big, big.height, max_lines=1)
     gauge_box = pygame.Rect(rest.left, rest.top + lay.unit, rest.width, max(8, lay.unit * 2))
     c.text("Range of movement", pygame.Rect(rest.left, gauge_box.bottom + lay.unit // 2, rest.width, lay.unit * 2),
@@ -161,12 +156,7 @@ def _hold(c: Canvas, v: View, x: Extras) -> None:
             c.text(side.split()[0].upper(), pygame.Rect(area.left, area.bottom - area.height // 5, area.width,
                                                          area.height // 6), area.height // 6, max_lines=1)
         return
-    if lay.kind == "portrait":
-        ring_box = pygame.Rect(body.left, body.top, body.width, int(body.height * 0.58))
-        info = pygame.Rect(body.left, ring_box.bottom, body.width, body.bottom - ring_box.bottom)
-    else:
-        ring_box = pygame.Rect(body.left, body.top, int(body.width * 0.5), body.height)
-        info = pygame.Rect(ring_box.right + lay.unit, body.top, body.right - ring_box.right - lay.unit, body.height)
+    ring_box, info = _split(body, lay, 0.5, 0.58)
     radius = min(ring_box.width, ring_box.height) // 2 - lay.unit // 2
     widgets.ring(c.surface, ring_box.center, radius, v.hold_seconds / v.hold_target if v.hold_target else 0, running)
     inner = pygame.Rect(0, 0, int(radius * 1.3), int(radius * 0.9))
@@ -340,9 +330,10 @@ def _lines(c: Canvas, box: pygame.Rect, lines: list[str]) -> None:
         c.text(line, row, size, max_lines=2, align="left")
 
 
-def _split(body: pygame.Rect, lay, left_share: float) -> tuple[pygame.Rect, pygame.Rect]:
+def _split(body: pygame.Rect, lay, left_share: float, top_share: float = 0.4) -> tuple[pygame.Rect, pygame.Rect]:
+    """Side by side on a landscape screen, one above the other on a portrait one."""
     if lay.kind == "portrait":
-        top = pygame.Rect(body.left, body.top, body.width, int(body.height * 0.4))
+        top = pygame.Rect(body.left, body.top, body.width, int(body.height * top_share))
         return top, pygame.Rect(body.left, top.bottom, body.width, body.bottom - top.bottom)
     left = pygame.Rect(body.left, body.top, int(body.width * left_share), body.height)
     return left, pygame.Rect(left.right + lay.unit, body.top, body.right - left.right - lay.unit, body.height)

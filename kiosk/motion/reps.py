@@ -214,9 +214,3 @@ class RepCounter:
     def angle_from_start(self, u: Vec) -> float:
         """How far the body is from where the rep in progress started (for a gauge or a plot)."""
         return angle_deg(self._start[0], u) if self._start else 0.0
-
-    @property
-    def state(self) -> str:
-        if self._out is None:
-            return "at rest"
-        return "returning" if not self._counted else "back"

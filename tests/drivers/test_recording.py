@@ -69,11 +69,7 @@ def test_replay_as_fast_as_possible_and_looped(tmp_path, clock):
     assert times == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
 
 
-def test_shared_real_recording_parses():
-    from pathlib import Path
-
-    shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "uci-pt" / "uci-s1-e1.csv"
-    if not shared.exists():
-        pytest.skip("shared data not present")
-    rec = read_recording(shared)
+def test_a_real_recording_parses(data_dir):
+    rec = read_recording(data_dir / "uci-s1-e4.csv")
     assert rec.has_gyro and rec.rate_hz == pytest.approx(25, rel=0.01)
+    assert rec.comments[0].startswith("source: UCI Physical Therapy Exercises dataset")
