@@ -44,7 +44,8 @@ def params_for(exercise: str, hold_s: float | None = None) -> MotionParams:
     p = MotionParams(exercise=exercise)
     if exercise == "pelvic_tilt":
         # tilts are slow and can be small; the routine says when they happen, so count at once
-        p = replace(p, reps=replace(p.reps, min_amplitude_deg=2.0, min_duration_s=2.0, neighbour_s=0.0))
+        p = replace(p, reps=replace(p.reps, min_amplitude_deg=2.0, min_duration_s=2.0, neighbour_s=0.0,
+                                    doubt_frac=0.6))
     elif exercise == "spinal_twist":
         p = replace(p, hold=replace(p.hold, zone_min_deg=15.0, zone_max_deg=80.0))
     elif exercise == "swiss_ball":

@@ -41,6 +41,9 @@ class RepParams:
     max_axis_change_deg: float = 50.0
     expected_axis_deg: float = 25.0  # when the exercise's axis is known, how far a rep may stray from it
     neighbour_s: float = 12.0  # 0: count every rep at once (the routine knows the person is exercising)
+    doubt_frac: float | None = None  # with neighbour_s = 0: a rep this much smaller than the set's...
+    doubt_after_s: float = 6.0  # ...coming this long after the last one...
+    doubt_wait_s: float = 12.0  # ...counts only if another rep follows within this long
     max_turn_ratio: float = 4.0  # an out-and-back turns about twice its amplitude; walking far more
     max_moving_g: float | None = None  # reject reps with more bouncing than this (walking)
 
@@ -187,23 +190,35 @@ class RepCounter:
         return True
 
     def _accept(self, rep: _Rep) -> list[RepCounted]:
+        doubtful = self._doubtful(rep)
         self._history = self._history[-7:] + [rep]
         gap = self.p.neighbour_s
-        if not gap:
-            return [self._counted_event(rep)]
         events = []
-        if self._pending is not None and rep.end - self._pending.end <= gap:
-            events.append(self._counted_event(self._pending))
+        if self._pending is not None and rep.end - self._pending.end <= (gap or self.p.doubt_wait_s):
+            events.append(self._counted_event(self._pending))  # the rep it was waiting for has come
             self._pending = None
+        if not gap:  # counting at once, unless the rep is doubtful: then it waits for the next one
+            if doubtful:
+                self._pending = rep
+                return events
+            return events + [self._counted_event(rep)]
         if events or (self._last_counted is not None and rep.end - self._last_counted <= gap):
             events.append(self._counted_event(rep))
         else:
             self._pending = rep
         return events
 
+    def _doubtful(self, rep: _Rep) -> bool:
+        """Much smaller than the set's reps, after a pause: a fidget as likely as a rep, so it waits for a
+        neighbour before it counts (only where reps otherwise count at once)."""
+        p = self.p
+        if p.doubt_frac is None or not self._history or rep.end - self._history[-1].end < p.doubt_after_s:
+            return False
+        return rep.amplitude < p.doubt_frac * statistics.median(r.amplitude for r in self._history[-5:])
+
     def _drop_lone_pending(self, t: float) -> None:
         """A movement with no rep near it in time was not a rep: forget it."""
-        if self._pending is not None and t - self._pending.end > self.p.neighbour_s:
+        if self._pending is not None and t - self._pending.end > (self.p.neighbour_s or self.p.doubt_wait_s):
             self._pending = None
 
     def _counted_event(self, rep: _Rep) -> RepCounted:

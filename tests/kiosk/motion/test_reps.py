@@ -77,3 +77,15 @@ def test_state_does_not_grow_with_the_session():
         rc.update(f)
     assert rc.count == 40
     assert len(rc._history) <= 8 and len(rc._returns) <= 5
+
+
+def test_a_small_movement_after_a_pause_waits_for_a_second_one():
+    """Where reps count at once, a much smaller one after a rest could be a fidget: it needs a neighbour."""
+    params = RepParams(neighbour_s=0.0, doubt_frac=0.6)
+    lone = Script(start=SUPINE).still(3).tilt_reps(4, 15.0, period_s=4.0).still(10)
+    lone.tilt_reps(1, 5.0, period_s=3.0).still(15)
+    assert len(count(render(lone, 100, seed=12), params)) == 4
+    pair = Script(start=SUPINE).still(3).tilt_reps(4, 15.0, period_s=4.0).still(10)
+    pair.tilt_reps(2, 5.0, period_s=3.0, pause_s=1.0).still(3)
+    events = count(render(pair, 100, seed=12), params)
+    assert [e.count for e in events] == [1, 2, 3, 4, 5, 6]
