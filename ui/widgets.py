@@ -33,12 +33,12 @@ def ring(surface: pygame.Surface, centre: tuple[int, int], radius: int, fraction
     if fraction <= 0:
         return
     colour = PALETTE["good"] if running else PALETTE["warn"]
-    steps = max(2, int(90 * fraction))
-    points = []
-    for i in range(steps + 1):
-        a = -math.pi / 2 + 2 * math.pi * fraction * i / steps
-        points.append((centre[0] + radius * math.cos(a), centre[1] + radius * math.sin(a)))
-    pygame.draw.lines(surface, colour, False, points, width)
+    steps = max(2, int(120 * fraction))
+    angles = [-math.pi / 2 + 2 * math.pi * fraction * i / steps for i in range(steps + 1)]
+    outer = [(centre[0] + radius * math.cos(a), centre[1] + radius * math.sin(a)) for a in angles]
+    inner = [(centre[0] + (radius - width) * math.cos(a), centre[1] + (radius - width) * math.sin(a))
+             for a in reversed(angles)]
+    pygame.draw.polygon(surface, colour, outer + inner)  # a filled band, smooth at any thickness
 
 
 def dots(surface: pygame.Surface, rect: pygame.Rect, done: int, total: int) -> None:
