@@ -14,7 +14,6 @@ from kiosk.history import History
 from kiosk.performer import AutoPerformer
 from kiosk.routine import load_routine
 from ui.app import AppOptions, KioskApp
-from ui.audio import Sound, tone
 
 
 @pytest.fixture
@@ -115,16 +114,6 @@ def test_rotated_window_is_drawn_on_its_side(app_factory):
     app.frame()
 
 
-def test_without_a_sound_card_the_app_is_silent_and_says_so(monkeypatch, caplog):
-    monkeypatch.setenv("SDL_AUDIODRIVER", "no-such-driver")
-    pygame.mixer.quit()
-    sound = Sound(enabled=True)
-    assert not sound.ready and "running silent" in sound.problem
-    from kiosk.cues import Cue
-
-    sound.play(Cue("count", "1"))  # harmless
-
-
 def test_without_gpio_hardware_the_app_runs_and_says_so(tmp_path, clock, monkeypatch):
     from kiosk.config import GpioConfig
 
@@ -143,8 +132,3 @@ def test_without_gpio_hardware_the_app_runs_and_says_so(tmp_path, clock, monkeyp
         assert any("No GPIO" in t.text for t in app.canvas.texts)
     finally:
         app.close()
-
-
-def test_tones_are_short_soft_edged_stereo():
-    wave = tone((660, 990), 0.1, 0.5)
-    assert wave.shape == (2 * 2205, 2) and abs(int(wave[0, 0])) < 200 and wave.max() > 8000

@@ -1,0 +1,46 @@
+"""Sound: tones always, the words when espeak-ng is there, silence (said once) without a sound card."""
+
+import os
+import shutil
+import time
+
+import pygame
+import pytest
+
+from kiosk.cues import Cue
+from ui.audio import Sound, tone
+
+
+def test_without_a_sound_card_the_app_is_silent_and_says_so(monkeypatch, caplog):
+    monkeypatch.setenv("SDL_AUDIODRIVER", "no-such-driver")
+    pygame.mixer.quit()
+    sound = Sound(enabled=True)
+    assert not sound.ready and "running silent" in sound.problem
+    from kiosk.cues import Cue
+
+    sound.play(Cue("count", "1"))  # harmless
+
+
+def test_tones_are_short_soft_edged_stereo():
+    wave = tone((660, 990), 0.1, 0.5)
+    assert wave.shape == (2 * 2205, 2) and abs(int(wave[0, 0])) < 200 and wave.max() > 8000
+
+
+def test_spoken_cues_are_rendered_once_and_replayed_from_the_cache(tmp_path):
+    if shutil.which("espeak-ng") is None:
+        if os.environ.get("BACKSTRETCH_CI"):
+            pytest.fail("espeak-ng is missing in CI")
+        pytest.skip("espeak-ng is not installed")
+    sound = Sound(cache=tmp_path)
+    assert sound.ready and sound.voice_program
+    cue = Cue("intro", "Pelvic tilt. Lie on your back, knees bent.")
+    sound.play(cue)  # renders in the background
+    for _ in range(100):
+        wavs = list(tmp_path.glob("*.wav"))
+        if wavs:
+            break
+        time.sleep(0.05)
+    assert len(wavs) == 1 and wavs[0].stat().st_size > 10_000
+    sound.play(cue)  # from the cache now
+    assert str(wavs[0]) in sound._sounds
+    sound.close()
