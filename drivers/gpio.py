@@ -26,6 +26,7 @@ class GpioPanel:
         self.led: LED | None = None
         self.buzzer: Buzzer | None = None
         self.problem = ""
+        self._led_state = ""
         wanted = {name: pin for name, pin in pins.items() if pin is not None}
         if not wanted:
             return
@@ -49,9 +50,11 @@ class GpioPanel:
         return not self.problem
 
     def set_led(self, state: str) -> None:
-        """'on', 'off' or 'blink' (the kiosk blinks while the sensor is lost)."""
-        if self.led is None:
+        """'on', 'off' or 'blink' (the kiosk blinks while the sensor is lost). Called every frame:
+        only a change reaches the pin, so a blink keeps its rhythm."""
+        if self.led is None or state == self._led_state:
             return
+        self._led_state = state
         if state == "blink":
             self.led.blink(on_time=0.3, off_time=0.3)
         elif state == "on":

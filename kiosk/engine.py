@@ -136,6 +136,8 @@ class RoutineEngine:
             self._unfreeze("paused", Cue("resume", "Carry on."))
         elif name == "next":
             self._next()
+        elif name == "skip" and v.phase == REST and self._result is None:
+            self._next()  # between exercises there is nothing to skip but the rest
         elif name == "skip" and v.phase in SESSION_PHASES:
             self._say(Cue("info", f"Skipping {v.exercise.name}."))
             self._finish_exercise("skipped")
@@ -324,6 +326,7 @@ class RoutineEngine:
         v = self.view
         if isinstance(e, HoldStarted):
             v.holding = True
+            self._ignore_hold_end = False  # a new hold: the old one's end will not come now
             if v.phase == COUNTDOWN:
                 self._enter(ACTIVE, None)
             if v.side and e.side and e.side != v.side:

@@ -16,6 +16,7 @@ from typing import Callable
 
 import pygame
 
+from drivers.errors import BackstretchError
 from drivers.gpio import GpioPanel
 from drivers.sample import SampleSource
 from kiosk.config import Config
@@ -98,12 +99,17 @@ class KioskApp:
     # -- set up -----------------------------------------------------------------------------
     def open_display(self) -> None:
         d = self.cfg.display
-        pygame.display.init()
-        pygame.font.init()
         full = d.fullscreen and self.options.mode == "run"
         flags = pygame.FULLSCREEN | pygame.NOFRAME if full else 0
         size = (0, 0) if full else self._window_size()
-        self.screen = pygame.display.set_mode(size, flags)
+        try:
+            pygame.display.init()
+            pygame.font.init()
+            self.screen = pygame.display.set_mode(size, flags)
+        except pygame.error as exc:
+            raise BackstretchError(
+                f"cannot open the display ({exc}): on the Pi without a desktop set SDL_VIDEODRIVER=kmsdrm and "
+                "put the user in the video and render groups; on a laptop run inside a desktop session") from None
         pygame.display.set_caption("backstretch" + (" simulator" if self.options.mode == "simulate" else ""))
         if full:
             pygame.mouse.set_visible(False)

@@ -36,6 +36,10 @@ def test_buttons_led_and_buzzer(factory):
     assert factory.pin(23).state
     panel.set_led("off")
     assert not factory.pin(23).state
+    panel.set_led("blink")
+    blinking = panel.led._blink_thread
+    panel.set_led("blink")  # the app asks every frame: the blink must not restart
+    assert panel.led._blink_thread is blinking
     panel.beep(0.05)
     panel.close()
 

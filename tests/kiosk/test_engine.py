@@ -221,6 +221,16 @@ def test_skip_records_the_exercise_as_skipped(kiosk):
     assert kiosk.phase == INTRO and kiosk.engine.view.exercise.id == "spinal_twist"
 
 
+def test_skip_during_the_rest_between_exercises_only_ends_the_rest(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.reps(3)
+    assert kiosk.phase == REST
+    kiosk.command("skip")
+    assert kiosk.phase == INTRO and kiosk.engine.view.exercise.id == "spinal_twist"
+    assert [r.status for r in kiosk.engine.view.results] == ["completed"]
+
+
 def test_repeat_starts_the_exercise_again(kiosk):
     kiosk.command("start")
     kiosk.calibrate()
