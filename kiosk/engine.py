@@ -406,6 +406,8 @@ class RoutineEngine:
         v = self.view
         r = self._result
         if r is not None:
+            if status == "completed" and r.detect == "hold" and r.holds_completed < r.holds_wanted:
+                status = "partial"  # every hold was tried, but one gave way after its retries
             r.status = status
             r.duration_s = round(self.clock() - self._started, 1)
             v.results.append(r)

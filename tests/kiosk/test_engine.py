@@ -186,6 +186,32 @@ def test_a_broken_hold_is_tried_again(kiosk):
     assert kiosk.phase == SWITCH and kiosk.engine.view.side == "right"
 
 
+def test_a_hold_broken_after_its_retries_leaves_the_exercise_partial(kiosk):
+    to_twist(kiosk)
+    for _ in range(2):  # max_hold_retries = 1: the first try and one retry
+        kiosk.countdown_then_hold("left", seconds=4, completed=False)
+        kiosk.wait(2.25)
+    assert kiosk.phase == SWITCH and kiosk.engine.view.side == "right"
+    kiosk.wait(4.25)
+    kiosk.countdown_then_hold("right")
+    result = kiosk.engine.view.results[-1]
+    assert result.status == "partial" and result.holds_completed == 1 and len(result.holds) == 3
+
+
+def test_a_person_who_stays_in_a_completed_hold_is_moved_on(kiosk):
+    to_twist(kiosk)
+    kiosk.wait(4.25)
+    kiosk.events(HoldStarted(kiosk.clock.t, "left"))
+    for s in range(1, 11):
+        kiosk.wait(1)
+        kiosk.events(HoldProgress(kiosk.clock.t, "left", float(s)))
+    kiosk.events(HoldCompleted(kiosk.clock.t, "left", 10.0))
+    kiosk.wait(12.5)
+    assert kiosk.phase == SWITCH
+    kiosk.events(HoldEnded(kiosk.clock.t, "left", 0, kiosk.clock.t, 22.0, True, 40.0))  # late: not twice
+    assert len(kiosk.engine._result.holds) == 1
+
+
 def test_the_wrong_side_first_counts_and_the_other_side_is_asked_next(kiosk):
     to_twist(kiosk)
     kiosk.countdown_then_hold("right")
