@@ -78,6 +78,7 @@ class View:
     paused: bool = False
     sensor_lost: bool = False
     still_there: bool = False
+    pain_prompt: bool = False  # "it hurts" was tapped: waiting for a score
     message: str = ""  # the last words said
     calibration: str = ""
     results: list[ExerciseResult] = field(default_factory=list)
@@ -120,6 +121,8 @@ class RoutineEngine:
             self._unfreeze("still_there", Cue("resume", "Welcome back."))
             if name == "touch":
                 return
+        if v.pain_prompt and name not in ("pain", "stop"):
+            return  # waiting for the pain score
         if name == "pain":
             self._pain(value)
         elif name == "start":
@@ -151,7 +154,7 @@ class RoutineEngine:
         for event in events:
             if not isinstance(event, StillChanged) or not event.still:
                 self._last_activity = self.clock()
-            if self.view.paused or self.view.sensor_lost:
+            if self.view.paused or self.view.sensor_lost or self.view.pain_prompt:
                 continue
             if self.view.still_there:
                 self._unfreeze("still_there", Cue("resume", "Welcome back."))
@@ -166,7 +169,7 @@ class RoutineEngine:
                 self._freeze("sensor_lost", Cue("sensor", "Sensor lost. Check the clip's cable."))
         elif connected and v.sensor_lost:
             v.sensor_lost = False
-            if self._frozen_at is not None and not (v.paused or v.still_there):
+            if self._frozen_at is not None and not (v.paused or v.still_there or v.pain_prompt):
                 self._unfreeze("sensor_lost", Cue("resume", "Sensor back. Carry on."))
 
     def tick(self) -> None:
@@ -449,14 +452,23 @@ class RoutineEngine:
         self._say(Cue("pain", "How is your back? Tap a number from 0 to 10."))
 
     def _pain(self, value: int | None) -> None:
-        if value is None or not 0 <= value <= 10:
-            raise ValueError("pain must be a whole number from 0 to 10")
+        """Pain mid-routine ("it hurts": the routine waits for a score) or at the end, 0 to 10."""
         v = self.view
+        if value is None:
+            if v.phase in SESSION_PHASES and not v.pain_prompt:
+                self._freeze("pain_prompt", Cue("pain", "How bad is the pain? Tap a number from 0 to 10."))
+            return
+        if not 0 <= value <= 10:
+            raise ValueError("pain must be a whole number from 0 to 10")
         v.pain = value
         if self.history and self._session is not None:
             self.history.set_pain(self._session, value)
         if v.phase in SESSION_PHASES and value >= self.s.pain_stop_at:
+            v.pain_prompt, self._frozen_at = False, None
+            v.paused = v.still_there = False
             self._finish_exercise("partial", then=lambda: self._end_session("stopped_pain"))
+        elif v.pain_prompt:
+            self._unfreeze("pain_prompt", Cue("resume", "Take it gently. Stop if it gets worse."))
         elif v.phase == SUMMARY:
             self._say(Cue("info", "Thank you."))
 
@@ -488,7 +500,7 @@ class RoutineEngine:
     def _unfreeze(self, flag: str, cue: Cue) -> None:
         setattr(self.view, flag, False)
         v = self.view
-        if v.paused or v.sensor_lost or v.still_there or self._frozen_at is None:
+        if v.paused or v.sensor_lost or v.still_there or v.pain_prompt or self._frozen_at is None:
             return
         now = self.clock()
         if self._deadline is not None:

@@ -52,7 +52,9 @@ def draw(canvas: Canvas, view: View, extras: Extras) -> str:
     canvas.clear()
     name = screen_name(view, extras)
     DRAW[name](canvas, view, extras)
-    if view.paused:
+    if view.pain_prompt:
+        _pain_overlay(canvas, view)
+    elif view.paused:
         _overlay(canvas, "Paused", "Tap Carry on when you are ready.", [("Carry on", "resume"), ("Stop", "stop")])
     elif view.still_there:
         _overlay(canvas, "Still there?", "Touch the screen to carry on.", [("I'm here", "touch")])
@@ -136,7 +138,7 @@ def _reps(c: Canvas, v: View, x: Extras) -> None:
            PALETTE["muted"], max_lines=1)
     chart.height -= lay.unit * 2
     widgets.bars(c.surface, chart, v.rep_sizes, max(v.rep_sizes, default=0) * 0.6)
-    c.button_row([("Pause", "pause"), ("Skip", "skip")], foot, primary=None)
+    _exercise_buttons(c, foot)
 
 
 def _hold(c: Canvas, v: View, x: Extras) -> None:
@@ -177,7 +179,7 @@ def _hold(c: Canvas, v: View, x: Extras) -> None:
     widgets.gauge(c.surface, rows[2].inflate(0, -rows[2].height // 2), v.motion.angle_deg, zone, 90.0,
                   v.motion.in_zone)
     c.text("Angle", rows[3], rows[3].height // 2, PALETTE["muted"], max_lines=1)
-    c.button_row([("Pause", "pause"), ("Skip", "skip")], foot, primary=None)
+    _exercise_buttons(c, foot)
 
 
 def _switch(c: Canvas, v: View, x: Extras) -> None:
@@ -244,10 +246,10 @@ def _summary(c: Canvas, v: View, x: Extras) -> None:
     _pain_row(c, v, foot)
 
 
-def _pain_row(c: Canvas, v: View, foot: pygame.Rect) -> None:
-    """Pain check-in: 0 to 10, one tap. Eleven targets need a wide screen; two rows on narrow ones."""
+def _pain_row(c: Canvas, v: View, foot: pygame.Rect, ask: bool = False) -> None:
+    """Pain check-in: 0 to 10, one tap, in as many rows as 15 mm targets need."""
     lay = c.layout
-    if v.pain is not None:
+    if v.pain is not None and not ask:
         c.button_row([(f"Pain {v.pain}/10 saved. Done", "start")], foot)
         return
     per_row = _pain_per_row(foot, lay)
@@ -262,6 +264,23 @@ def _pain_row(c: Canvas, v: View, foot: pygame.Rect) -> None:
         for i, n in enumerate(values):
             rect = pygame.Rect(foot.left + i * (w + 4), foot.top + r * (h + 4), w, h)
             c.button(str(n), "pain", rect, value=n)
+
+
+def _exercise_buttons(c: Canvas, foot: pygame.Rect) -> None:
+    c.button_row([("Pause", "pause"), ("It hurts", "pain"), ("Skip", "skip")], foot, primary=None)
+
+
+def _pain_overlay(c: Canvas, v: View) -> None:
+    """After "it hurts": the score decides whether the routine stops."""
+    lay = c.layout
+    rows = -(-11 // _pain_per_row(lay.footer(), lay))
+    height = rows * lay.min_touch + (rows - 1) * 4
+    foot = pygame.Rect(lay.footer().left, lay.footer().bottom - height, lay.footer().width, height)
+    space = foot.top - lay.unit * 2 - 4 - lay.header().top
+    title = pygame.Rect(lay.body().left, lay.header().top + space // 4, lay.body().width,
+                        min(space // 2, lay.header().height * 2))
+    _overlay(c, "How bad is the pain?", "", [], top=title)
+    _pain_row(c, v, foot, ask=True)
 
 
 def _pain_per_row(foot: pygame.Rect, lay) -> int:
@@ -347,7 +366,8 @@ def _rows(box: pygame.Rect, n: int, first: float | None = None) -> list[pygame.R
     return [pygame.Rect(box.left, box.top + i * h, box.width, h) for i in range(n)]
 
 
-def _overlay(c: Canvas, title: str, line: str, buttons: list[tuple[str, str]]) -> None:
+def _overlay(c: Canvas, title: str, line: str, buttons: list[tuple[str, str]],
+             top: pygame.Rect | None = None) -> None:
     lay = c.layout
     shade = pygame.Surface(c.surface.get_size(), pygame.SRCALPHA)
     shade.fill((*PALETTE["background"], 225))
@@ -355,7 +375,9 @@ def _overlay(c: Canvas, title: str, line: str, buttons: list[tuple[str, str]]) -
     c.buttons.clear()  # the screen below is not touchable while covered
     c.texts.clear()
     body = lay.body()
-    top, bottom = _rows(body, 2)
+    top, bottom = (top, body) if top is not None else _rows(body, 2)
     c.text(title, top, top.height, PALETTE["warn"], max_lines=1)
-    c.text(line, bottom, bottom.height // 2, max_lines=2)
-    c.button_row(buttons, lay.footer())
+    if line:
+        c.text(line, bottom, bottom.height // 2, max_lines=2)
+    if buttons:
+        c.button_row(buttons, lay.footer())

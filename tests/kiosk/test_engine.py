@@ -314,6 +314,30 @@ def test_high_pain_mid_routine_stops_with_advice(kiosk):
     assert session.status == "stopped_pain" and session.pain == 8
 
 
+def test_it_hurts_asks_for_a_score_and_a_low_one_carries_on(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.reps(1)
+    kiosk.command("pain")
+    assert kiosk.engine.view.pain_prompt and kiosk.said[-1] == "How bad is the pain? Tap a number from 0 to 10."
+    kiosk.wait(200)
+    kiosk.command("next")  # only a score (or stop) answers the question
+    assert kiosk.engine.view.pain_prompt and not kiosk.engine.view.still_there
+    kiosk.command("pain", 3)
+    assert not kiosk.engine.view.pain_prompt and kiosk.phase == ACTIVE
+    kiosk.reps(2)
+    assert kiosk.phase == REST and kiosk.history.sessions()[0].pain == 3
+
+
+def test_it_hurts_with_a_high_score_stops_the_routine(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.command("pain")
+    kiosk.command("pain", 9)
+    assert kiosk.phase == SUMMARY and not kiosk.engine.view.pain_prompt
+    assert kiosk.history.sessions()[0].status == "stopped_pain"
+
+
 def test_calibration_retries_once_then_carries_on(kiosk):
     kiosk.command("start")
     kiosk.wait(5.25)

@@ -10,7 +10,28 @@ from ui.screenshots import SIZES, render, states, write_all
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("name", SCREENS)
 def test_screen_layout(name, size):
-    canvas = render(name, size)
+    check_layout(render(name, size), size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("overlay", ["paused", "still_there", "pain_prompt"])
+def test_overlay_layout(overlay, size):
+    from kiosk.routine import load_routine
+    from ui.canvas import Canvas
+    from ui.screens import draw
+
+    view, extras = states(load_routine())["hold"]
+    setattr(view, overlay, True)
+    canvas = Canvas.for_surface(pygame.Surface(size))
+    draw(canvas, view, extras)
+    check_layout(canvas, size)
+    if overlay == "pain_prompt":
+        assert sorted(b.value for b in canvas.buttons) == list(range(11))
+        if size != (240, 240):
+            assert all(min(b.rect.size) >= canvas.layout.min_touch for b in canvas.buttons)
+
+
+def check_layout(canvas, size):
     screen = pygame.Rect((0, 0), size)
     assert canvas.texts, "every screen says something"
     for placed in canvas.texts:
