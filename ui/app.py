@@ -90,6 +90,7 @@ class KioskApp:
         self.extras = Extras(note=self._note())
         self.show_history = False
         self.last_touch = time.monotonic()
+        self._motion_t = 0.0
         self.frames = 0
         self.running = True
 
@@ -176,7 +177,10 @@ class KioskApp:
             self.command(*mapped)
 
     def command(self, name: str, value: int | None) -> None:
+        asleep = self._dimmed()
         self.last_touch = time.monotonic()
+        if asleep:
+            return  # the first touch on a dimmed or blank screen only wakes it
         engine = self.kiosk.engine
         if name == "history":
             self.show_history = engine.view.phase == IDLE and not self.show_history
@@ -210,15 +214,22 @@ class KioskApp:
     def _screen_care(self, view) -> None:
         """Dim, then blank, a wall display nobody is using; any touch or movement wakes it."""
         d = self.cfg.display
-        if view.phase in SESSION_PHASES or not view.motion.still:
+        fresh = view.motion.t != self._motion_t  # a sensor that has gone quiet is not movement
+        self._motion_t = view.motion.t
+        if view.phase in SESSION_PHASES or (fresh and not view.motion.still):
             self.last_touch = max(self.last_touch, time.monotonic() - 1)
         idle = time.monotonic() - self.last_touch
         if d.blank_after_s and idle >= d.blank_after_s:
             self.canvas.surface.fill((0, 0, 0))
-        elif d.dim_after_s and idle >= d.dim_after_s:
+        elif self._dimmed():
             shade = pygame.Surface(self.canvas.surface.get_size(), pygame.SRCALPHA)
             shade.fill((*PALETTE["background"], DIM_ALPHA))
             self.canvas.surface.blit(shade, (0, 0))
+
+    def _dimmed(self) -> bool:
+        d = self.cfg.display
+        idle = time.monotonic() - self.last_touch
+        return bool(d.dim_after_s and idle >= d.dim_after_s) or bool(d.blank_after_s and idle >= d.blank_after_s)
 
     def close(self) -> None:
         self.gpio.close()

@@ -132,3 +132,20 @@ def test_without_gpio_hardware_the_app_runs_and_says_so(tmp_path, clock, monkeyp
         assert any("No GPIO" in t.text for t in app.canvas.texts)
     finally:
         app.close()
+
+
+def test_a_dimmed_screen_wakes_on_the_first_touch_without_pressing_anything(app_factory):
+    app = app_factory(dim_after_s=1)
+    app.frame()
+    app.last_touch -= 5  # nobody has touched it for a while
+    app.frame()
+    assert app._dimmed()
+    start = next(b for b in app.canvas.buttons if b.command == "start")
+    w, h = app.screen.get_size()
+    tap = dict(x=start.rect.centerx / w, y=start.rect.centery / h, touch_id=0, finger_id=0)
+    pygame.event.post(pygame.event.Event(pygame.FINGERDOWN, **tap))
+    app.frame()
+    assert not app._dimmed() and app.kiosk.engine.view.phase == IDLE
+    pygame.event.post(pygame.event.Event(pygame.FINGERDOWN, **tap))
+    app.frame()
+    assert app.kiosk.engine.view.phase != IDLE
