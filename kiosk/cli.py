@@ -272,19 +272,25 @@ def cmd_record(args, cfg: Config) -> int:
                          replay_file=s.replay_file, body=body)
     source.open()
     out_path = Path(args.out)
+    writer = None
     try:
         with open(out_path, "w", encoding="utf-8") as out:
-            health = source.health()
-            writer = RecordingWriter(out, has_gyro=getattr(source, "has_gyro", True) or driver == "auto",
-                                     comments=[f"source: {health.detail or driver}",
-                                               f"recorded {time.strftime('%Y-%m-%d %H:%M:%S')}"])
             end = time.monotonic() + args.seconds
             while time.monotonic() < end:
-                writer.write(source.read())
+                batch = source.read()
+                if batch and writer is None:  # the header follows what the sensor turned out to give
+                    writer = RecordingWriter(out, batch[0].has_gyro,
+                                             [f"source: {source.health().detail or driver}",
+                                              f"recorded {time.strftime('%Y-%m-%d %H:%M:%S')}"])
+                if writer:
+                    writer.write(batch)
                 time.sleep(0.05)
-            writer.write(source.read())
     finally:
         source.close()
+    if writer is None:
+        out_path.unlink(missing_ok=True)
+        reason = source.health().last_error or "the sensor sent nothing"
+        raise BackstretchError(f"no samples in {args.seconds:g} s, nothing written: {reason}")
     print(f"wrote {writer.count} samples to {out_path}")
     return 0
 

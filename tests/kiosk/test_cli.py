@@ -185,3 +185,22 @@ def test_routine_shows_the_seed(tmp_path):
     proc = backstretch("routine", tmp_path=tmp_path)
     assert proc.returncode == 0
     assert "Spinal twist: 30 s holds, 5 per side (left, right)" in proc.stdout
+
+
+@pytest.mark.skipif(Path("/dev/i2c-1").exists(), reason="this machine has an I2C bus")
+def test_record_without_a_sensor_writes_nothing_and_says_why(tmp_path):
+    out = tmp_path / "r.csv"
+    proc = backstretch("record", "--source", "mpu6050", "--seconds", "0.5", "--out", str(out), tmp_path=tmp_path)
+    assert proc.returncode == 1 and not out.exists()
+    assert "no samples in 0.5 s, nothing written: no I2C bus /dev/i2c-1" in proc.stderr
+
+
+def test_record_from_an_accelerometer_only_replay_has_no_gyro_columns(tmp_path):
+    src = tmp_path / "a.csv"
+    src.write_text("t,ax,ay,az\n" + "".join(f"{i / 50},0,0,1\n" for i in range(200)))
+    cfg = write_config(tmp_path, f"[sensor]\ndriver = \"replay\"\nreplay_file = \"{src}\"\n")
+    out = tmp_path / "r.csv"
+    proc = backstretch("--config", cfg, "record", "--seconds", "1", "--out", str(out), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rec = read_recording(out)
+    assert not rec.has_gyro and len(rec.data) >= 40
