@@ -74,7 +74,7 @@ class View:
     side: str | None = None  # the side asked for
     countdown: int = 0
     remaining_s: float = 0.0  # rest, intro or calibration time left
-    next_name: str = ""
+    next_name: str = ""  # what a rest leads to
     paused: bool = False
     sensor_lost: bool = False
     still_there: bool = False
@@ -227,7 +227,6 @@ class RoutineEngine:
         v.holds_wanted = ex.holds_wanted if ex.detect == "hold" else 0
         v.hold_target = ex.hold_s if ex.detect == "hold" else 0.0
         v.hold_seconds, v.holding, v.side, v.calibration = 0.0, False, None, ""
-        v.next_name = self._next_name()
         self._result = ExerciseResult(ex.id, ex.name, ex.detect, v.exercise_index + 1, reps_target=v.reps_target,
                                       hold_target_s=v.hold_target, holds_wanted=v.holds_wanted)
         self._started = self.clock()
@@ -400,6 +399,8 @@ class RoutineEngine:
 
     # -- rests and endings -----------------------------------------------------------------
     def _rest(self, seconds: float, after: Callable[[], None], say: bool = True) -> None:
+        """A rest within the exercise (between sets or holds): what comes next is more of it."""
+        self.view.next_name = self.view.exercise.name
         self._enter(REST, seconds)
         self._after = after
         if say:
@@ -512,10 +513,6 @@ class RoutineEngine:
     def _say(self, cue: Cue) -> None:
         self.view.message = cue.words
         self._cues.append(cue)
-
-    def _next_name(self) -> str:
-        i = self.view.exercise_index + 1
-        return self.routine.exercises[i].name if i < len(self.routine.exercises) else ""
 
     def _now_text(self) -> str:
         return self.wall_clock().isoformat(timespec="seconds")

@@ -199,8 +199,7 @@ def _rest(c: Canvas, v: View, x: Extras) -> None:
     lay, body, foot = c.layout, c.layout.body(), c.layout.footer()
     _title(c, "Rest", "")
     seconds = f"{int(v.remaining_s + 0.99)}"
-    nxt = f"Next: {v.next_name}" if v.next_name and v.exercise and v.next_name != v.exercise.name else \
-        f"Next: {v.exercise.name if v.exercise else ''}"
+    nxt = f"Next: {v.next_name}"
     if lay.kind == "watch":
         c.text(seconds, body, body.height, max_lines=1)
         c.text(nxt, foot, foot.height // 2, PALETTE["muted"], max_lines=1)
