@@ -152,15 +152,3 @@ def test_notify_ready_after_the_first_frame_then_watchdog_inside_half_the_period
     assert len(pings) >= 6
     gaps = [b - a for a, b in zip(pings, pings[1:])]
     assert max(gaps) < 0.5  # half of WATCHDOG_USEC
-
-
-def test_nothing_is_sent_when_systemd_did_not_ask():
-    from kiosk.notify import Notifier
-
-    n = Notifier(environ={})
-    assert n._sock is None and n.interval is None
-    n.ready()
-    n.alive()  # no socket, no error
-    with_watchdog = Notifier(environ={"NOTIFY_SOCKET": "/nonexistent/sock", "WATCHDOG_USEC": "2000000"})
-    assert with_watchdog.interval == 0.5
-    with_watchdog.ready()  # the socket is gone: still no error
