@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 from kiosk.config import Config
 from kiosk.doctor import OK, WARN, Check
@@ -40,4 +41,12 @@ def audio_check(cfg: Config) -> Check:
         driver = pygame.mixer.get_init()
     finally:
         pygame.mixer.quit()
-    return Check("audio", OK, f"mixer ready ({driver[0]} Hz, {driver[2]} channels)")
+    voice = cfg.audio.voice_program
+    if not cfg.audio.voice:
+        spoken = "voice off (audio.voice = false): tones only"
+    elif shutil.which(voice):
+        spoken = f"spoken cues with {voice}"
+    else:
+        return Check("audio", WARN, f"mixer ready, but {voice} is not installed: tones only "
+                                    f"(sudo apt install {voice} for spoken cues)")
+    return Check("audio", OK, f"mixer ready ({driver[0]} Hz, {driver[2]} channels), {spoken}")

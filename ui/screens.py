@@ -109,11 +109,14 @@ def _calibrate(c: Canvas, v: View, x: Extras) -> None:
     top.height = int(body.height * 0.55)
     bottom.top, bottom.height = top.bottom, body.height - top.height
     c.text("Get into position and keep still", top, lay.unit * 4, max_lines=2)
-    c.text("Setting your start position", bottom.inflate(0, -bottom.height // 2), lay.unit * 2, PALETTE["muted"],
-           max_lines=2)
-    still = v.motion.still
-    c.text("Still: good" if still else "Moving", pygame.Rect(bottom.left, bottom.bottom - lay.unit * 2,
-                                                            bottom.width, lay.unit * 2),
+    c.text("Setting your start position", pygame.Rect(bottom.left, bottom.top, bottom.width, lay.unit * 2),
+           lay.unit * 2, PALETTE["muted"], max_lines=1)
+    progress = v.motion.capture
+    bar = pygame.Rect(bottom.left, bottom.bottom - lay.unit * 5, bottom.width, lay.unit * 2)
+    widgets.gauge(c.surface, bar, progress * 100, None, 100.0, progress > 0)
+    still = progress > 0
+    c.text("Keeping still: good" if still else "Moving: keep still", pygame.Rect(bottom.left, bar.bottom + lay.unit // 2,
+                                                                             bottom.width, lay.unit * 2),
            lay.unit * 2, PALETTE["good"] if still else PALETTE["warn"], max_lines=1)
     c.button_row([("Pause", "pause"), ("Skip", "skip")], foot, primary=None)
 

@@ -41,7 +41,8 @@ def states(routine: Routine) -> dict[str, tuple[View, Extras]]:
     return {
         "idle": (View(phase=IDLE, **base), Extras(t=2.0, streak=4)),
         "intro": (View(phase=INTRO, exercise=twist, exercise_index=1, **base), Extras(t=1.0)),
-        "calibrate": (View(phase=CALIBRATE, exercise=tilt, motion=MotionState(still=True), **base), Extras()),
+        "calibrate": (View(phase=CALIBRATE, exercise=tilt, motion=MotionState(still=True, capture=0.6), **base),
+                      Extras()),
         "reps": (View(phase=ACTIVE, exercise=tilt, reps=6, reps_target=tilt.reps or 8,
                       rep_sizes=[9.5, 11.0, 8.2, 10.4, 12.1, 9.8], motion=MotionState(angle_deg=7.5), **base),
                  Extras()),

@@ -71,6 +71,7 @@ class MotionState:
     reps: int = 0
     holding: bool = False
     hold_seconds: float = 0.0
+    capture: float = 0.0  # how far the start pose capture has got, 0 to 1
 
 
 class MotionPipeline:
@@ -147,6 +148,7 @@ class MotionPipeline:
         done = None
         if self._capturing or moved_on:
             done = self.pose.capture(f.t, f.up, self._quiet)
+            s.capture = 1.0 if done else self.pose.capture_progress(f.t)
             if done:
                 self._capturing = False
                 events.append(done)

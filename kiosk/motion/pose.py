@@ -65,6 +65,10 @@ class StartPose:
         quality = "good" if c.spread < 1.0 else "fair" if c.spread < 3.0 else "poor"
         return Calibrated(t, quality, round(c.spread, 2))
 
+    def capture_progress(self, t: float) -> float:
+        """0 while moving, rising to 1 over the still spell the start pose needs."""
+        return min(1.0, (t - self._capture.since) / self.capture_s) if self._capture else 0.0
+
     def cancel_capture(self) -> None:
         self._capture = None
 

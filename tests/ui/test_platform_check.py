@@ -1,0 +1,16 @@
+from kiosk.config import AudioConfig, Config
+from kiosk.doctor import OK, WARN
+from ui.platform_check import audio_check, display_check
+
+
+def test_display_check_names_the_driver():
+    check = display_check(Config())
+    assert check.status == OK and "SDL video driver 'dummy'" in check.message
+
+
+def test_audio_check_says_whether_cues_are_spoken():
+    assert audio_check(Config(audio=AudioConfig(enabled=False))).message == "off (audio.enabled = false)"
+    missing = audio_check(Config(audio=AudioConfig(voice_program="no-such-voice")))
+    assert missing.status == WARN and "no-such-voice is not installed: tones only" in missing.message
+    tones = audio_check(Config(audio=AudioConfig(voice=False)))
+    assert tones.status == OK and "tones only" in tones.message
