@@ -15,12 +15,14 @@ REOPEN_S = 2.0
 
 
 class BackgroundSource:
-    """Polls `source` on its own thread into a bounded buffer; read() only drains the buffer."""
+    """Polls `source` on its own thread into a bounded buffer; read() only drains the buffer.
+
+    The poll rate follows the source (a chip with a FIFO needs few polls) unless one is given."""
 
     def __init__(self, source: SampleSource, poll_hz: float | None = None, buffer_seconds: float = 10.0):
         self.source = source
         self.rate_hz = source.rate_hz
-        self._poll_s = 1.0 / (poll_hz or max(20.0, 2.0 * source.rate_hz))
+        self._poll_hz = poll_hz
         self._buffer: collections.deque[Sample] = collections.deque(maxlen=int(source.rate_hz * buffer_seconds))
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -55,12 +57,13 @@ class BackgroundSource:
             except Exception:  # a driver bug must not kill the reader: log it and keep polling
                 _log.exception("sensor read failed")
                 batch = []
+            poll_hz = self._poll_hz or getattr(self.source, "poll_hz", None) or max(20.0, 2.0 * self.source.rate_hz)
             if batch:
                 with self._lock:
                     room = self._buffer.maxlen - len(self._buffer)
                     self._overflowed += max(0, len(batch) - room)
                     self._buffer.extend(batch)
-            self._stop.wait(self._poll_s)
+            self._stop.wait(1.0 / poll_hz)
 
     def read(self) -> list[Sample]:
         with self._lock:

@@ -26,6 +26,7 @@ class Chip(ABC):
     id_register: int
     identities: dict[int, str]
     has_gyro = True
+    fifo = True  # buffers samples on the chip, so a few polls a second collect them all
 
     def __init__(self, device: I2CDevice, rate_hz: float, accel_range_g: int, gyro_range_dps: int):
         self.device = device
@@ -49,6 +50,11 @@ class Chip(ABC):
         identity = self.device.read_u8(self.id_register)
         self.model, note = self.model_for(identity, self.device.address)
         return note
+
+    @property
+    def poll_hz(self) -> float:
+        """How often the reader thread should ask: rarely for a FIFO, twice the data rate without one."""
+        return 25.0 if self.fifo else 2.0 * self.rate_hz
 
     @abstractmethod
     def configure(self) -> None:

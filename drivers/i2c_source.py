@@ -63,6 +63,11 @@ class I2CSource:
         return self._health
 
     @property
+    def poll_hz(self) -> float:
+        """Until a chip answers, poll as fast as the slowest (FIFO-less) chip would need."""
+        return self.chip.poll_hz if self.chip else 2.0 * self.rate_hz
+
+    @property
     def has_gyro(self) -> bool:
         return self.chip.has_gyro if self.chip else (self._chip_cls is None or self._chip_cls.has_gyro)
 

@@ -47,6 +47,7 @@ class Lsm6ds(Chip):
     family = "lsm6ds"
     addresses = (0x6A, 0x6B)
     id_register = WHO_AM_I
+    fifo = False  # the FIFO registers differ across the family: data-ready polling instead
     identities = {
         0x69: "LSM6DS3/LSM6DS33",
         0x6A: "LSM6DS3TR-C/LSM6DSM",

@@ -54,3 +54,9 @@ def test_reads_one_sample_per_data_ready(clock):
 def test_family_identities(who, model):
     [found] = probe(FakeBus({0x6A: FakeLsm6ds(who_am_i=who)}))
     assert found.model == model
+
+
+def test_without_a_fifo_the_reader_polls_at_twice_the_data_rate(clock):
+    source = I2CSource(FakeBus({0x6A: FakeLsm6ds()}), Lsm6ds, None, 100, 4, 500, clock)
+    source.open()
+    assert source.poll_hz == 208

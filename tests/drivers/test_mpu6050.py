@@ -124,3 +124,10 @@ def test_unknown_identity_at_mpu_address_is_treated_as_compatible():
 def test_family_identities(who, model):
     [found] = probe(FakeBus({0x69: FakeMpu(who_am_i=who)}))
     assert (found.model, found.address, found.note) == (model, 0x69, "")
+
+
+def test_a_fifo_chip_needs_only_a_few_polls_a_second(clock):
+    bus, source = make_source(FakeMpu(), clock)
+    assert source.poll_hz == 200  # before a chip answers: fast enough for any of them
+    source.open()
+    assert source.poll_hz == 25
