@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import subprocess
 import threading
@@ -43,6 +44,12 @@ def tone(freqs: tuple[float, ...], seconds: float, volume: float = 0.5) -> np.nd
     return np.column_stack([mono, mono])
 
 
+def default_cache() -> Path:
+    """XDG_CACHE_HOME (the service points it at its CacheDirectory), else ~/.cache."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "backstretch" / "voice"
+
+
 class Sound:
     """Plays cues; silent (with one log line) when there is no audio device."""
 
@@ -51,7 +58,7 @@ class Sound:
         self.volume = volume
         self.ready = False
         self.voice_program = shutil.which(voice_program) if voice and voice_program else None
-        self.cache = cache or Path.home() / ".cache" / "backstretch" / "voice"
+        self.cache = cache or default_cache()
         self._sounds: dict[str, pygame.mixer.Sound] = {}
         self._speaking: set[str] = set()
         self.problem = ""

@@ -44,3 +44,10 @@ def test_spoken_cues_are_rendered_once_and_replayed_from_the_cache(tmp_path):
     sound.play(cue)  # from the cache now
     assert str(wavs[0]) in sound._sounds
     sound.close()
+
+
+def test_voice_cache_follows_xdg_cache_home(monkeypatch, tmp_path):
+    from ui.audio import default_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache() == tmp_path / "backstretch" / "voice"
