@@ -38,6 +38,12 @@ def draw_figure(surface: pygame.Surface, rect: pygame.Rect, motion: str, t: floa
         pygame.draw.line(surface, colour, a, b, w)
     arm = pygame.Vector2(shoulder.x + 0.2 * s, floor_y - 0.1 * s)
     pygame.draw.line(surface, PALETTE["accent"], shoulder, arm, max(2, w - 2))
+    if motion == "pelvic_tilt":  # the lower back lifts a little and settles
+        _arrow(surface, pygame.Vector2(hip.x - 0.8 * s, floor_y - 2.4 * s), pygame.Vector2(0, -1), s)
+        _arrow(surface, pygame.Vector2(hip.x - 0.8 * s, floor_y - 1.4 * s), pygame.Vector2(0, 1), s)
+    elif motion == "spinal_twist":  # both knees lower to one side
+        start = pygame.Vector2(hip.x + 1.9 * s, floor_y - 3.0 * s)
+        _curve(surface, start, s)
 
 
 def _over_ball(surface, rect, s, phase, w, colour, floor_y) -> None:
@@ -54,3 +60,21 @@ def _over_ball(surface, rect, s, phase, w, colour, floor_y) -> None:
     pygame.draw.circle(surface, colour, head, int(0.5 * s))
     for a, b in ((shoulder, hip), (hip, knee), (knee, foot)):
         pygame.draw.line(surface, colour, a, b, w)
+    _arrow(surface, pygame.Vector2(ball.x - 3.3 * s, ball.y - 1.2 * s), pygame.Vector2(-0.7, 0.7), s)
+
+
+def _arrow(surface: pygame.Surface, tip: pygame.Vector2, direction: pygame.Vector2, s: float) -> None:
+    """A short arrow ending at tip, pointing along direction: which way the body moves."""
+    d = direction.normalize()
+    tail = tip - d * 0.9 * s
+    side = pygame.Vector2(-d.y, d.x) * 0.25 * s
+    pygame.draw.line(surface, PALETTE["warn"], tail, tip - d * 0.2 * s, max(2, int(s * 0.15)))
+    pygame.draw.polygon(surface, PALETTE["warn"], [tip, tip - d * 0.4 * s + side, tip - d * 0.4 * s - side])
+
+
+def _curve(surface: pygame.Surface, start: pygame.Vector2, s: float) -> None:
+    """A curved arrow over the knees, dropping to the side."""
+    points = [start + pygame.Vector2(math.sin(a) * 1.2 * s, (1 - math.cos(a)) * 1.2 * s)
+              for a in [i * math.pi / 16 for i in range(9)]]
+    pygame.draw.lines(surface, PALETTE["warn"], False, points, max(2, int(s * 0.15)))
+    _arrow(surface, points[-1] + pygame.Vector2(0, 0.1 * s), points[-1] - points[-2], s * 0.8)
