@@ -120,5 +120,10 @@ class Sound:
         return self.cache / (hashlib.sha1(words.encode()).hexdigest()[:16] + ".wav")
 
     def close(self) -> None:
+        """Stop what is playing and let go of the sounds before the mixer goes: SDL's audio thread must
+        never mix a buffer that is being freed."""
         if self.ready:
+            pygame.mixer.stop()
+            self._sounds.clear()
             pygame.mixer.quit()
+            self.ready = False

@@ -8,7 +8,7 @@ import pygame
 import pytest
 
 from drivers.mock import MockSource
-from kiosk.config import Config, DisplayConfig
+from kiosk.config import AudioConfig, Config, DisplayConfig
 from kiosk.engine import IDLE, SUMMARY
 from kiosk.history import History
 from kiosk.performer import AutoPerformer
@@ -20,8 +20,8 @@ from ui.app import AppOptions, KioskApp
 def app_factory(tmp_path, clock):
     apps = []
 
-    def make(keyboard=False, **display):
-        cfg = Config(display=DisplayConfig(fullscreen=False, **display))
+    def make(keyboard=False, audio=True, **display):
+        cfg = Config(display=DisplayConfig(fullscreen=False, **display), audio=AudioConfig(enabled=audio))
         performer = AutoPerformer(seed=2)
         source = MockSource(performer.timeline, rate_hz=50, clock=clock, seed=2)
         source.open()
@@ -71,7 +71,9 @@ def test_touching_a_pain_score_on_the_summary_saves_it(app_factory, clock):
 
 
 def test_an_event_storm_neither_crashes_nor_leaks(app_factory, clock):
-    app = app_factory()
+    # tracemalloc and SDL's audio thread do not mix (CPython 3.11 allocates that thread's state while
+    # tracing without the GIL), so this test runs silent; sound has its own tests.
+    app = app_factory(audio=False)
     rng = random.Random(1)
     keys = [pygame.K_RETURN, pygame.K_p, pygame.K_s, pygame.K_r, pygame.K_ESCAPE, pygame.K_h, pygame.K_3, pygame.K_a]
 
