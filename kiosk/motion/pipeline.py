@@ -85,7 +85,7 @@ class MotionPipeline:
         self._still_since: float | None = None
         self._quiet = False
         self._moving_since: float | None = None
-        self._capturing = params.auto_calibrate
+        self._capturing = _captures_by_itself(params)
         self._last_side: str | None = None
         self._ready = True  # False between an exercise switch and its start pose
         self.trace: list[tuple[float, float]] | None = None  # (t, angle) per frame, when asked for
@@ -112,6 +112,7 @@ class MotionPipeline:
         self.state.reps, self.state.holding, self.state.hold_seconds = 0, False, 0.0
         self._last_side = None
         self._ready = params.auto_calibrate  # otherwise detection waits for this exercise's start pose
+        self._capturing = _captures_by_itself(params)
 
     def _new_start_pose(self, t: float) -> None:
         self.reps = RepCounter(self.p.reps, self.pose.up, t, expected_axis=self.pose.right)
@@ -138,13 +139,11 @@ class MotionPipeline:
         s = self.state
         s.t = f.t
         events = self._activity(f)
-        if self.p.exercise == "reps":  # the generic counter needs no start pose
-            events += self.reps.update(f)
-            s.reps = self.reps.count
-            s.angle_deg = self.reps.angle_from_start(f.up)
-            return events
+        generic = self.p.exercise == "reps"
         angle = self.pose.angle(f.up) if self.pose.calibrated else 0.0
-        moved_on = self.p.auto_calibrate and angle > RECALIBRATE_DEG and not self.hold.holding
+        # Offline, a settled pose far from the start pose is a new position; the generic counter needs
+        # no start pose (it only takes one when the routine asks for it).
+        moved_on = self.p.auto_calibrate and not generic and angle > RECALIBRATE_DEG and not self.hold.holding
         done = None
         if self._capturing or moved_on:
             done = self.pose.capture(f.t, f.up, self._quiet)
@@ -155,6 +154,11 @@ class MotionPipeline:
                 self._new_start_pose(f.t)
         else:
             self.pose.cancel_capture()
+        if generic:
+            events += self.reps.update(f)
+            s.reps = self.reps.count
+            s.angle_deg = self.reps.angle_from_start(f.up)
+            return events
         if not (self.pose.calibrated and self._ready):
             return events
         s.angle_deg = self.pose.angle(f.up) if done else angle
@@ -205,3 +209,8 @@ class MotionPipeline:
             self._last_side = self.hold.side
         s.holding, s.hold_seconds = self.hold.holding, self.hold.seconds
         return events
+
+
+def _captures_by_itself(params: MotionParams) -> bool:
+    """Offline analysis takes the first still spell as the start pose; the generic counter needs none."""
+    return params.auto_calibrate and params.exercise != "reps"

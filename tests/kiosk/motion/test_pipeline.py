@@ -74,3 +74,22 @@ def test_real_recording_counts_all_thirty_reps_including_low_amplitude(data_dir)
     reps = [e for e in events if isinstance(e, RepCounted)]
     assert len(reps) == 30
     assert min(e.amplitude_deg for e in reps) < 10  # the low-amplitude block was counted
+
+
+def test_a_generic_reps_exercise_in_the_routine_takes_a_start_pose_when_asked():
+    from dataclasses import replace
+
+    from kiosk.motion.events import Calibrated
+
+    p = MotionPipeline(params_for("pelvic_tilt"))
+    p.switch(replace(params_for("reps"), auto_calibrate=False))
+    s = on_the_mat(settle_s=4)
+    s.tilt_reps(4, 20.0, period_s=4.0, pause_s=1.0).still(2)
+    samples = render(s, 50, seed=3)
+    lying = [x for x in samples if x.t < 6.0]  # standing, then lying down (on_the_mat)
+    events = p.feed(lying)
+    p.calibrate()  # the routine asks once the person is in position
+    events += p.feed(samples[len(lying):]) + p.finish()
+    cal = [e for e in events if isinstance(e, Calibrated)]
+    assert len(cal) == 1 and 6.0 < cal[0].t < s.reps[0][0]
+    assert sum(isinstance(e, RepCounted) for e in events) == 4
