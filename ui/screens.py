@@ -85,7 +85,7 @@ def _idle(c: Canvas, v: View, x: Extras) -> None:
 
 
 def _intro(c: Canvas, v: View, x: Extras) -> None:
-    lay, head, body, foot = c.layout, c.layout.header(), c.layout.body(), c.layout.footer()
+    lay, body, foot = c.layout, c.layout.body(), c.layout.footer()
     ex = v.exercise
     _title(c, f"{ex.name}", f"{v.exercise_index + 1} of {v.exercise_count}")
     if lay.kind == "watch":

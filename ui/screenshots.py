@@ -8,7 +8,7 @@ from pathlib import Path
 import pygame
 
 from drivers.sample import Health
-from kiosk.engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, View
+from kiosk.engine import ACTIVE, CALIBRATE, IDLE, INTRO, REST, SUMMARY, SWITCH, View
 from kiosk.motion.pipeline import MotionState
 from kiosk.records import ExerciseResult, HoldRecord, SessionRecord
 from kiosk.routine import Routine, load_routine

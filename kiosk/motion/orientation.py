@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from drivers.sample import Sample
 
 from .vector import Vec, angle_deg
 

@@ -86,7 +86,7 @@ def test_missing_chip_at_start_is_retried_not_raised(clock, no_sleep):
     source.open()
     assert not source.health().connected
     assert "no mpu6050, lsm6ds, adxl345 sensor answers" in source.health().last_error
-    bus.chips[0x68] = chip = FakeMpu()
+    bus.chips[0x68] = FakeMpu()
     clock.advance(1.0)
     source.read()
     assert source.health().connected and source.health().model == "MPU-6050"
