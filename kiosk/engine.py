@@ -436,6 +436,8 @@ class RoutineEngine:
     def _end_session(self, status: str, to_idle: bool = False) -> None:
         v = self.view
         v.session_status = status
+        v.paused = v.still_there = v.pain_prompt = False  # whatever was holding the routine is over
+        self._frozen_at = None
         if self.history and self._session is not None:
             self.history.end_session(self._session, self._now_text(), status)
         _log.info("session ended: %s, %d exercise(s)", status, len(v.results))

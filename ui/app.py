@@ -204,6 +204,7 @@ class KioskApp:
         x.problems = self.problems
         x.show_history = self.show_history
         x.sensor = self.source.health()
+        x.note = "Sensor not found: check the clip's cable" if view.sensor_lost else self._note()
         if view.phase == IDLE and self.history and self.frames % 300 == 0:
             x.streak = self.history.streak(date.today())
         draw(self.canvas, view, x)

@@ -39,7 +39,7 @@ class Extras:
 def screen_name(view: View, extras: Extras) -> str:
     if extras.problems:
         return "config-error"
-    if view.sensor_lost:
+    if view.sensor_lost and view.phase not in (IDLE, SUMMARY):
         return "sensor-lost"
     if view.phase == IDLE:
         return "history" if extras.show_history else "idle"

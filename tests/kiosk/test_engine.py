@@ -348,6 +348,17 @@ def test_calibration_retries_once_then_carries_on(kiosk):
     assert kiosk.engine.view.calibration == "forced"
 
 
+def test_stop_from_the_pause_screen_leaves_nothing_frozen(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.command("pause")
+    kiosk.command("stop")
+    view = kiosk.engine.view
+    assert kiosk.phase == SUMMARY and not view.paused and kiosk.engine._frozen_at is None
+    kiosk.wait(91)
+    assert kiosk.phase == IDLE
+
+
 def test_stop_ends_the_session_as_partial(kiosk):
     kiosk.command("start")
     kiosk.calibrate()

@@ -89,3 +89,13 @@ def test_screenshots_are_written_for_every_screen_and_size(tmp_path):
     paths = write_all(tmp_path, sizes=((800, 480), (240, 240)))
     assert len(paths) == 2 * len(SCREENS)
     assert pygame.image.load(str(tmp_path / "hold-800x480.png")).get_size() == (800, 480)
+
+
+def test_a_lost_sensor_takes_over_the_screen_only_during_a_session():
+    from kiosk.engine import ACTIVE, IDLE
+    from kiosk.engine import View as V
+    from ui.screens import Extras as X
+    from ui.screens import screen_name
+
+    assert screen_name(V(phase=ACTIVE, sensor_lost=True), X()) == "sensor-lost"
+    assert screen_name(V(phase=IDLE, sensor_lost=True), X()) == "idle"
