@@ -80,7 +80,7 @@ def _idle(c: Canvas, v: View, x: Extras) -> None:
            lay.unit * 2, PALETTE["good"] if x.streak else PALETTE["muted"], max_lines=1)
     if x.note:
         c.text(x.note, pygame.Rect(body.left, body.bottom - lay.unit, body.width, lay.unit), lay.unit,
-               PALETTE["muted"], max_lines=1)
+               PALETTE["warn"] if v.sensor_lost else PALETTE["muted"], max_lines=1)
     c.button_row([("Start", "start"), ("History", "history")], foot)
 
 
