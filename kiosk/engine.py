@@ -125,18 +125,12 @@ class RoutineEngine:
             return  # waiting for the pain score
         if name == "pain":
             self._pain(value)
-        elif name == "start":
-            if v.phase in (IDLE, SUMMARY):
-                self._start_session()
-            elif v.paused:
-                self._unfreeze("paused", Cue("resume", "Carry on."))
-        elif name == "pause":
-            if v.paused:
-                self._unfreeze("paused", Cue("resume", "Carry on."))
-            elif v.phase in SESSION_PHASES:
-                self._freeze("paused", Cue("pause", "Paused. Tap to carry on."))
-        elif name == "resume" and v.paused:
-            self._unfreeze("paused", Cue("resume", "Carry on."))
+        elif name == "start" and v.phase in (IDLE, SUMMARY):
+            self._start_session()
+        elif name in ("start", "pause", "resume") and v.paused:
+            self._unfreeze("paused", Cue("resume", "Carry on."))  # every one of them ends a pause
+        elif name == "pause" and v.phase in SESSION_PHASES:
+            self._freeze("paused", Cue("pause", "Paused. Tap to carry on."))
         elif name == "next":
             self._next()
         elif name == "skip" and v.phase == REST and self._result is None:

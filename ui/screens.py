@@ -222,9 +222,7 @@ def _summary(c: Canvas, v: View, x: Extras) -> None:
         c.text(f"{total[0]} reps, {total[1]} holds", body, body.height // 3, max_lines=2)
         return
     if v.pain is None:  # room for the pain question: its label and rows of 15 mm buttons
-        rows = -(-11 // _pain_per_row(foot, lay))
-        height = rows * lay.min_touch + (rows - 1) * 4
-        foot = pygame.Rect(foot.left, foot.bottom - height, foot.width, height)
+        foot = _pain_area(lay)
         body = pygame.Rect(body.left, body.top, body.width, foot.top - lay.unit * 2 - 4 - body.top)
     results = v.results[:3] if lay.kind != "small" else v.results[:2]
     rows = _rows(body, max(1, len(results))) if results else [body]
@@ -275,14 +273,20 @@ def _exercise_buttons(c: Canvas, foot: pygame.Rect) -> None:
 def _pain_overlay(c: Canvas, v: View) -> None:
     """After "it hurts": the score decides whether the routine stops."""
     lay = c.layout
-    rows = -(-11 // _pain_per_row(lay.footer(), lay))
-    height = rows * lay.min_touch + (rows - 1) * 4
-    foot = pygame.Rect(lay.footer().left, lay.footer().bottom - height, lay.footer().width, height)
+    foot = _pain_area(lay)
     space = foot.top - lay.unit * 2 - 4 - lay.header().top
     title = pygame.Rect(lay.body().left, lay.header().top + space // 4, lay.body().width,
                         min(space // 2, lay.header().height * 2))
     _overlay(c, "How bad is the pain?", "", [], top=title)
     _pain_row(c, v, foot, ask=True)
+
+
+def _pain_area(lay) -> pygame.Rect:
+    """The bottom of the screen, tall enough for 0 to 10 as 15 mm buttons in as many rows as needed."""
+    footer = lay.footer()
+    rows = -(-11 // _pain_per_row(footer, lay))
+    height = rows * lay.min_touch + (rows - 1) * 4
+    return pygame.Rect(footer.left, footer.bottom - height, footer.width, height)
 
 
 def _pain_per_row(foot: pygame.Rect, lay) -> int:
