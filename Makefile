@@ -6,18 +6,30 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: venv test simulate bench clean install-pi
+.PHONY: venv test lint simulate bench clean install-pi
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
 	  { echo "python3 -m venv failed: on Debian or Raspberry Pi OS run: sudo apt install python3-venv"; exit 1; }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	@touch $(STAMP)
 
 test: venv
 	$(BIN)/python -m pytest -q
+
+# ruff (format and lint), then the import rules and mypy on a staged build: the folders become
+# `backstretch.*` only through the build configuration, so those two tools read an installed copy.
+LINT_STAGE := build/lint
+MYPY_PACKAGES := -p backstretch.drivers -p backstretch.kiosk.motion
+lint: venv
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	rm -rf $(LINT_STAGE)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target $(LINT_STAGE) .
+	cd $(LINT_STAGE) && PYTHONPATH=. ../../$(BIN)/lint-imports --no-cache ../../pyproject.toml
+	cd $(LINT_STAGE) && ../../$(BIN)/mypy --config-file ../../pyproject.toml $(MYPY_PACKAGES)
 
 simulate: venv
 	$(BIN)/backstretch simulate $(ARGS)
@@ -29,7 +41,7 @@ bench: venv
 	SDL_VIDEODRIVER=dummy $(BIN)/python benchmarks/ui_frame.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
 
 # On the Pi: install or upgrade the kiosk service (see systemd/install.sh --help).
 install-pi:

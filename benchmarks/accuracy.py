@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from drivers.recording import read_recording  # noqa: E402
-from kiosk.motion.analysis import run_pipeline, summarize  # noqa: E402
-from kiosk.motion.events import RepCounted  # noqa: E402
-from kiosk.motion.synthetic import SCENARIOS, generate  # noqa: E402
+from backstretch.drivers.recording import read_recording  # noqa: E402
+from backstretch.kiosk.motion.analysis import run_pipeline, summarize  # noqa: E402
+from backstretch.kiosk.motion.events import RepCounted  # noqa: E402
+from backstretch.kiosk.motion.synthetic import SCENARIOS, generate  # noqa: E402
 
 HOLD_TOLERANCE_S = 1.0
 
@@ -38,21 +38,34 @@ class Tally:
     edge_errors: list[float] = field(default_factory=list)
     false_reps: int = 0
 
-    def add(self, other: "Tally") -> None:
-        for name in ("sets", "exact", "abs_error", "holds_labelled", "holds_found", "sides_right", "sides_judged",
-                     "false_reps"):
+    def add(self, other: Tally) -> None:
+        for name in (
+            "sets",
+            "exact",
+            "abs_error",
+            "holds_labelled",
+            "holds_found",
+            "sides_right",
+            "sides_judged",
+            "false_reps",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.edge_errors += other.edge_errors
 
     def lines(self, title: str) -> list[str]:
-        out = [f"{title}: {self.sets} sets, exact count {self.exact}/{self.sets} "
-               f"({100 * self.exact / max(self.sets, 1):.0f}%), mean abs error {self.abs_error / max(self.sets, 1):.3f} reps"]
+        out = [
+            f"{title}: {self.sets} sets, exact count {self.exact}/{self.sets} "
+            f"({100 * self.exact / max(self.sets, 1):.0f}%), "
+            f"mean abs error {self.abs_error / max(self.sets, 1):.3f} reps"
+        ]
         if self.holds_labelled:
             within = sum(e <= HOLD_TOLERANCE_S for e in self.edge_errors)
             mean = sum(self.edge_errors) / max(len(self.edge_errors), 1)
-            out.append(f"  holds found {self.holds_found}/{self.holds_labelled}, right side {self.sides_right}/"
-                       f"{self.sides_judged}, start/end within {HOLD_TOLERANCE_S:g} s: {within}/{len(self.edge_errors)} "
-                       f"(mean error {mean:.2f} s, worst {max(self.edge_errors, default=0):.2f} s)")
+            out.append(
+                f"  holds found {self.holds_found}/{self.holds_labelled}, right side {self.sides_right}/"
+                f"{self.sides_judged}, start/end within {HOLD_TOLERANCE_S:g} s: {within}/{len(self.edge_errors)} "
+                f"(mean error {mean:.2f} s, worst {max(self.edge_errors, default=0):.2f} s)"
+            )
         out.append(f"  reps counted in non-exercise segments: {self.false_reps}")
         return out
 
@@ -94,8 +107,11 @@ def labelled_files(paths: list[Path]) -> list[Path]:
     files = []
     for p in paths:
         files += sorted(p.rglob("*.csv")) if p.is_dir() else [p]
-    return [f for f in files if f.with_suffix("").with_suffix(".labels.json").exists()
-            or Path(str(f)[:-4] + ".labels.json").exists()]
+    return [
+        f
+        for f in files
+        if f.with_suffix("").with_suffix(".labels.json").exists() or Path(str(f)[:-4] + ".labels.json").exists()
+    ]
 
 
 def main() -> None:
@@ -110,9 +126,15 @@ def main() -> None:
     def record(group: str, name: str, tally: Tally, detail: str) -> None:
         groups.setdefault(group, Tally()).add(tally)
         if not args.quiet:
-            mark = "ok " if tally.exact and tally.holds_found == tally.holds_labelled and not tally.false_reps \
-                and all(e <= HOLD_TOLERANCE_S for e in tally.edge_errors) and tally.sides_right == tally.sides_judged \
+            mark = (
+                "ok "
+                if tally.exact
+                and tally.holds_found == tally.holds_labelled
+                and not tally.false_reps
+                and all(e <= HOLD_TOLERANCE_S for e in tally.edge_errors)
+                and tally.sides_right == tally.sides_judged
                 else "MISS"
+            )
             print(f"{mark} {name:<40} {detail}")
 
     for f in labelled_files([p for p in paths if p.exists()]):

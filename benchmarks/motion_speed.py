@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.motion.pipeline import MotionPipeline, params_for  # noqa: E402
-from kiosk.motion.synthetic import generate  # noqa: E402
+from backstretch.kiosk.motion.pipeline import MotionPipeline, params_for  # noqa: E402
+from backstretch.kiosk.motion.synthetic import generate  # noqa: E402
 
 HOUR_S = 3600.0
 
@@ -41,7 +41,7 @@ def run(samples: list, batch: int) -> float:
             pipeline.feed((s,))
     else:
         for i in range(0, len(samples), batch):
-            pipeline.feed(samples[i:i + batch])
+            pipeline.feed(samples[i : i + batch])
     pipeline.finish()
     return time.process_time() - start
 
@@ -55,7 +55,7 @@ def main() -> None:
     tracemalloc.start()
     pipeline = MotionPipeline(params_for("pelvic_tilt"))
     for i in range(0, len(samples), 4):
-        pipeline.feed(samples[i:i + 4])
+        pipeline.feed(samples[i : i + 4])
     _, peak = tracemalloc.get_traced_memory()
     print(f"peak memory allocated while running the hour: {peak / 1e3:.0f} kB (state does not grow with time)")
 

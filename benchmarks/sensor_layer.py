@@ -16,13 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "drivers"))
 
-from drivers.body import SUPINE  # noqa: E402
-from drivers.i2c_source import I2CSource  # noqa: E402
-from drivers.mock import MockSource  # noqa: E402
-from drivers.mpu6050 import Mpu6050  # noqa: E402
-from drivers.recording import read_recording  # noqa: E402
-from drivers.script import Script  # noqa: E402
 from fake_bus import FakeBus, FakeMpu  # noqa: E402
+
+from backstretch.drivers.body import SUPINE  # noqa: E402
+from backstretch.drivers.i2c_source import I2CSource  # noqa: E402
+from backstretch.drivers.mock import MockSource  # noqa: E402
+from backstretch.drivers.mpu6050 import Mpu6050  # noqa: E402
+from backstretch.drivers.recording import read_recording  # noqa: E402
+from backstretch.drivers.script import Script  # noqa: E402
 
 
 def per_second(count: int, seconds: float) -> str:
@@ -70,7 +71,9 @@ def bench_startup() -> str:
     runs = []
     for _ in range(5):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "kiosk.cli", "config"], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "backstretch.kiosk.cli", "config"], cwd=ROOT, capture_output=True, check=True
+        )
         runs.append(time.perf_counter() - start)
     runs.sort()
     return f"CLI start-up (`backstretch config`)          median {runs[2] * 1000:.0f} ms, best {runs[0] * 1000:.0f} ms"

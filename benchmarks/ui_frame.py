@@ -7,10 +7,10 @@ Also prints the app's start-up time (first frame of `backstretch run`) and peak 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
-import resource
 from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 import pygame  # noqa: E402
 
-from kiosk.routine import load_routine  # noqa: E402
-from ui.canvas import Canvas  # noqa: E402
-from ui.screens import SCREENS, draw  # noqa: E402
-from ui.screenshots import SIZES, states  # noqa: E402
+from backstretch.kiosk.routine import load_routine  # noqa: E402
+from backstretch.ui.canvas import Canvas  # noqa: E402
+from backstretch.ui.screens import SCREENS, draw  # noqa: E402
+from backstretch.ui.screenshots import SIZES, states  # noqa: E402
 
 FRAMES = 120
 
@@ -54,8 +54,13 @@ def main() -> None:
     cfg = Path("/tmp/backstretch-bench.toml")
     cfg.write_text('[sensor]\ndriver = "mock"\n')
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(cfg), "run", "--duration", "0.01"],
-                   cwd=ROOT, env=env, capture_output=True, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "backstretch.kiosk.cli", "--config", str(cfg), "run", "--duration", "0.01"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
     print(f"start-up to first frame and exit (`backstretch run`): {time.perf_counter() - start:.2f} s")
 
 

@@ -25,7 +25,7 @@ def _rot(axis: int, deg: np.ndarray) -> np.ndarray:
     """Rotation matrices (N x 3 x 3) about one axis by angles in degrees."""
     a = np.radians(np.asarray(deg, dtype=float))
     c, s = np.cos(a), np.sin(a)
-    r = np.zeros(a.shape + (3, 3))
+    r = np.zeros((*a.shape, 3, 3))
     i, j = [(1, 2), (2, 0), (0, 1)][axis]
     r[..., axis, axis] = 1.0
     r[..., i, i] = c
@@ -44,11 +44,13 @@ def random_rotation(rng: np.random.Generator) -> np.ndarray:
     """A uniformly random rotation: how a clip may sit on a waistband, upside down included."""
     q = rng.normal(size=4)
     w, x, y, z = q / np.linalg.norm(q)
-    return np.array([
-        [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-        [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-        [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-    ])
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+    )
 
 
 @dataclass

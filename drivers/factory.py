@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from .background import BackgroundSource
 from .errors import SensorError
@@ -13,9 +13,19 @@ from .probe import FAMILIES
 REAL_DRIVERS = ("auto", *FAMILIES)
 
 
-def make_source(driver: str, *, bus: int = 1, address: int | None = None, rate_hz: float = 100.0,
-                accel_range_g: int = 4, gyro_range_dps: int = 500, replay_file: str = "",
-                body=None, seed: int = 1, clock: Callable[[], float] = time.monotonic):
+def make_source(
+    driver: str,
+    *,
+    bus: int = 1,
+    address: int | None = None,
+    rate_hz: float = 100.0,
+    accel_range_g: int = 4,
+    gyro_range_dps: int = 500,
+    replay_file: str = "",
+    body=None,
+    seed: int = 1,
+    clock: Callable[[], float] = time.monotonic,
+):
     """A SampleSource for `driver`; real chips get a reader thread so callers never wait on I2C."""
     if driver in REAL_DRIVERS:
         chip = None if driver == "auto" else FAMILIES[driver]

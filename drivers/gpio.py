@@ -7,7 +7,7 @@ so once; the pin factory can be passed in, as gpiozero's own devices allow, for 
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from gpiozero import LED, Button, Buzzer
 from gpiozero.exc import GPIOZeroError
@@ -42,7 +42,9 @@ class GpioPanel:
                 self.buzzer = Buzzer(wanted["buzzer"], pin_factory=pin_factory)
         except (GPIOZeroError, OSError, RuntimeError) as exc:
             self.close()
-            self.problem = f"GPIO not available ({exc.__class__.__name__}: {exc}); running without buttons, LED and buzzer"
+            self.problem = (
+                f"GPIO not available ({exc.__class__.__name__}: {exc}); running without buttons, LED and buzzer"
+            )
             _log.warning("%s", self.problem)
 
     @property

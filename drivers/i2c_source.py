@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from .chip import Chip
 from .errors import SensorError
@@ -95,7 +95,9 @@ class I2CSource:
         if not found:
             if self._chip_cls and self._address is not None:
                 # Read the identity so a wrong chip at the configured address gets a precise message.
-                self._chip_cls.model_for(I2CDevice(self._bus, self._address).read_u8(self._chip_cls.id_register), self._address)
+                self._chip_cls.model_for(
+                    I2CDevice(self._bus, self._address).read_u8(self._chip_cls.id_register), self._address
+                )
             raise SensorError(describe_search(families, self._address))
         hit = found[0]
         if hit.note:
@@ -118,9 +120,8 @@ class I2CSource:
         if self._bus is None:
             return []
         now = self._clock()
-        if not self._health.connected:
-            if now < self._retry_at or not self._connect(now):
-                return []
+        if not self._health.connected and (now < self._retry_at or not self._connect(now)):
+            return []
         try:
             fetched = self.chip.fetch()
         except OSError as exc:

@@ -8,7 +8,8 @@ a real MPU-6050 (accel noise 400 ug/sqrt(Hz), gyro 0.005 dps/sqrt(Hz), uncalibra
 from __future__ import annotations
 
 import time
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 
@@ -33,8 +34,14 @@ class Body(Protocol):
 class ImuModel:
     """Turns body motion into what a clipped-on IMU would measure."""
 
-    def __init__(self, rng: np.random.Generator, mounting: np.ndarray | None = None, rate_hz: float = 100.0,
-                 has_gyro: bool = True, noise: bool = True):
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        mounting: np.ndarray | None = None,
+        rate_hz: float = 100.0,
+        has_gyro: bool = True,
+        noise: bool = True,
+    ):
         self.rng = rng
         self.mounting = random_rotation(rng) if mounting is None else np.asarray(mounting, dtype=float)
         self.has_gyro = has_gyro
@@ -59,8 +66,9 @@ class ImuModel:
         ahead = body.pose(t + h)
         r_ws_ahead = body_to_world(ahead[:, 0], ahead[:, 1], ahead[:, 2]) @ self.mounting
         delta = np.swapaxes(r_ws, 1, 2) @ r_ws_ahead  # rotation over h, in the sensor frame
-        omega = np.stack([delta[:, 2, 1] - delta[:, 1, 2], delta[:, 0, 2] - delta[:, 2, 0],
-                          delta[:, 1, 0] - delta[:, 0, 1]], axis=1) / (2 * h)
+        omega = np.stack(
+            [delta[:, 2, 1] - delta[:, 1, 2], delta[:, 0, 2] - delta[:, 2, 0], delta[:, 1, 0] - delta[:, 0, 1]], axis=1
+        ) / (2 * h)
         gyro = np.degrees(omega) + self.gyro_bias + self.rng.normal(0.0, self.gyro_sigma, omega.shape)
         return np.hstack([accel, gyro])
 
@@ -68,8 +76,15 @@ class ImuModel:
 class MockSource:
     """A SampleSource that plays a Body at rate_hz against a clock (wall time, or faster for scripts)."""
 
-    def __init__(self, body: Body, rate_hz: float = 100.0, clock: Callable[[], float] = time.monotonic,
-                 seed: int = 1, mounting: np.ndarray | None = None, has_gyro: bool = True):
+    def __init__(
+        self,
+        body: Body,
+        rate_hz: float = 100.0,
+        clock: Callable[[], float] = time.monotonic,
+        seed: int = 1,
+        mounting: np.ndarray | None = None,
+        has_gyro: bool = True,
+    ):
         self.body = body
         self.rate_hz = rate_hz
         self.has_gyro = has_gyro
@@ -108,8 +123,10 @@ class MockSource:
         body_t = np.arange(self._next, last + 1) / self.rate_hz
         self._next = last + 1
         values = self.imu.measure(self.body, body_t)
-        return [Sample(self._t0 + bt, *row) if self.has_gyro else Sample(self._t0 + bt, *row[:3])
-                for bt, row in zip(body_t.tolist(), values.tolist())]
+        return [
+            Sample(self._t0 + bt, *row) if self.has_gyro else Sample(self._t0 + bt, *row[:3])
+            for bt, row in zip(body_t.tolist(), values.tolist(), strict=False)
+        ]
 
     def close(self) -> None:
         self._health.connected = False

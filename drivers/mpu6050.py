@@ -116,9 +116,7 @@ class Mpu6050(Chip):
 
     def read_burst(self) -> tuple[float, ...]:
         """One instantaneous reading from the output registers (used by the self-test)."""
-        values, _temp = decode_burst(
-            self.device.read_block(ACCEL_XOUT_H, 14), self.accel_range_g, self.gyro_range_dps
-        )
+        values, _temp = decode_burst(self.device.read_block(ACCEL_XOUT_H, 14), self.accel_range_g, self.gyro_range_dps)
         return values
 
     def fetch(self) -> Fetch:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .recording import read_recording
 from .sample import Health, Sample
@@ -15,8 +15,13 @@ FAST_BATCH = 2000  # samples per read() when playing as fast as possible
 class ReplaySource:
     """Samples keep the recording's own timestamps; `speed=None` plays as fast as read() is called."""
 
-    def __init__(self, path: str | Path, speed: float | None = 1.0, loop: bool = False,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        path: str | Path,
+        speed: float | None = 1.0,
+        loop: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.path = Path(path)
         self.speed = speed
         self.loop = loop
@@ -35,7 +40,9 @@ class ReplaySource:
         self.rate_hz = recording.rate_hz
         self.has_gyro = recording.has_gyro
         self._start = self._clock()
-        self._health = Health(connected=True, model="replay", detail=f"replay of {self.path.name}, {self.rate_hz:.4g} Hz")
+        self._health = Health(
+            connected=True, model="replay", detail=f"replay of {self.path.name}, {self.rate_hz:.4g} Hz"
+        )
 
     @property
     def finished(self) -> bool:
@@ -54,7 +61,7 @@ class ReplaySource:
             end = self._pos
             while end < len(self._samples) and self._samples[end].t <= until:
                 end += 1
-        batch = [s._replace(t=s.t + self._offset) for s in self._samples[self._pos:end]]
+        batch = [s._replace(t=s.t + self._offset) for s in self._samples[self._pos : end]]
         self._pos = end
         if self.loop and self._pos >= len(self._samples):
             self._pos = 0

@@ -27,19 +27,22 @@ class Script:
     def pose(self) -> tuple[float, float, float]:
         return self.timeline.poses[-1]
 
-    def still(self, seconds: float) -> "Script":
+    def still(self, seconds: float) -> Script:
         self.timeline.add(self.t + seconds, self.pose)
         return self
 
-    def move(self, seconds: float, pitch: float | None = None, roll: float | None = None,
-             yaw: float | None = None) -> "Script":
+    def move(
+        self, seconds: float, pitch: float | None = None, roll: float | None = None, yaw: float | None = None
+    ) -> Script:
         p, r, y = self.pose
-        self.timeline.add(self.t + seconds, (p if pitch is None else pitch, r if roll is None else roll,
-                                             y if yaw is None else yaw))
+        self.timeline.add(
+            self.t + seconds, (p if pitch is None else pitch, r if roll is None else roll, y if yaw is None else yaw)
+        )
         return self
 
-    def tilt_reps(self, count: int, amplitude_deg: float, period_s: float = 4.0, pause_s: float = 1.0,
-                  jitter: float = 0.0) -> "Script":
+    def tilt_reps(
+        self, count: int, amplitude_deg: float, period_s: float = 4.0, pause_s: float = 1.0, jitter: float = 0.0
+    ) -> Script:
         """Rock the pelvis about the left-right axis and back, `count` times; each is a labelled rep."""
         base = self.pose
         for _ in range(count):
@@ -53,7 +56,7 @@ class Script:
                 self.still(pause_s * (1 + jitter * self.rng.uniform(-1, 1)))
         return self
 
-    def twist_hold(self, side: str, angle_deg: float, seconds: float, transition_s: float = 3.0) -> "Script":
+    def twist_hold(self, side: str, angle_deg: float, seconds: float, transition_s: float = 3.0) -> Script:
         """Drop the knees to one side (roll), hold, come back; the hold is labelled from arrival to leaving."""
         sign = -1.0 if side == "left" else 1.0
         base_roll = self.pose[1]
@@ -64,7 +67,7 @@ class Script:
         self.move(transition_s, roll=base_roll)
         return self
 
-    def lean_hold(self, pitch_deg: float, seconds: float, transition_s: float = 4.0) -> "Script":
+    def lean_hold(self, pitch_deg: float, seconds: float, transition_s: float = 4.0) -> Script:
         """Lean back to a pitch (over the Swiss ball), hold, come back up."""
         base_pitch = self.pose[0]
         self.move(transition_s, pitch=pitch_deg)
@@ -74,17 +77,21 @@ class Script:
         self.move(transition_s, pitch=base_pitch)
         return self
 
-    def fidget(self, seconds: float, size_deg: float = 6.0) -> "Script":
+    def fidget(self, seconds: float, size_deg: float = 6.0) -> Script:
         """Small restless moves in every axis, ending where they began."""
         p, r, y = self.pose
         end = self.t + seconds
         while self.t < end - 0.6:
             step = min(self.rng.uniform(0.3, 0.9), end - self.t)
-            self.move(step, pitch=p + self.rng.normal(0, size_deg), roll=r + self.rng.normal(0, size_deg),
-                      yaw=y + self.rng.normal(0, 2 * size_deg))
+            self.move(
+                step,
+                pitch=p + self.rng.normal(0, size_deg),
+                roll=r + self.rng.normal(0, size_deg),
+                yaw=y + self.rng.normal(0, 2 * size_deg),
+            )
         return self.move(max(end - self.t, 0.3), pitch=p, roll=r, yaw=y)
 
-    def walk(self, seconds: float) -> "Script":
+    def walk(self, seconds: float) -> Script:
         """Walking up to the kiosk: hip sway and turns, with the vertical bounce of each step."""
         start = self.t
         self.timeline.bounces.append((start, start + seconds, 0.25))
@@ -95,5 +102,4 @@ class Script:
         return self.move(0.5, pitch=p, roll=r)
 
     def labels(self, exercise: str) -> dict:
-        return {"exercise": exercise, "reps": len(self.reps), "holds": list(self.holds),
-                "duration": round(self.t, 3)}
+        return {"exercise": exercise, "reps": len(self.reps), "holds": list(self.holds), "duration": round(self.t, 3)}

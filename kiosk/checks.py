@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+from collections.abc import Callable
 from dataclasses import field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 Check = Callable[[Any], str | None]
 
@@ -21,6 +22,7 @@ def one_of(*choices) -> Check:
         if isinstance(value, bool) or value not in choices:
             return "must be one of " + ", ".join(repr(c) if isinstance(c, str) else str(c) for c in choices)
         return None
+
     return check
 
 
@@ -31,6 +33,7 @@ def number_between(low: float, high: float, integer: bool = False) -> Check:
         if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
             return f"must be {'a whole number' if integer else 'a number'} between {low:g} and {high:g}"
         return None
+
     return check
 
 
@@ -44,10 +47,12 @@ def text(value) -> str | None:
 
 def words(max_len: int) -> Check:
     """Non-empty text short enough for a screen read from the floor."""
+
     def check(value):
         if not isinstance(value, str) or not value.strip() or len(value) > max_len:
             return f"must be text of 1 to {max_len} characters"
         return None
+
     return check
 
 
@@ -60,6 +65,7 @@ def list_of(item: Check, min_items: int, max_items: int) -> Check:
             if bad:
                 return f"item {i + 1} {bad}"
         return None
+
     return check
 
 

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from drivers.errors import BackstretchError, ConfigError, RecordingError
+from backstretch.drivers.errors import BackstretchError, ConfigError, RecordingError
 
 from .config import Config, default_layers, load_config
 
@@ -31,9 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--duration", type=positive_float, help="exit after this many seconds")
     sim.add_argument("--speed", type=positive_float, default=1.0, help="play the routine N times faster")
     sim.add_argument("--seed", type=int, default=1, help="random seed of the virtual performer")
-    sim.add_argument("--performer", choices=["auto", "sloppy", "keyboard"], default="auto",
-                     help="auto: a virtual person follows the cues; sloppy: short holds, wrong side, fidgets; "
-                          "keyboard: arrows tilt and twist, K keeps still, F fidgets, U pulls the cable")
+    sim.add_argument(
+        "--performer",
+        choices=["auto", "sloppy", "keyboard"],
+        default="auto",
+        help="auto: a virtual person follows the cues; sloppy: short holds, wrong side, fidgets; "
+        "keyboard: arrows tilt and twist, K keeps still, F fidgets, U pulls the cable",
+    )
     sim.add_argument("--data-dir", metavar="DIR", help="where the history database goes (or BACKSTRETCH_DATA_DIR)")
     sim.add_argument("--text", action="store_true", help="no window: print cues and screens in the terminal")
 
@@ -54,8 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     rec = sub.add_parser("record", help="write the sensor stream to a CSV recording")
     rec.add_argument("--out", required=True, metavar="FILE.csv")
     rec.add_argument("--seconds", type=positive_float, default=30.0)
-    rec.add_argument("--source", choices=["auto", "mpu6050", "lsm6ds", "adxl345", "mock", "replay"],
-                     help="override sensor.driver")
+    rec.add_argument(
+        "--source", choices=["auto", "mpu6050", "lsm6ds", "adxl345", "mock", "replay"], help="override sensor.driver"
+    )
 
     ana = sub.add_parser("analyze", help="run the motion pipeline over recordings and report reps and holds")
     ana.add_argument("files", nargs="+", metavar="FILE.csv")
@@ -63,8 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument("--json", action="store_true", help="one JSON object per file per line")
     ana.add_argument("--plot", metavar="OUT.png", help="draw the angle, zone, reps and holds")
     ana.add_argument("--hold-seconds", type=positive_float, help="the hold target (default 30)")
-    ana.add_argument("--first-side", choices=["left", "right"], default="left",
-                     help="the side the routine asks for first, used when the body cannot tell")
+    ana.add_argument(
+        "--first-side",
+        choices=["left", "right"],
+        default="left",
+        help="the side the routine asks for first, used when the body cannot tell",
+    )
 
     syn = sub.add_parser("synth", help="write labelled synthetic recordings made with the mock sensor")
     syn.add_argument("--out", required=True, metavar="DIR")
@@ -91,8 +100,10 @@ def positive_float(text: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # `run` logs what an installer needs in the journal (sensor found, sessions, errors); no line per sample
-    logging.basicConfig(level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     args.problems = []
     try:
         try:
@@ -119,8 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # the last net: a bug is logged, the user gets one line
         _log.debug("internal error", exc_info=True)
-        print(f"backstretch: internal error: {exc.__class__.__name__}: {exc} (run with -v for details)",
-              file=sys.stderr)
+        print(
+            f"backstretch: internal error: {exc.__class__.__name__}: {exc} (run with -v for details)", file=sys.stderr
+        )
         if args.verbose:
             raise
         return 1
@@ -142,16 +154,24 @@ def cmd_simulate(args, cfg: Config) -> int:
         if args.text:
             from .textsim import run_text_simulation
 
-            return run_text_simulation(sys.stdout, routine, history, args.duration, args.speed, cfg.sensor.rate_hz,
-                                       args.seed, sloppy=args.performer == "sloppy")
+            return run_text_simulation(
+                sys.stdout,
+                routine,
+                history,
+                args.duration,
+                args.speed,
+                cfg.sensor.rate_hz,
+                args.seed,
+                sloppy=args.performer == "sloppy",
+            )
         return _window_simulation(args, cfg, routine, history)
     finally:
         history.close()
 
 
 def _window_simulation(args, cfg: Config, routine, history) -> int:
-    from drivers.mock import MockSource
-    from ui.app import AppOptions, KioskApp
+    from backstretch.drivers.mock import MockSource
+    from backstretch.ui.app import AppOptions, KioskApp
 
     from .performer import AutoPerformer
 
@@ -167,15 +187,18 @@ def _window_simulation(args, cfg: Config, routine, history) -> int:
     app = KioskApp(cfg, routine, history, source, clock, options, performer)
     if args.performer != "keyboard":
         app.kiosk.engine.command("start")
-    print(f"simulating {routine.settings.name} at x{args.speed:g} with the {args.performer} performer "
-          f"(history: {history.path}); Q quits", file=sys.stderr)
+    print(
+        f"simulating {routine.settings.name} at x{args.speed:g} with the {args.performer} performer "
+        f"(history: {history.path}); Q quits",
+        file=sys.stderr,
+    )
     return app.run()
 
 
 def cmd_run(args, cfg: Config) -> int:
     """The kiosk itself. A configuration problem is shown on the screen too, never a black screen."""
-    from drivers.factory import make_source
-    from ui.app import AppOptions, KioskApp
+    from backstretch.drivers.factory import make_source
+    from backstretch.ui.app import AppOptions, KioskApp
 
     from .history import History, database_path
     from .routine import load_routine
@@ -189,12 +212,18 @@ def cmd_run(args, cfg: Config) -> int:
         routine = load_routine()
     history = History(database_path(args.data_dir, cfg.history.database))
     s = cfg.sensor
-    source = make_source(s.driver, bus=s.bus, address=s.address_or_none, rate_hz=s.rate_hz,
-                         accel_range_g=s.accel_range_g, gyro_range_dps=s.gyro_range_dps, replay_file=s.replay_file,
-                         body=_still_body() if s.driver == "mock" else None)
+    source = make_source(
+        s.driver,
+        bus=s.bus,
+        address=s.address_or_none,
+        rate_hz=s.rate_hz,
+        accel_range_g=s.accel_range_g,
+        gyro_range_dps=s.gyro_range_dps,
+        replay_file=s.replay_file,
+        body=_still_body() if s.driver == "mock" else None,
+    )
     source.open()
-    app = KioskApp(cfg, routine, history, source, time.monotonic, AppOptions("run", args.duration),
-                   problems=problems)
+    app = KioskApp(cfg, routine, history, source, time.monotonic, AppOptions("run", args.duration), problems=problems)
     try:
         app.run()
     finally:
@@ -204,7 +233,7 @@ def cmd_run(args, cfg: Config) -> int:
 
 
 def _still_body():
-    from drivers.body import STANDING, Timeline
+    from backstretch.drivers.body import STANDING, Timeline
 
     return Timeline(poses=[(STANDING[0], STANDING[1], 0.0)])
 
@@ -259,17 +288,24 @@ def cmd_routine(args, cfg: Config) -> int:
 
 
 def cmd_record(args, cfg: Config) -> int:
-    from drivers.factory import make_source
-    from drivers.recording import RecordingWriter
+    from backstretch.drivers.factory import make_source
+    from backstretch.drivers.recording import RecordingWriter
 
     from .performer import seed_routine_script
 
     s = cfg.sensor
     driver = args.source or s.driver
     body = seed_routine_script().timeline if driver == "mock" else None
-    source = make_source(driver, bus=s.bus, address=s.address_or_none, rate_hz=s.rate_hz,
-                         accel_range_g=s.accel_range_g, gyro_range_dps=s.gyro_range_dps,
-                         replay_file=s.replay_file, body=body)
+    source = make_source(
+        driver,
+        bus=s.bus,
+        address=s.address_or_none,
+        rate_hz=s.rate_hz,
+        accel_range_g=s.accel_range_g,
+        gyro_range_dps=s.gyro_range_dps,
+        replay_file=s.replay_file,
+        body=body,
+    )
     source.open()
     out_path = Path(args.out)
     writer = None
@@ -279,9 +315,14 @@ def cmd_record(args, cfg: Config) -> int:
             while time.monotonic() < end:
                 batch = source.read()
                 if batch and writer is None:  # the header follows what the sensor turned out to give
-                    writer = RecordingWriter(out, batch[0].has_gyro,
-                                             [f"source: {source.health().detail or driver}",
-                                              f"recorded {time.strftime('%Y-%m-%d %H:%M:%S')}"])
+                    writer = RecordingWriter(
+                        out,
+                        batch[0].has_gyro,
+                        [
+                            f"source: {source.health().detail or driver}",
+                            f"recorded {time.strftime('%Y-%m-%d %H:%M:%S')}",
+                        ],
+                    )
                 if writer:
                     writer.write(batch)
                 time.sleep(0.05)
@@ -306,15 +347,16 @@ def check_exercise(name: str, allow_all: bool = False) -> None:
 def cmd_analyze(args, cfg: Config) -> int:
     import json
 
-    from drivers.recording import read_recording
+    from backstretch.drivers.recording import read_recording
 
     from .motion.analysis import analyze_recording, describe
 
     check_exercise(args.exercise)
     recordings = [read_recording(path) for path in args.files]  # every file is checked before any work
     for rec in recordings:
-        result, events, pipeline = analyze_recording(rec, args.exercise, args.hold_seconds, args.first_side,
-                                                     trace=bool(args.plot))
+        result, events, pipeline = analyze_recording(
+            rec, args.exercise, args.hold_seconds, args.first_side, trace=bool(args.plot)
+        )
         print(json.dumps(result) if args.json else describe(rec.path, result))
         if args.plot:
             plot_analysis(rec, args, events, pipeline, len(recordings) > 1)
@@ -322,7 +364,7 @@ def cmd_analyze(args, cfg: Config) -> int:
 
 
 def plot_analysis(rec, args, events, pipeline, several: bool) -> None:
-    from ui.plot import plot_trace
+    from backstretch.ui.plot import plot_trace
 
     out = Path(args.plot)
     if several:
@@ -352,7 +394,7 @@ def cmd_screenshots(args, cfg: Config) -> int:
     import os
 
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    from ui.screenshots import write_all
+    from backstretch.ui.screenshots import write_all
 
     sizes = []
     for item in args.sizes.split(","):
@@ -369,7 +411,7 @@ def cmd_screenshots(args, cfg: Config) -> int:
 
 
 def cmd_doctor(args, cfg: Config) -> int:
-    from ui.platform_check import audio_check, display_check
+    from backstretch.ui.platform_check import audio_check, display_check
 
     from .doctor import FAIL, run_checks
 
@@ -394,9 +436,18 @@ def cmd_config(args, cfg: Config) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "simulate": cmd_simulate, "record": cmd_record, "analyze": cmd_analyze, "synth": cmd_synth,
-            "history": cmd_history, "routine": cmd_routine, "screenshots": cmd_screenshots, "doctor": cmd_doctor,
-            "config": cmd_config}
+COMMANDS = {
+    "run": cmd_run,
+    "simulate": cmd_simulate,
+    "record": cmd_record,
+    "analyze": cmd_analyze,
+    "synth": cmd_synth,
+    "history": cmd_history,
+    "routine": cmd_routine,
+    "screenshots": cmd_screenshots,
+    "doctor": cmd_doctor,
+    "config": cmd_config,
+}
 
 
 if __name__ == "__main__":

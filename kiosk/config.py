@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from config import DEFAULT_CONFIG
-from drivers.errors import ConfigError
+from backstretch.config import DEFAULT_CONFIG
+from backstretch.drivers.errors import ConfigError
 
 from .checks import boolean, fill, known_keys, number_between, one_of, read_toml, setting, text
 
 SYSTEM_CONFIG = Path("/etc/backstretch/config.toml")
+
+
 def i2c_address(value) -> str | None:
     if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and 0x03 <= value <= 0x77):
         return None
-    return "must be \"auto\" or a 7-bit address from 0x03 to 0x77 (e.g. 0x68)"
+    return 'must be "auto" or a 7-bit address from 0x03 to 0x77 (e.g. 0x68)'
 
 
 def gpio_pin(value) -> str | None:
@@ -93,8 +95,13 @@ class Config:
     sources: tuple[str, ...] = ()  # the files that were read, in order
 
 
-SECTION_TYPES = {"sensor": SensorConfig, "gpio": GpioConfig, "display": DisplayConfig, "audio": AudioConfig,
-                 "history": HistoryConfig}
+SECTION_TYPES = {
+    "sensor": SensorConfig,
+    "gpio": GpioConfig,
+    "display": DisplayConfig,
+    "audio": AudioConfig,
+    "history": HistoryConfig,
+}
 
 
 def user_config_path() -> Path:
@@ -122,8 +129,10 @@ def load_config(layers: list[tuple[Path, bool]] | None = None) -> Config:
             continue
         read.append(str(path))
         _merge(table, path, values, origin, problems)
-    sections = {name: fill(cls, values[name], name, problems, lambda key, name=name: origin[f"{name}.{key}"])
-                for name, cls in SECTION_TYPES.items()}
+    sections = {
+        name: fill(cls, values[name], name, problems, lambda key, name=name: origin[f"{name}.{key}"])
+        for name, cls in SECTION_TYPES.items()
+    }
     if problems:
         raise ConfigError(problems, "configuration")
     return Config(**sections, sources=tuple(read))

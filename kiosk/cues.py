@@ -31,7 +31,7 @@ def hold_move(motion: str, side: str | None) -> Cue:
 
 def progress(seconds: int, target: float) -> Cue | None:
     """Every ten seconds, and five before the end."""
-    left = int(round(target - seconds))
+    left = round(target - seconds)
     if left == 5 and target >= 10:
         return Cue("progress", "5 more seconds")
     if seconds % 10 == 0 and 0 < seconds < target:

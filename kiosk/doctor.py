@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from drivers.errors import BackstretchError
-from drivers.factory import REAL_DRIVERS
-from drivers.gpio import GpioPanel
-from drivers.i2c import ENABLE_I2C_HINT, bus_path, describe_os_error, open_bus
-from drivers.i2c_source import I2CSource
-from drivers.probe import FAMILIES, describe_search, probe
+from backstretch.drivers.errors import BackstretchError
+from backstretch.drivers.factory import REAL_DRIVERS
+from backstretch.drivers.gpio import GpioPanel
+from backstretch.drivers.i2c import ENABLE_I2C_HINT, bus_path, describe_os_error, open_bus
+from backstretch.drivers.i2c_source import I2CSource
+from backstretch.drivers.probe import FAMILIES, describe_search, probe
 
 from .config import Config
 
@@ -45,22 +45,26 @@ def sensor_checks(cfg: Config) -> list[Check]:
         return [Check("i2c", OK, f"not used (sensor.driver = {s.driver!r})"), replay_or_mock_check(cfg)]
     path = bus_path(s.bus)
     if not path.exists():
-        return [Check("i2c", FAIL, f"no I2C bus {path}: {ENABLE_I2C_HINT}"),
-                Check("sensor", FAIL, "not checked: no I2C bus")]
+        return [
+            Check("i2c", FAIL, f"no I2C bus {path}: {ENABLE_I2C_HINT}"),
+            Check("sensor", FAIL, "not checked: no I2C bus"),
+        ]
     if not os.access(path, os.R_OK | os.W_OK):
-        return [Check("i2c", FAIL, f"{path} is not accessible: add the user to the i2c group"),
-                Check("sensor", FAIL, "not checked: I2C bus not accessible")]
+        return [
+            Check("i2c", FAIL, f"{path} is not accessible: add the user to the i2c group"),
+            Check("sensor", FAIL, "not checked: I2C bus not accessible"),
+        ]
     checks = [Check("i2c", OK, f"{path} present and accessible")]
     try:
         bus = open_bus(s.bus)
     except BackstretchError as exc:
-        return checks + [Check("sensor", FAIL, str(exc))]
+        return [*checks, Check("sensor", FAIL, str(exc))]
     try:
         families = None if s.driver == "auto" else [FAMILIES[s.driver]]
         found = probe(bus, families, s.address_or_none)
         if not found:
-            return checks + [Check("sensor", FAIL, describe_search(families, s.address_or_none)
-                                   + " (VCC 3.3 V, GND, SDA on pin 3, SCL on pin 5)")]
+            wiring = " (VCC 3.3 V, GND, SDA on pin 3, SCL on pin 5)"
+            return [*checks, Check("sensor", FAIL, describe_search(families, s.address_or_none) + wiring)]
         checks.append(Check("sensor", OK, "; ".join(f.describe() for f in found)))
         hit = found[0]
         source = I2CSource(bus, hit.chip, hit.address, s.rate_hz, s.accel_range_g, s.gyro_range_dps)
@@ -93,7 +97,7 @@ def rate_check(source, wanted_hz: float) -> Check:
 
 def replay_or_mock_check(cfg: Config) -> Check:
     if cfg.sensor.driver == "replay":
-        from drivers.recording import read_recording
+        from backstretch.drivers.recording import read_recording
 
         try:
             rec = read_recording(cfg.sensor.replay_file)

@@ -10,14 +10,24 @@ it back on resume. Each finished exercise is handed to the history at once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Protocol
+from typing import Protocol
 
 from . import cues
 from .cues import Cue
-from .motion.events import (Calibrated, HoldBroken, HoldCompleted, HoldEnded, HoldProgress, HoldStarted,
-                            MotionEvent, RepCounted, StillChanged)
+from .motion.events import (
+    Calibrated,
+    HoldBroken,
+    HoldCompleted,
+    HoldEnded,
+    HoldProgress,
+    HoldStarted,
+    MotionEvent,
+    RepCounted,
+    StillChanged,
+)
 from .motion.pipeline import MotionParams, MotionState
 from .records import ExerciseResult, HoldRecord
 from .routine import Exercise, Routine
@@ -25,7 +35,15 @@ from .routine import Exercise, Routine
 _log = logging.getLogger(__name__)
 
 IDLE, INTRO, CALIBRATE, COUNTDOWN, ACTIVE, SWITCH, REST, SUMMARY = (
-    "idle", "intro", "calibrate", "countdown", "active", "switch", "rest", "summary")
+    "idle",
+    "intro",
+    "calibrate",
+    "countdown",
+    "active",
+    "switch",
+    "rest",
+    "summary",
+)
 SESSION_PHASES = (INTRO, CALIBRATE, COUNTDOWN, ACTIVE, SWITCH, REST)
 SWITCH_S = 4.0
 COME_BACK_S = 12.0
@@ -88,8 +106,14 @@ class View:
 
 
 class RoutineEngine:
-    def __init__(self, routine: Routine, clock: Callable[[], float], motion: Motion, history: History | None = None,
-                 wall_clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        routine: Routine,
+        clock: Callable[[], float],
+        motion: Motion,
+        history: History | None = None,
+        wall_clock: Callable[[], datetime] = datetime.now,
+    ):
         self.routine = routine
         self.s = routine.settings
         self.clock = clock
@@ -221,8 +245,15 @@ class RoutineEngine:
         v.holds_wanted = ex.holds_wanted if ex.detect == "hold" else 0
         v.hold_target = ex.hold_s if ex.detect == "hold" else 0.0
         v.hold_seconds, v.holding, v.side, v.calibration = 0.0, False, None, ""
-        self._result = ExerciseResult(ex.id, ex.name, ex.detect, v.exercise_index + 1, reps_target=v.reps_target,
-                                      hold_target_s=v.hold_target, holds_wanted=v.holds_wanted)
+        self._result = ExerciseResult(
+            ex.id,
+            ex.name,
+            ex.detect,
+            v.exercise_index + 1,
+            reps_target=v.reps_target,
+            hold_target_s=v.hold_target,
+            holds_wanted=v.holds_wanted,
+        )
         self._started = self.clock()
         self._calibrate_tries = 0
         self._retries = 0
@@ -300,7 +331,7 @@ class RoutineEngine:
     def _rep(self, e: RepCounted) -> None:
         v = self.view
         v.reps += 1
-        v.rep_sizes = (v.rep_sizes + [e.amplitude_deg])[-8:]
+        v.rep_sizes = ([*v.rep_sizes, e.amplitude_deg])[-8:]
         self._result.reps_done += 1
         self._result.range_deg = max(self._result.range_deg, e.amplitude_deg)
         self._say(Cue("count", str(v.reps)))

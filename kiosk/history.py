@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from drivers.errors import BackstretchError
+from backstretch.drivers.errors import BackstretchError
 
 from .records import ExerciseResult, HoldRecord, SessionRecord
 
@@ -104,8 +104,10 @@ class History:
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise HistoryError(f"{self.path}: written by a newer backstretch (schema {version}, this one knows "
-                               f"{SCHEMA_VERSION}); upgrade backstretch, the file was left untouched")
+            raise HistoryError(
+                f"{self.path}: written by a newer backstretch (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade backstretch, the file was left untouched"
+            )
         for number in range(version, SCHEMA_VERSION):
             with self._transaction():
                 for statement in MIGRATIONS[number].split(";"):
@@ -134,9 +136,24 @@ class History:
                 "INSERT INTO exercise_results (session_id, position, exercise, name, detect, status, reps_done, "
                 "reps_target, hold_target_s, holds_wanted, holds, range_deg, duration_s, calibration, recorded_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, r.position, r.exercise_id, r.name, r.detect, r.status, r.reps_done, r.reps_target,
-                 r.hold_target_s, r.holds_wanted, holds, r.range_deg, r.duration_s, r.calibration,
-                 datetime.now().isoformat(timespec="seconds")))
+                (
+                    session_id,
+                    r.position,
+                    r.exercise_id,
+                    r.name,
+                    r.detect,
+                    r.status,
+                    r.reps_done,
+                    r.reps_target,
+                    r.hold_target_s,
+                    r.holds_wanted,
+                    holds,
+                    r.range_deg,
+                    r.duration_s,
+                    r.calibration,
+                    datetime.now().isoformat(timespec="seconds"),
+                ),
+            )
 
     def end_session(self, session_id: int, ended_at: str, status: str) -> None:
         with self._transaction():
@@ -148,8 +165,10 @@ class History:
 
     # -- reading --------------------------------------------------------------------------
     def sessions(self, limit: int | None = None) -> list[SessionRecord]:
-        rows = self.db.execute("SELECT id, started_at, ended_at, status, routine, pain FROM sessions "
-                               "ORDER BY started_at DESC, id DESC" + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
+        rows = self.db.execute(
+            "SELECT id, started_at, ended_at, status, routine, pain FROM sessions "
+            "ORDER BY started_at DESC, id DESC" + (f" LIMIT {int(limit)}" if limit else "")
+        ).fetchall()
         sessions = [SessionRecord(*row) for row in rows]
         for s in sessions:
             s.results = self._results(s.id)
@@ -157,21 +176,52 @@ class History:
 
     def _results(self, session_id: int) -> list[ExerciseResult]:
         rows = self.db.execute(
-            "SELECT exercise, name, detect, position, status, reps_done, reps_target, hold_target_s, holds_wanted, "
-            "holds, range_deg, duration_s, calibration FROM exercise_results WHERE session_id = ? ORDER BY position, id",
-            (session_id,)).fetchall()
+            "SELECT exercise, name, detect, position, status, reps_done, reps_target, hold_target_s, "
+            "holds_wanted, holds, range_deg, duration_s, calibration "
+            "FROM exercise_results WHERE session_id = ? ORDER BY position, id",
+            (session_id,),
+        ).fetchall()
         results = []
-        for (exercise, name, detect, position, status, reps_done, reps_target, hold_target_s, holds_wanted, holds,
-             range_deg, duration_s, calibration) in rows:
-            results.append(ExerciseResult(exercise, name, detect, position, status, reps_done, reps_target,
-                                          hold_target_s, holds_wanted, [HoldRecord(**h) for h in json.loads(holds)],
-                                          range_deg, duration_s, calibration))
+        for (
+            exercise,
+            name,
+            detect,
+            position,
+            status,
+            reps_done,
+            reps_target,
+            hold_target_s,
+            holds_wanted,
+            holds,
+            range_deg,
+            duration_s,
+            calibration,
+        ) in rows:
+            results.append(
+                ExerciseResult(
+                    exercise,
+                    name,
+                    detect,
+                    position,
+                    status,
+                    reps_done,
+                    reps_target,
+                    hold_target_s,
+                    holds_wanted,
+                    [HoldRecord(**h) for h in json.loads(holds)],
+                    range_deg,
+                    duration_s,
+                    calibration,
+                )
+            )
         return results
 
     def active_days(self) -> list[date]:
         """Days with at least one exercise done, newest first."""
-        rows = self.db.execute("SELECT DISTINCT substr(s.started_at, 1, 10) FROM sessions s JOIN exercise_results r "
-                               "ON r.session_id = s.id WHERE r.status != 'skipped' ORDER BY 1 DESC").fetchall()
+        rows = self.db.execute(
+            "SELECT DISTINCT substr(s.started_at, 1, 10) FROM sessions s JOIN exercise_results r "
+            "ON r.session_id = s.id WHERE r.status != 'skipped' ORDER BY 1 DESC"
+        ).fetchall()
         return [date.fromisoformat(r[0]) for r in rows]
 
     def streak(self, today: date) -> int:
@@ -188,27 +238,67 @@ class History:
         weeks: dict[str, dict] = {}
         for s in self.sessions():
             year, week, _ = date.fromisoformat(s.started_at[:10]).isocalendar()
-            w = weeks.setdefault(f"{year}-W{week:02d}", {"week": f"{year}-W{week:02d}", "sessions": 0, "reps": 0,
-                                                          "hold_minutes": 0.0})
+            w = weeks.setdefault(
+                f"{year}-W{week:02d}", {"week": f"{year}-W{week:02d}", "sessions": 0, "reps": 0, "hold_minutes": 0.0}
+            )
             w["sessions"] += 1
             w["reps"] += sum(r.reps_done for r in s.results)
             w["hold_minutes"] += sum(h.seconds for r in s.results for h in r.holds) / 60
-        return [dict(w, hold_minutes=round(w["hold_minutes"], 1)) for w in sorted(weeks.values(),
-                                                                                  key=lambda w: w["week"], reverse=True)]
+        return [
+            dict(w, hold_minutes=round(w["hold_minutes"], 1))
+            for w in sorted(weeks.values(), key=lambda w: w["week"], reverse=True)
+        ]
 
     def export_csv(self, out: TextIO) -> int:
         """One row per exercise result, with its session's date, status and pain: a sheet for a therapist."""
         writer = csv.writer(out)
-        writer.writerow(["session", "started_at", "session_status", "pain", "position", "exercise", "status",
-                         "reps_done", "reps_target", "holds_completed", "holds_wanted", "hold_target_s",
-                         "seconds_left", "seconds_right", "seconds_no_side", "range_deg", "duration_s", "calibration"])
+        writer.writerow(
+            [
+                "session",
+                "started_at",
+                "session_status",
+                "pain",
+                "position",
+                "exercise",
+                "status",
+                "reps_done",
+                "reps_target",
+                "holds_completed",
+                "holds_wanted",
+                "hold_target_s",
+                "seconds_left",
+                "seconds_right",
+                "seconds_no_side",
+                "range_deg",
+                "duration_s",
+                "calibration",
+            ]
+        )
         count = 0
         for s in reversed(self.sessions()):
             for r in s.results:
-                writer.writerow([s.id, s.started_at, s.status, "" if s.pain is None else s.pain, r.position, r.name,
-                                 r.status, r.reps_done, r.reps_target, r.holds_completed, r.holds_wanted,
-                                 r.hold_target_s, r.seconds_on("left"), r.seconds_on("right"), r.seconds_on(None),
-                                 r.range_deg, r.duration_s, r.calibration])
+                writer.writerow(
+                    [
+                        s.id,
+                        s.started_at,
+                        s.status,
+                        "" if s.pain is None else s.pain,
+                        r.position,
+                        r.name,
+                        r.status,
+                        r.reps_done,
+                        r.reps_target,
+                        r.holds_completed,
+                        r.holds_wanted,
+                        r.hold_target_s,
+                        r.seconds_on("left"),
+                        r.seconds_on("right"),
+                        r.seconds_on(None),
+                        r.range_deg,
+                        r.duration_s,
+                        r.calibration,
+                    ]
+                )
                 count += 1
         return count
 

@@ -5,6 +5,7 @@ Nothing is sent unless systemd asked for it by setting NOTIFY_SOCKET (and WATCHD
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 
@@ -27,10 +28,8 @@ class Notifier:
     def send(self, message: str) -> None:
         if self._sock is None:
             return
-        try:
+        with contextlib.suppress(OSError):  # systemd gone (shutting down): nothing to tell
             self._sock.sendto(message.encode(), self.address)
-        except OSError:
-            pass  # systemd gone (shutting down): nothing to tell
 
     def ready(self, status: str = "") -> None:
         """After the first frame is on the screen."""

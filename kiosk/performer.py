@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from drivers.body import OVER_BALL, SITTING, STANDING, SUPINE, Timeline
-from drivers.script import Script
+from backstretch.drivers.body import OVER_BALL, SITTING, STANDING, SUPINE, Timeline
+from backstretch.drivers.script import Script
 
 from .engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, View
 

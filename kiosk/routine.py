@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from config import DEFAULT_ROUTINE
-from drivers.errors import ConfigError
+from backstretch.config import DEFAULT_ROUTINE
+from backstretch.drivers.errors import ConfigError
 
 from .checks import fill, list_of, number_between, one_of, read_toml, setting, words
 from .motion.pipeline import EXERCISES, MotionParams, params_for
@@ -68,12 +68,21 @@ class Exercise:
     def motion_params(self) -> MotionParams:
         p = params_for(self.motion, self.hold_s if self.detect == "hold" else None)
         d = self.detection
-        hold = {k: v for k, v in (("zone_min_deg", d.zone_min_deg), ("zone_max_deg", d.zone_max_deg),
-                                  ("still_dps", d.still_dps), ("grace_s", d.grace_s)) if v is not None}
+        hold = {
+            k: v
+            for k, v in (
+                ("zone_min_deg", d.zone_min_deg),
+                ("zone_max_deg", d.zone_max_deg),
+                ("still_dps", d.still_dps),
+                ("grace_s", d.grace_s),
+            )
+            if v is not None
+        }
         reps = {"min_amplitude_deg": d.min_amplitude_deg} if d.min_amplitude_deg is not None else {}
         first = self.sides[0] if self.sides else "left"
-        return replace(p, hold=replace(p.hold, **hold), reps=replace(p.reps, **reps), first_side=first,
-                       auto_calibrate=False)
+        return replace(
+            p, hold=replace(p.hold, **hold), reps=replace(p.reps, **reps), first_side=first, auto_calibrate=False
+        )
 
 
 @dataclass(frozen=True)
@@ -94,8 +103,9 @@ def load_routine(path: str | Path | None = None) -> Routine:
         if key not in ("routine", "exercise"):
             problems.append(f"{key} ({where}): unknown section; known: routine, exercise")
     raw_settings = table.get("routine", {})
-    settings = fill(RoutineSettings, raw_settings if isinstance(raw_settings, dict) else {}, "routine",
-                    problems, lambda key: where)
+    settings = fill(
+        RoutineSettings, raw_settings if isinstance(raw_settings, dict) else {}, "routine", problems, lambda key: where
+    )
     raw = table.get("exercise", [])
     if not isinstance(raw, list) or not raw:
         problems.append(f"exercise ({where}): the routine needs at least one [[exercise]]")
@@ -117,8 +127,13 @@ def _exercise(entry, at: str, where: str, problems: list[str]) -> Exercise:
         return Exercise()
     entry = dict(entry)
     raw_detection = entry.pop("detection", {})
-    detection = fill(Detection, raw_detection if isinstance(raw_detection, dict) else {}, f"{at}.detection",
-                     problems, lambda key: where)
+    detection = fill(
+        Detection,
+        raw_detection if isinstance(raw_detection, dict) else {},
+        f"{at}.detection",
+        problems,
+        lambda key: where,
+    )
     before = len(problems)
     ex = fill(Exercise, entry, at, problems, lambda key: where, detection=detection)
     if len(problems) > before:
@@ -128,10 +143,12 @@ def _exercise(entry, at: str, where: str, problems: list[str]) -> Exercise:
         if key not in entry:
             problems.append(f"{at}.{key} ({where}): missing; an exercise that detects {ex.detect} needs it")
     if ex.motion not in MOTIONS_FOR[ex.detect]:
-        problems.append(f"{at}.motion = \"{ex.motion}\" ({where}): with detect = \"{ex.detect}\" it must be one of "
-                        + ", ".join(MOTIONS_FOR[ex.detect]))
+        problems.append(
+            f'{at}.motion = "{ex.motion}" ({where}): with detect = "{ex.detect}" it must be one of '
+            + ", ".join(MOTIONS_FOR[ex.detect])
+        )
     if ex.detect == "hold" and ("sides" in entry) != ("holds_per_side" in entry):
         problems.append(f"{at} ({where}): give both sides and holds_per_side, or neither (then sets counts holds)")
     if ex.motion == "spinal_twist" and not ex.sides:
-        problems.append(f"{at}.sides ({where}): a spinal twist needs sides, e.g. [\"left\", \"right\"]")
+        problems.append(f'{at}.sides ({where}): a spinal twist needs sides, e.g. ["left", "right"]')
     return ex

@@ -6,9 +6,9 @@ this one directly, stepping a clock they own.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
-from drivers.sample import SampleSource
+from backstretch.drivers.sample import SampleSource
 
 from .cues import Cue
 from .engine import IDLE, RoutineEngine
@@ -20,8 +20,14 @@ from .routine import Routine
 class KioskSession:
     """Feeds samples to the motion pipeline and its events to the engine, once per frame."""
 
-    def __init__(self, routine: Routine, source: SampleSource, clock: Callable[[], float], history=None,
-                 performer: AutoPerformer | None = None):
+    def __init__(
+        self,
+        routine: Routine,
+        source: SampleSource,
+        clock: Callable[[], float],
+        history=None,
+        performer: AutoPerformer | None = None,
+    ):
         self.source = source
         self.clock = clock
         self.motion = MotionPipeline(params_for("reps"))

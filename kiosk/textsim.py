@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
-from drivers.mock import MockSource
+from backstretch.drivers.mock import MockSource
 
 from .engine import SUMMARY
 from .performer import AutoPerformer
@@ -15,8 +15,16 @@ from .session import KioskSession
 FRAME_S = 1 / 30
 
 
-def run_text_simulation(out: TextIO, routine: Routine, history, duration: float | None, speed: float,
-                        rate_hz: float, seed: int, sloppy: bool = False) -> int:
+def run_text_simulation(
+    out: TextIO,
+    routine: Routine,
+    history,
+    duration: float | None,
+    speed: float,
+    rate_hz: float,
+    seed: int,
+    sloppy: bool = False,
+) -> int:
     """Play the routine once with the auto performer; returns when it is over or `duration` has passed."""
     wall0 = time.monotonic()
 
@@ -27,8 +35,10 @@ def run_text_simulation(out: TextIO, routine: Routine, history, duration: float 
     source = MockSource(performer.timeline, rate_hz=rate_hz, clock=clock, seed=seed)
     source.open()
     kiosk = KioskSession(routine, source, clock, history, performer)
-    out.write(f"backstretch simulator (text): {routine.settings.name}, mock sensor {rate_hz:g} Hz, "
-              f"speed x{speed:g}, {'sloppy' if sloppy else 'attentive'} performer\n")
+    out.write(
+        f"backstretch simulator (text): {routine.settings.name}, mock sensor {rate_hz:g} Hz, "
+        f"speed x{speed:g}, {'sloppy' if sloppy else 'attentive'} performer\n"
+    )
     kiosk.engine.command("start")
     phase = ""
     try:

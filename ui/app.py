@@ -10,22 +10,22 @@ from __future__ import annotations
 import logging
 import queue
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 import pygame
 
-from drivers.errors import BackstretchError
-from drivers.gpio import GpioPanel
-from drivers.sample import SampleSource
-from kiosk.config import Config
-from kiosk.engine import IDLE, SESSION_PHASES
-from kiosk.history import History
-from kiosk.notify import Notifier
-from kiosk.performer import AutoPerformer
-from kiosk.routine import Routine
-from kiosk.session import KioskSession
+from backstretch.drivers.errors import BackstretchError
+from backstretch.drivers.gpio import GpioPanel
+from backstretch.drivers.sample import SampleSource
+from backstretch.kiosk.config import Config
+from backstretch.kiosk.engine import IDLE, SESSION_PHASES
+from backstretch.kiosk.history import History
+from backstretch.kiosk.notify import Notifier
+from backstretch.kiosk.performer import AutoPerformer
+from backstretch.kiosk.routine import Routine
+from backstretch.kiosk.session import KioskSession
 
 from .audio import Sound
 from .canvas import Canvas
@@ -56,8 +56,12 @@ class KeyboardPerson:
         self.timeline = performer.timeline
 
     def key(self, key: int, t: float) -> bool:
-        moves = {pygame.K_UP: (-self.STEP_DEG, 0), pygame.K_DOWN: (self.STEP_DEG, 0),
-                 pygame.K_LEFT: (0, -self.STEP_DEG), pygame.K_RIGHT: (0, self.STEP_DEG)}
+        moves = {
+            pygame.K_UP: (-self.STEP_DEG, 0),
+            pygame.K_DOWN: (self.STEP_DEG, 0),
+            pygame.K_LEFT: (0, -self.STEP_DEG),
+            pygame.K_RIGHT: (0, self.STEP_DEG),
+        }
         if key in moves:
             pitch, roll, yaw = self.timeline.poses[-1]  # presses add up: move on from where it was heading
             self.timeline.replan(t)
@@ -75,9 +79,18 @@ class KeyboardPerson:
 
 
 class KioskApp:
-    def __init__(self, cfg: Config, routine: Routine, history: History | None, source: SampleSource,
-                 clock: Callable[[], float], options: AppOptions, performer: AutoPerformer | None = None,
-                 problems: list[str] | None = None, notifier: Notifier | None = None):
+    def __init__(
+        self,
+        cfg: Config,
+        routine: Routine,
+        history: History | None,
+        source: SampleSource,
+        clock: Callable[[], float],
+        options: AppOptions,
+        performer: AutoPerformer | None = None,
+        problems: list[str] | None = None,
+        notifier: Notifier | None = None,
+    ):
         self.cfg, self.options, self.history = cfg, options, history
         self.clock = clock
         self.problems = problems or []
@@ -110,17 +123,24 @@ class KioskApp:
         except pygame.error as exc:
             raise BackstretchError(
                 f"cannot open the display ({exc}): on the Pi without a desktop set SDL_VIDEODRIVER=kmsdrm and "
-                "put the user in the video and render groups; on a laptop run inside a desktop session") from None
+                "put the user in the video and render groups; on a laptop run inside a desktop session"
+            ) from None
         pygame.display.set_caption("backstretch" + (" simulator" if self.options.mode == "simulate" else ""))
         if full:
             pygame.mouse.set_visible(False)
         self.rotation = Rotation(self.screen.get_size(), d.rotate)
         self.canvas = Canvas.for_surface(pygame.Surface(self.rotation.logical))
-        self.sound = Sound(self.cfg.audio.enabled, self.cfg.audio.volume, self.cfg.audio.voice,
-                           self.cfg.audio.voice_program)
+        self.sound = Sound(
+            self.cfg.audio.enabled, self.cfg.audio.volume, self.cfg.audio.voice, self.cfg.audio.voice_program
+        )
         self.sound.prepare(_phrases(self.kiosk.engine.routine))
-        _log.info("display %s (%s), rotate %d, %s", self.screen.get_size(), pygame.display.get_driver(), d.rotate,
-                  "sound on" if self.sound.ready else self.sound.problem)
+        _log.info(
+            "display %s (%s), rotate %d, %s",
+            self.screen.get_size(),
+            pygame.display.get_driver(),
+            d.rotate,
+            "sound on" if self.sound.ready else self.sound.problem,
+        )
 
     def _window_size(self) -> tuple[int, int]:
         w, h = self.cfg.display.width, self.cfg.display.height
@@ -241,8 +261,19 @@ class KioskApp:
 
 def _phrases(routine: Routine) -> list[str]:
     """Words the kiosk will surely say, to render before they are needed."""
-    words = ["Get into position and keep still.", "Ready.", "Hold.", "Rest.", "Well done.", "3", "2", "1",
-             "Switch to the left side.", "Switch to the right side.", "Hold broken. Back into the stretch."]
+    words = [
+        "Get into position and keep still.",
+        "Ready.",
+        "Hold.",
+        "Rest.",
+        "Well done.",
+        "3",
+        "2",
+        "1",
+        "Switch to the left side.",
+        "Switch to the right side.",
+        "Hold broken. Back into the stretch.",
+    ]
     for ex in routine.exercises:
         words.append(f"{ex.name}. {ex.instructions[0]}")
     return words + [str(n) for n in range(4, 21)]

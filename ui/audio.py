@@ -18,17 +18,27 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from kiosk.cues import Cue
+from backstretch.kiosk.cues import Cue
 
 _log = logging.getLogger(__name__)
 
 RATE = 22050
 # kind -> (frequencies in Hz played one after another, seconds each)
 TONES = {
-    "count": ((880,), 0.12), "countdown": ((660,), 0.15), "hold": ((660, 990), 0.18), "done": ((660, 880, 1100), 0.14),
-    "well_done": ((523, 659, 784, 1047), 0.14), "broken": ((440, 330), 0.2), "switch": ((784, 587), 0.16),
-    "rest": ((523,), 0.3), "progress": ((740,), 0.08), "sensor": ((330, 330), 0.25), "still_there": ((600, 800), 0.2),
-    "pause": ((500,), 0.15), "resume": ((700,), 0.15), "stop": ((392, 330, 262), 0.2),
+    "count": ((880,), 0.12),
+    "countdown": ((660,), 0.15),
+    "hold": ((660, 990), 0.18),
+    "done": ((660, 880, 1100), 0.14),
+    "well_done": ((523, 659, 784, 1047), 0.14),
+    "broken": ((440, 330), 0.2),
+    "switch": ((784, 587), 0.16),
+    "rest": ((523,), 0.3),
+    "progress": ((740,), 0.08),
+    "sensor": ((330, 330), 0.25),
+    "still_there": ((600, 800), 0.2),
+    "pause": ((500,), 0.15),
+    "resume": ((700,), 0.15),
+    "stop": ((392, 330, 262), 0.2),
 }
 DEFAULT_TONE = ((700,), 0.12)
 
@@ -53,8 +63,14 @@ def default_cache() -> Path:
 class Sound:
     """Plays cues; silent (with one log line) when there is no audio device."""
 
-    def __init__(self, enabled: bool = True, volume: float = 0.8, voice: bool = True, voice_program: str = "espeak-ng",
-                 cache: Path | None = None):
+    def __init__(
+        self,
+        enabled: bool = True,
+        volume: float = 0.8,
+        voice: bool = True,
+        voice_program: str = "espeak-ng",
+        cache: Path | None = None,
+    ):
         self.volume = volume
         self.ready = False
         self.voice_program = shutil.which(voice_program) if voice and voice_program else None
@@ -103,8 +119,9 @@ class Sound:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
-            subprocess.run([self.voice_program, "-s", "150", "-w", str(tmp), words], check=True, timeout=20,
-                           capture_output=True)
+            subprocess.run(
+                [self.voice_program, "-s", "150", "-w", str(tmp), words], check=True, timeout=20, capture_output=True
+            )
             tmp.replace(path)
         except (OSError, subprocess.SubprocessError) as exc:
             _log.warning("voice could not say %r: %s", words, exc)

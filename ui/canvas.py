@@ -11,9 +11,9 @@ import os
 from dataclasses import dataclass, field
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-import pygame  # noqa: E402
+import pygame
 
-from .theme import PALETTE  # noqa: E402
+from .theme import PALETTE
 
 MIN_TOUCH_MM = 15.0
 SEVEN_INCH_DPI = 133  # 800x480 on a 7-inch panel: about 5.2 px per mm
@@ -87,7 +87,7 @@ class Canvas:
     buttons: list[Button] = field(default_factory=list)
 
     @classmethod
-    def for_surface(cls, surface: pygame.Surface) -> "Canvas":
+    def for_surface(cls, surface: pygame.Surface) -> Canvas:
         return cls(surface, Layout(*surface.get_size()))
 
     def clear(self) -> None:
@@ -95,8 +95,9 @@ class Canvas:
         self.texts.clear()
         self.buttons.clear()
 
-    def text(self, text: str, box: pygame.Rect, size: int, colour=None, align: str = "center",
-             max_lines: int = 3) -> pygame.Rect:
+    def text(
+        self, text: str, box: pygame.Rect, size: int, colour=None, align: str = "center", max_lines: int = 3
+    ) -> pygame.Rect:
         """Draw text inside box: wrapped to at most max_lines, shrunk until it fits. Returns what was drawn."""
         colour = colour or PALETTE["text"]
         box = pygame.Rect(box)
@@ -127,8 +128,9 @@ class Canvas:
         self.texts.append(TextPlaced(text, box, total, size))
         return total
 
-    def button(self, label: str, command: str, rect: pygame.Rect, primary: bool = False,
-               value: int | None = None) -> Button:
+    def button(
+        self, label: str, command: str, rect: pygame.Rect, primary: bool = False, value: int | None = None
+    ) -> Button:
         rect = pygame.Rect(rect)
         colour = PALETTE["accent"] if primary else PALETTE["panel"]
         pygame.draw.rect(self.surface, colour, rect, border_radius=max(4, rect.height // 5))

@@ -74,7 +74,9 @@ def _arrow(surface: pygame.Surface, tip: pygame.Vector2, direction: pygame.Vecto
 
 def _curve(surface: pygame.Surface, start: pygame.Vector2, s: float) -> None:
     """A curved arrow over the knees, dropping to the side."""
-    points = [start + pygame.Vector2(math.sin(a) * 1.2 * s, (1 - math.cos(a)) * 1.2 * s)
-              for a in [i * math.pi / 16 for i in range(9)]]
+    points = [
+        start + pygame.Vector2(math.sin(a) * 1.2 * s, (1 - math.cos(a)) * 1.2 * s)
+        for a in [i * math.pi / 16 for i in range(9)]
+    ]
     pygame.draw.lines(surface, PALETTE["warn"], False, points, max(2, int(s * 0.15)))
     _arrow(surface, points[-1] + pygame.Vector2(0, 0.1 * s), points[-1] - points[-2], s * 0.8)

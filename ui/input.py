@@ -11,8 +11,14 @@ import pygame
 from .canvas import Canvas
 
 KEYS = {
-    pygame.K_RETURN: "next", pygame.K_KP_ENTER: "next", pygame.K_SPACE: "next", pygame.K_p: "pause",
-    pygame.K_s: "skip", pygame.K_r: "repeat", pygame.K_ESCAPE: "stop", pygame.K_h: "history",
+    pygame.K_RETURN: "next",
+    pygame.K_KP_ENTER: "next",
+    pygame.K_SPACE: "next",
+    pygame.K_p: "pause",
+    pygame.K_s: "skip",
+    pygame.K_r: "repeat",
+    pygame.K_ESCAPE: "stop",
+    pygame.K_h: "history",
 }
 DIGITS = {getattr(pygame, f"K_{n}"): n for n in range(10)}
 GPIO_COMMANDS = {"start": "next", "next": "next", "pause": "pause"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 
-from kiosk.config import Config
-from kiosk.doctor import OK, WARN, Check
+from backstretch.kiosk.config import Config
+from backstretch.kiosk.doctor import OK, WARN, Check
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-import pygame  # noqa: E402
+import pygame
 
 
 def display_check(cfg: Config) -> Check:
@@ -17,8 +17,10 @@ def display_check(cfg: Config) -> Check:
     try:
         pygame.display.init()
     except pygame.error as exc:
-        hint = ("on the Pi without a desktop set SDL_VIDEODRIVER=kmsdrm and put the user in the video and "
-                "render groups; on a laptop run inside a desktop session")
+        hint = (
+            "on the Pi without a desktop set SDL_VIDEODRIVER=kmsdrm and put the user in the video and "
+            "render groups; on a laptop run inside a desktop session"
+        )
         return Check("display", WARN, f"SDL cannot open a display{f' with {asked!r}' if asked else ''} ({exc}): {hint}")
     try:
         driver = pygame.display.get_driver()
@@ -47,6 +49,9 @@ def audio_check(cfg: Config) -> Check:
     elif shutil.which(voice):
         spoken = f"spoken cues with {voice}"
     else:
-        return Check("audio", WARN, f"mixer ready, but {voice} is not installed: tones only "
-                                    f"(sudo apt install {voice} for spoken cues)")
+        return Check(
+            "audio",
+            WARN,
+            f"mixer ready, but {voice} is not installed: tones only (sudo apt install {voice} for spoken cues)",
+        )
     return Check("audio", OK, f"mixer ready ({driver[0]} Hz, {driver[2]} channels), {spoken}")

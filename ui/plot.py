@@ -9,18 +9,23 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-import pygame  # noqa: E402
+import pygame
 
-from kiosk.motion.events import Calibrated, HoldEnded, MotionEvent, RepCounted  # noqa: E402
+from backstretch.kiosk.motion.events import Calibrated, HoldEnded, MotionEvent, RepCounted
 
-from .theme import PALETTE  # noqa: E402
+from .theme import PALETTE
 
 WIDTH, HEIGHT = 1600, 500
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 70, 20, 40, 50
 
 
-def plot_trace(path: str, title: str, trace: list[tuple[float, float]], events: list[MotionEvent],
-               zone: tuple[float, float] | None = None) -> None:
+def plot_trace(
+    path: str,
+    title: str,
+    trace: list[tuple[float, float]],
+    events: list[MotionEvent],
+    zone: tuple[float, float] | None = None,
+) -> None:
     """trace: (t, angle in degrees) per frame; zone: the hold zone to shade."""
     pygame.font.init()
     surface = pygame.Surface((WIDTH, HEIGHT))

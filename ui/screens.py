@@ -10,17 +10,28 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from drivers.sample import Health
-from kiosk.engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, View
-from kiosk.records import SessionRecord
+from backstretch.drivers.sample import Health
+from backstretch.kiosk.engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, View
+from backstretch.kiosk.records import SessionRecord
 
 from . import widgets
 from .canvas import Canvas
 from .figure import draw_figure
 from .theme import PALETTE
 
-SCREENS = ("idle", "intro", "calibrate", "reps", "hold", "switch", "rest", "summary", "history", "sensor-lost",
-           "config-error")
+SCREENS = (
+    "idle",
+    "intro",
+    "calibrate",
+    "reps",
+    "hold",
+    "switch",
+    "rest",
+    "summary",
+    "history",
+    "sensor-lost",
+    "config-error",
+)
 
 
 @dataclass
@@ -63,6 +74,7 @@ def draw(canvas: Canvas, view: View, extras: Extras) -> str:
 
 # -- screens --------------------------------------------------------------------------------
 
+
 def _idle(c: Canvas, v: View, x: Extras) -> None:
     lay, head, body, foot = c.layout, c.layout.header(), c.layout.body(), c.layout.footer()
     if lay.kind == "watch":
@@ -76,11 +88,21 @@ def _idle(c: Canvas, v: View, x: Extras) -> None:
     lines = "Clip the sensor to your waistband.\nTap Start, then follow the voice."
     c.text(lines, right.inflate(0, -right.height // 3).move(0, -right.height // 6), lay.unit * 2, max_lines=4)
     streak = f"{x.streak} day streak" if x.streak else "Start your streak today"
-    c.text(streak, pygame.Rect(right.left, right.bottom - right.height // 3, right.width, right.height // 3),
-           lay.unit * 2, PALETTE["good"] if x.streak else PALETTE["muted"], max_lines=1)
+    c.text(
+        streak,
+        pygame.Rect(right.left, right.bottom - right.height // 3, right.width, right.height // 3),
+        lay.unit * 2,
+        PALETTE["good"] if x.streak else PALETTE["muted"],
+        max_lines=1,
+    )
     if x.note:
-        c.text(x.note, pygame.Rect(body.left, body.bottom - lay.unit, body.width, lay.unit), lay.unit,
-               PALETTE["warn"] if v.sensor_lost else PALETTE["muted"], max_lines=1)
+        c.text(
+            x.note,
+            pygame.Rect(body.left, body.bottom - lay.unit, body.width, lay.unit),
+            lay.unit,
+            PALETTE["warn"] if v.sensor_lost else PALETTE["muted"],
+            max_lines=1,
+        )
     c.button_row([("Start", "start"), ("History", "history")], foot)
 
 
@@ -109,15 +131,24 @@ def _calibrate(c: Canvas, v: View, x: Extras) -> None:
     top.height = int(body.height * 0.55)
     bottom.top, bottom.height = top.bottom, body.height - top.height
     c.text("Get into position and keep still", top, lay.unit * 4, max_lines=2)
-    c.text("Setting your start position", pygame.Rect(bottom.left, bottom.top, bottom.width, lay.unit * 2),
-           lay.unit * 2, PALETTE["muted"], max_lines=1)
+    c.text(
+        "Setting your start position",
+        pygame.Rect(bottom.left, bottom.top, bottom.width, lay.unit * 2),
+        lay.unit * 2,
+        PALETTE["muted"],
+        max_lines=1,
+    )
     progress = v.motion.capture
     bar = pygame.Rect(bottom.left, bottom.bottom - lay.unit * 5, bottom.width, lay.unit * 2)
     widgets.gauge(c.surface, bar, progress * 100, None, 100.0, progress > 0)
     still = progress > 0
-    c.text("Keeping still: good" if still else "Moving: keep still", pygame.Rect(bottom.left, bar.bottom + lay.unit // 2,
-                                                                             bottom.width, lay.unit * 2),
-           lay.unit * 2, PALETTE["good"] if still else PALETTE["warn"], max_lines=1)
+    c.text(
+        "Keeping still: good" if still else "Moving: keep still",
+        pygame.Rect(bottom.left, bar.bottom + lay.unit // 2, bottom.width, lay.unit * 2),
+        lay.unit * 2,
+        PALETTE["good"] if still else PALETTE["warn"],
+        max_lines=1,
+    )
     c.button_row([("Pause", "pause"), ("Skip", "skip")], foot, primary=None)
 
 
@@ -131,14 +162,25 @@ def _reps(c: Canvas, v: View, x: Extras) -> None:
     big, rest = _split(body, lay, 0.55, 0.5)
     c.text(count, big, big.height, max_lines=1)
     gauge_box = pygame.Rect(rest.left, rest.top + lay.unit, rest.width, max(8, lay.unit * 2))
-    c.text("Range of movement", pygame.Rect(rest.left, gauge_box.bottom + lay.unit // 2, rest.width, lay.unit * 2),
-           lay.unit * 2, PALETTE["muted"], max_lines=1)
+    c.text(
+        "Range of movement",
+        pygame.Rect(rest.left, gauge_box.bottom + lay.unit // 2, rest.width, lay.unit * 2),
+        lay.unit * 2,
+        PALETTE["muted"],
+        max_lines=1,
+    )
     top = max(15.0, max(v.rep_sizes, default=0) * 1.3)
     widgets.gauge(c.surface, gauge_box, v.motion.angle_deg, None, top, False)
-    chart = pygame.Rect(rest.left, gauge_box.bottom + lay.unit * 3, rest.width,
-                        max(8, rest.bottom - gauge_box.bottom - lay.unit * 4))
-    c.text("Last reps", pygame.Rect(chart.left, chart.bottom - lay.unit * 2, chart.width, lay.unit * 2), lay.unit * 2,
-           PALETTE["muted"], max_lines=1)
+    chart = pygame.Rect(
+        rest.left, gauge_box.bottom + lay.unit * 3, rest.width, max(8, rest.bottom - gauge_box.bottom - lay.unit * 4)
+    )
+    c.text(
+        "Last reps",
+        pygame.Rect(chart.left, chart.bottom - lay.unit * 2, chart.width, lay.unit * 2),
+        lay.unit * 2,
+        PALETTE["muted"],
+        max_lines=1,
+    )
     chart.height -= lay.unit * 2
     widgets.bars(c.surface, chart, v.rep_sizes, max(v.rep_sizes, default=0) * 0.6)
     _exercise_buttons(c, foot)
@@ -154,12 +196,17 @@ def _hold(c: Canvas, v: View, x: Extras) -> None:
     running = v.holding and v.motion.in_zone
     if lay.kind == "watch":
         area = body.union(foot)
-        widgets.ring(c.surface, area.center, min(area.width, area.height) // 2 - 4, v.hold_seconds / v.hold_target,
-                     running)
+        widgets.ring(
+            c.surface, area.center, min(area.width, area.height) // 2 - 4, v.hold_seconds / v.hold_target, running
+        )
         c.text(centre_text, area.inflate(-area.width // 3, -area.height // 2), area.height // 3, max_lines=1)
         if side:
-            c.text(side.split()[0].upper(), pygame.Rect(area.left, area.bottom - area.height // 5, area.width,
-                                                         area.height // 6), area.height // 6, max_lines=1)
+            c.text(
+                side.split()[0].upper(),
+                pygame.Rect(area.left, area.bottom - area.height // 5, area.width, area.height // 6),
+                area.height // 6,
+                max_lines=1,
+            )
         return
     ring_box, info = _split(body, lay, 0.5, 0.58)
     radius = min(ring_box.width, ring_box.height) // 2 - lay.unit // 2
@@ -179,8 +226,7 @@ def _hold(c: Canvas, v: View, x: Extras) -> None:
         status, colour = f"{max(0, int(v.hold_target - v.hold_seconds))} s to go", PALETTE["good"]
     c.text(status, rows[1], rows[1].height, colour, max_lines=2)
     zone = (ex.motion_params().hold.zone_min_deg, ex.motion_params().hold.zone_max_deg)
-    widgets.gauge(c.surface, rows[2].inflate(0, -rows[2].height // 2), v.motion.angle_deg, zone, 90.0,
-                  v.motion.in_zone)
+    widgets.gauge(c.surface, rows[2].inflate(0, -rows[2].height // 2), v.motion.angle_deg, zone, 90.0, v.motion.in_zone)
     c.text("Angle", rows[3], rows[3].height // 2, PALETTE["muted"], max_lines=1)
     _exercise_buttons(c, foot)
 
@@ -226,11 +272,12 @@ def _summary(c: Canvas, v: View, x: Extras) -> None:
         body = pygame.Rect(body.left, body.top, body.width, foot.top - lay.unit * 2 - 4 - body.top)
     results = v.results[:3] if lay.kind != "small" else v.results[:2]
     rows = _rows(body, max(1, len(results))) if results else [body]
-    for row, r in zip(rows, results):
+    for row, r in zip(rows, results, strict=False):
         label = pygame.Rect(row.left, row.top, int(row.width * 0.38), row.height)
         figure = pygame.Rect(label.right, row.top, int(row.width * 0.42), row.height)
-        chart = pygame.Rect(figure.right + lay.unit // 2, row.top + 2, row.right - figure.right - lay.unit // 2,
-                            row.height - 4)
+        chart = pygame.Rect(
+            figure.right + lay.unit // 2, row.top + 2, row.right - figure.right - lay.unit // 2, row.height - 4
+        )
         c.text(r.name, label, row.height // 2, max_lines=2, align="left")
         if r.detect == "reps":
             what = f"{r.reps_done}/{r.reps_target} reps, {r.range_deg:.0f} deg"
@@ -275,8 +322,9 @@ def _pain_overlay(c: Canvas, v: View) -> None:
     lay = c.layout
     foot = _pain_area(lay)
     space = foot.top - lay.unit * 2 - 4 - lay.header().top
-    title = pygame.Rect(lay.body().left, lay.header().top + space // 4, lay.body().width,
-                        min(space // 2, lay.header().height * 2))
+    title = pygame.Rect(
+        lay.body().left, lay.header().top + space // 4, lay.body().width, min(space // 2, lay.header().height * 2)
+    )
     _overlay(c, "How bad is the pain?", "", [], top=title)
     _pain_row(c, v, foot, ask=True)
 
@@ -299,12 +347,18 @@ def _history(c: Canvas, v: View, x: Extras) -> None:
     sessions = x.sessions[: {"portrait": 8, "landscape": 5, "small": 3, "watch": 2}[lay.kind]]
     if not sessions:
         c.text("No sessions yet", body, lay.unit * 3, PALETTE["muted"])
-    for row, s in zip(_rows(body, max(1, len(sessions))), sessions):
+    for row, s in zip(_rows(body, max(1, len(sessions))), sessions, strict=False):
         reps = sum(r.reps_done for r in s.results)
         holds = sum(r.holds_completed for r in s.results)
         when = s.started_at[5:16].replace("T", " ")
-        c.text(f"{when}  {reps} reps  {holds} holds  {s.status.replace('_', ' ')}", row, row.height * 2 // 3,
-               PALETTE["good"] if s.status == "completed" else PALETTE["text"], max_lines=1, align="left")
+        c.text(
+            f"{when}  {reps} reps  {holds} holds  {s.status.replace('_', ' ')}",
+            row,
+            row.height * 2 // 3,
+            PALETTE["good"] if s.status == "completed" else PALETTE["text"],
+            max_lines=1,
+            align="left",
+        )
     c.button_row([("Back", "home")], foot)
 
 
@@ -326,16 +380,27 @@ def _config_error(c: Canvas, v: View, x: Extras) -> None:
     lay, body = c.layout, c.layout.body().union(c.layout.footer())
     c.text("Configuration problem", c.layout.header(), c.layout.header().height, PALETTE["alert"], max_lines=1)
     shown = x.problems[: max(1, body.height // (lay.unit * 3))]
-    for row, problem in zip(_rows(body, max(len(shown), 3)), shown):
+    for row, problem in zip(_rows(body, max(len(shown), 3)), shown, strict=False):
         c.text(problem, row, row.height // 2, max_lines=4, align="left")
 
 
-DRAW = {"idle": _idle, "intro": _intro, "calibrate": _calibrate, "reps": _reps, "hold": _hold, "switch": _switch,
-        "rest": _rest, "summary": _summary, "history": _history, "sensor-lost": _sensor_lost,
-        "config-error": _config_error}
+DRAW = {
+    "idle": _idle,
+    "intro": _intro,
+    "calibrate": _calibrate,
+    "reps": _reps,
+    "hold": _hold,
+    "switch": _switch,
+    "rest": _rest,
+    "summary": _summary,
+    "history": _history,
+    "sensor-lost": _sensor_lost,
+    "config-error": _config_error,
+}
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
 
 def _title(c: Canvas, title: str, detail: str) -> None:
     head = c.layout.header()
@@ -351,7 +416,7 @@ def _title(c: Canvas, title: str, detail: str) -> None:
 def _lines(c: Canvas, box: pygame.Rect, lines: list[str]) -> None:
     rows = _rows(box, len(lines))
     size = min(rows[0].height // 2, c.layout.unit * 3)
-    for row, line in zip(rows, lines):
+    for row, line in zip(rows, lines, strict=False):
         c.text(line, row, size, max_lines=2, align="left")
 
 
@@ -372,8 +437,7 @@ def _rows(box: pygame.Rect, n: int, first: float | None = None) -> list[pygame.R
     return [pygame.Rect(box.left, box.top + i * h, box.width, h) for i in range(n)]
 
 
-def _overlay(c: Canvas, title: str, line: str, buttons: list[tuple[str, str]],
-             top: pygame.Rect | None = None) -> None:
+def _overlay(c: Canvas, title: str, line: str, buttons: list[tuple[str, str]], top: pygame.Rect | None = None) -> None:
     lay = c.layout
     shade = pygame.Surface(c.surface.get_size(), pygame.SRCALPHA)
     shade.fill((*PALETTE["background"], 225))

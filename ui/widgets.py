@@ -9,8 +9,14 @@ import pygame
 from .theme import PALETTE
 
 
-def gauge(surface: pygame.Surface, rect: pygame.Rect, angle: float, zone: tuple[float, float] | None,
-          top: float, in_zone: bool) -> None:
+def gauge(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    angle: float,
+    zone: tuple[float, float] | None,
+    top: float,
+    in_zone: bool,
+) -> None:
     """A horizontal bar of the body's angle from the start pose, with the target zone shaded."""
     rect = pygame.Rect(rect)
     pygame.draw.rect(surface, PALETTE["panel"], rect, border_radius=rect.height // 3)
@@ -20,8 +26,12 @@ def gauge(surface: pygame.Surface, rect: pygame.Rect, angle: float, zone: tuple[
         pygame.draw.rect(surface, PALETTE["zone"], pygame.Rect(a, rect.top, max(2, b - a), rect.height))
     x = rect.left + int(rect.width * max(0.0, min(angle, top)) / top)
     colour = PALETTE["good"] if in_zone else PALETTE["accent"]
-    pygame.draw.rect(surface, colour, pygame.Rect(rect.left, rect.top, max(4, x - rect.left), rect.height),
-                     border_radius=rect.height // 3)
+    pygame.draw.rect(
+        surface,
+        colour,
+        pygame.Rect(rect.left, rect.top, max(4, x - rect.left), rect.height),
+        border_radius=rect.height // 3,
+    )
     pygame.draw.line(surface, PALETTE["text"], (x, rect.top - 4), (x, rect.bottom + 4), 3)
 
 
@@ -36,8 +46,10 @@ def ring(surface: pygame.Surface, centre: tuple[int, int], radius: int, fraction
     steps = max(2, int(120 * fraction))
     angles = [-math.pi / 2 + 2 * math.pi * fraction * i / steps for i in range(steps + 1)]
     outer = [(centre[0] + radius * math.cos(a), centre[1] + radius * math.sin(a)) for a in angles]
-    inner = [(centre[0] + (radius - width) * math.cos(a), centre[1] + (radius - width) * math.sin(a))
-             for a in reversed(angles)]
+    inner = [
+        (centre[0] + (radius - width) * math.cos(a), centre[1] + (radius - width) * math.sin(a))
+        for a in reversed(angles)
+    ]
     pygame.draw.polygon(surface, colour, outer + inner)  # a filled band, smooth at any thickness
 
 

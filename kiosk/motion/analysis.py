@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from drivers.recording import Recording
-from drivers.sample import Sample
+from backstretch.drivers.recording import Recording
+from backstretch.drivers.sample import Sample
 
 from .events import HoldEnded, MotionEvent, RepCounted
 from .pipeline import MotionPipeline, params_for
@@ -13,28 +13,44 @@ from .pipeline import MotionPipeline, params_for
 LIVE_BATCH = 4  # samples per feed, as the kiosk gets them at 100 Hz and 30 frames a second
 
 
-def run_pipeline(samples: list[Sample], exercise: str, hold_s: float | None = None, first_side: str = "left",
-                 batch: int = LIVE_BATCH, trace: bool = False) -> tuple[list[MotionEvent], MotionPipeline]:
+def run_pipeline(
+    samples: list[Sample],
+    exercise: str,
+    hold_s: float | None = None,
+    first_side: str = "left",
+    batch: int = LIVE_BATCH,
+    trace: bool = False,
+) -> tuple[list[MotionEvent], MotionPipeline]:
     pipeline = MotionPipeline(replace(params_for(exercise, hold_s), first_side=first_side))
     if trace:
         pipeline.trace = []
     events: list[MotionEvent] = []
     for i in range(0, len(samples), batch):
-        events += pipeline.feed(samples[i:i + batch])
+        events += pipeline.feed(samples[i : i + batch])
     events += pipeline.finish()
     return events, pipeline
 
 
 def summarize(exercise: str, events: list[MotionEvent], duration: float) -> dict:
     """The JSON form of DESIGN.md: exercise, reps, holds and duration."""
-    holds = [{"side": e.side, "start": round(e.start, 2), "end": round(e.end, 2), "seconds": round(e.seconds, 1),
-              "completed": e.completed} for e in events if isinstance(e, HoldEnded)]
+    holds = [
+        {
+            "side": e.side,
+            "start": round(e.start, 2),
+            "end": round(e.end, 2),
+            "seconds": round(e.seconds, 1),
+            "completed": e.completed,
+        }
+        for e in events
+        if isinstance(e, HoldEnded)
+    ]
     reps = sum(isinstance(e, RepCounted) for e in events)
     return {"exercise": exercise, "reps": reps, "holds": holds, "duration": round(duration, 2)}
 
 
-def analyze_recording(recording: Recording, exercise: str, hold_s: float | None = None, first_side: str = "left",
-                      trace: bool = False) -> tuple[dict, list[MotionEvent], MotionPipeline]:
+def analyze_recording(
+    recording: Recording, exercise: str, hold_s: float | None = None, first_side: str = "left", trace: bool = False
+) -> tuple[dict, list[MotionEvent], MotionPipeline]:
     events, pipeline = run_pipeline(recording.samples(), exercise, hold_s, first_side, trace=trace)
     return summarize(exercise, events, recording.duration), events, pipeline
 

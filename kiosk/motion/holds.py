@@ -30,6 +30,7 @@ RECENT_FRAMES = 200  # about 8 s of frames: enough to look back to where a hold 
 PLATEAU_AFTER_S = 4.0  # this long into a hold, the body is surely on its plateau
 PLATEAU_S = 1.5  # the plateau's level is the median angle over this long
 
+
 class HoldTimer:
     def __init__(self, params: HoldParams = HoldParams()):
         self.p = params
@@ -80,7 +81,7 @@ class HoldTimer:
             if self._wobble_since is None:
                 self._wobble_since = t
             return self._tick(t, dt) if t - self._wobble_since <= p.grace_s else []
-        if side != self.side and zone or t - self._last_in > p.break_s:
+        if (side != self.side and zone) or t - self._last_in > p.break_s:
             return self._end()
         return []
 
@@ -121,8 +122,11 @@ class HoldTimer:
 
     def _edge(self, inside_t: float, backwards: bool) -> float:
         """From a moment well inside the hold, walk to where the angle leaves its plateau."""
-        level_frames = [a for t, a in self._recent if inside_t - PLATEAU_S <= t <= inside_t + PLATEAU_S
-                        and (t <= inside_t if backwards else t >= inside_t)]
+        level_frames = [
+            a
+            for t, a in self._recent
+            if inside_t - PLATEAU_S <= t <= inside_t + PLATEAU_S and (t <= inside_t if backwards else t >= inside_t)
+        ]
         if not level_frames:
             return inside_t
         level = statistics.median(level_frames)

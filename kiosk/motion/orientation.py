@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-
 from .vector import Vec, angle_deg
 
 FRAME_HZ = 25.0
@@ -133,12 +132,14 @@ class GravityFilter:
             speed = angle_deg(prev, up) / dt
         elif speed < MAX_BIAS_DPS and dyn_now < 0.03 and self._accel_still(dt, ax, ay, az):
             b = self.bias  # still: what the gyro reads now is its bias
-            self.bias = (b[0] + BIAS_RATE * (gyro[0] - b[0]), b[1] + BIAS_RATE * (gyro[1] - b[1]),
-                         b[2] + BIAS_RATE * (gyro[2] - b[2]))
+            self.bias = (
+                b[0] + BIAS_RATE * (gyro[0] - b[0]),
+                b[1] + BIAS_RATE * (gyro[1] - b[1]),
+                b[2] + BIAS_RATE * (gyro[2] - b[2]),
+            )
         self.rate += dt / (RATE_SMOOTH_S + dt) * (speed - self.rate)
         self.dyn += dt / (DYN_SMOOTH_S + dt) * (dyn_now - self.dyn)
-        return Frame(t, up, self.rate, self.dyn, True if gyro is not None else False)
-
+        return Frame(t, up, self.rate, self.dyn, gyro is not None)
 
     def _accel_still(self, dt: float, ax: float, ay: float, az: float) -> bool:
         """The accelerometer alone says the body is still: a quick and a slow average agree."""
@@ -172,4 +173,3 @@ class Orientation:
         """The last partial bin, at the end of a recording."""
         last = self.binner.flush()
         return [self.filter.update(*last)] if last else []
-

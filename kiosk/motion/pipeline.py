@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from drivers.sample import Sample
+from backstretch.drivers.sample import Sample
 
 from .events import ActivityChanged, MotionEvent, SideChanged, StillChanged
 from .holds import HoldParams, HoldTimer
@@ -44,14 +44,14 @@ def params_for(exercise: str, hold_s: float | None = None) -> MotionParams:
     p = MotionParams(exercise=exercise)
     if exercise == "pelvic_tilt":
         # tilts are slow and can be small; the routine says when they happen, so count at once
-        p = replace(p, reps=replace(p.reps, min_amplitude_deg=2.0, min_duration_s=2.0, neighbour_s=0.0,
-                                    doubt_frac=0.6))
+        p = replace(p, reps=replace(p.reps, min_amplitude_deg=2.0, min_duration_s=2.0, neighbour_s=0.0, doubt_frac=0.6))
     elif exercise == "spinal_twist":
         p = replace(p, hold=replace(p.hold, zone_min_deg=15.0, zone_max_deg=80.0))
     elif exercise == "swiss_ball":
         # the ball wobbles: allow more motion before the timer pauses
-        p = replace(p, hold=replace(p.hold, zone_min_deg=25.0, zone_max_deg=90.0, still_dps=12.0, grace_s=2.5,
-                                    edge_deg=5.0))
+        p = replace(
+            p, hold=replace(p.hold, zone_min_deg=25.0, zone_max_deg=90.0, still_dps=12.0, grace_s=2.5, edge_deg=5.0)
+        )
     if hold_s is not None:
         p = replace(p, hold=replace(p.hold, target_s=hold_s))
     return p

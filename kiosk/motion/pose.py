@@ -44,7 +44,7 @@ class StartPose:
     def remember_still_pose(self, t: float, up: Vec) -> None:
         """Keep a few recent still poses; one of them may be the person standing before lying down."""
         if not self._upright or angle_deg(self._upright[-1][1], up) > 10.0:
-            self._upright = self._upright[-4:] + [(t, up)]
+            self._upright = [*self._upright[-4:], (t, up)]
 
     def capture(self, t: float, up: Vec, still: bool) -> Calibrated | None:
         """Feed frames; when the body has been still for capture_s, the mean becomes the start pose."""

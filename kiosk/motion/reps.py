@@ -20,7 +20,6 @@ from .events import RepCounted
 from .orientation import Frame
 from .vector import Vec, angle_deg, cross, dot, unit
 
-
 DEPART_FRAC = 0.2  # a rep begins when the body leaves this fraction of its swing from the start
 AXIS_MEMORY_S = 20.0  # after a longer pause a new set may move about another axis
 
@@ -63,8 +62,13 @@ def _axis_off(a: Vec, b: Vec) -> float:
 
 
 class RepCounter:
-    def __init__(self, params: RepParams = RepParams(), anchor: Vec | None = None, t: float = 0.0,
-                 expected_axis: Vec | None = None):
+    def __init__(
+        self,
+        params: RepParams = RepParams(),
+        anchor: Vec | None = None,
+        t: float = 0.0,
+        expected_axis: Vec | None = None,
+    ):
         """expected_axis: the axis the exercise turns about, when the body has told us (pelvic tilt)."""
         self.p = params
         self.expected_axis = expected_axis
@@ -134,9 +138,12 @@ class RepCounter:
         if self._last_t is not None:
             self._turned += f.rate_dps * (t - self._last_t)
         self._last_t = t
-        if self._out is None and self._start is not None:
-            if angle_deg(self._start[0], u) <= max(self.p.min_swing_deg, DEPART_FRAC * self._far_angle):
-                self._departed, self._turned = t, 0.0  # still near the start: the rep has not begun
+        if (
+            self._out is None
+            and self._start is not None
+            and angle_deg(self._start[0], u) <= max(self.p.min_swing_deg, DEPART_FRAC * self._far_angle)
+        ):
+            self._departed, self._turned = t, 0.0  # still near the start: the rep has not begun
         q = self._turning_point(u, t)
         if q is not None:
             self._on_turn(q)
@@ -158,7 +165,7 @@ class RepCounter:
             return []  # too small or too quick to be a rep: the state goes on as for a wobble
         self._counted = True
         rep = _Rep(start_t, t, self._amp, unit(cross(start_u, self._out[0])), self._turned)
-        self._returns = self._returns[-4:] + [rep]
+        self._returns = [*self._returns[-4:], rep]
         return self._accept(rep) if self._acceptable(rep) else []
 
     def _smallest_rep(self, t: float) -> float:
@@ -191,7 +198,7 @@ class RepCounter:
 
     def _accept(self, rep: _Rep) -> list[RepCounted]:
         doubtful = self._doubtful(rep)
-        self._history = self._history[-7:] + [rep]
+        self._history = [*self._history[-7:], rep]
         gap = self.p.neighbour_s
         events = []
         if self._pending is not None and rep.end - self._pending.end <= (gap or self.p.doubt_wait_s):
@@ -201,7 +208,7 @@ class RepCounter:
             if doubtful:
                 self._pending = rep
                 return events
-            return events + [self._counted_event(rep)]
+            return [*events, self._counted_event(rep)]
         if events or (self._last_counted is not None and rep.end - self._last_counted <= gap):
             events.append(self._counted_event(rep))
         else:

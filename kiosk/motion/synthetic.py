@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from drivers.body import OVER_BALL, SITTING, STANDING, SUPINE
-from drivers.mock import ImuModel
-from drivers.recording import RecordingWriter
-from drivers.sample import Sample
-from drivers.script import Script
+from backstretch.drivers.body import OVER_BALL, SITTING, STANDING, SUPINE
+from backstretch.drivers.mock import ImuModel
+from backstretch.drivers.recording import RecordingWriter
+from backstretch.drivers.sample import Sample
+from backstretch.drivers.script import Script
 
 RATES = (25.0, 50.0, 100.0, 200.0)
 
@@ -34,8 +34,11 @@ class SyntheticSet:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.name}.csv"
         with open(path, "w", encoding="utf-8") as out:
-            RecordingWriter(out, self.has_gyro, [f"synthetic: {self.labels['scenario']}, seed {self.labels['seed']}, "
-                                                 f"{self.labels['rate_hz']:g} Hz"]).write(self.samples)
+            RecordingWriter(
+                out,
+                self.has_gyro,
+                [f"synthetic: {self.labels['scenario']}, seed {self.labels['seed']}, {self.labels['rate_hz']:g} Hz"],
+            ).write(self.samples)
         (folder / f"{self.name}.labels.json").write_text(json.dumps(self.labels, indent=1) + "\n")
         return path
 
@@ -74,9 +77,14 @@ class _Session:
 def pelvic_tilt(rng: np.random.Generator) -> tuple[Script, list, dict]:
     ses = _Session(rng)
     ses.arrive(SUPINE)
-    for block in range(rng.integers(1, 3)):
-        ses.s.tilt_reps(int(rng.integers(5, 11)), amplitude_deg=rng.uniform(4, 15), period_s=rng.uniform(3, 6),
-                        pause_s=rng.uniform(0.3, 2.0), jitter=0.2)
+    for _block in range(rng.integers(1, 3)):
+        ses.s.tilt_reps(
+            int(rng.integers(5, 11)),
+            amplitude_deg=rng.uniform(4, 15),
+            period_s=rng.uniform(3, 6),
+            pause_s=rng.uniform(0.3, 2.0),
+            jitter=0.2,
+        )
         ses.s.still(rng.uniform(4, 15))  # a long rest between sets
         if rng.random() < 0.4:
             ses.off_mat(ses.s.fidget, rng.uniform(1.5, 3), size_deg=3.0)
@@ -119,8 +127,12 @@ def mixed_reps(rng: np.random.Generator) -> tuple[Script, list, dict]:
     ses.arrive(SUPINE)
     sizes = [60.0, 5.0] if rng.random() < 0.5 else [5.0, 60.0]
     for size in sizes:
-        ses.s.tilt_reps(int(rng.integers(5, 9)), amplitude_deg=size * rng.uniform(0.9, 1.1),
-                        period_s=rng.uniform(3, 5) if size > 20 else rng.uniform(2, 4), pause_s=rng.uniform(0.5, 1.5))
+        ses.s.tilt_reps(
+            int(rng.integers(5, 9)),
+            amplitude_deg=size * rng.uniform(0.9, 1.1),
+            period_s=rng.uniform(3, 5) if size > 20 else rng.uniform(2, 4),
+            pause_s=rng.uniform(0.5, 1.5),
+        )
         ses.s.still(rng.uniform(20, 30))  # a rest between the blocks of the set
     ses.leave()
     return ses.s, ses.idle, {}
@@ -144,8 +156,7 @@ def generate(exercise: str, seed: int, rate_hz: float | None = None) -> Syntheti
     samples = [Sample(*r) if has_gyro else Sample(*r[:4]) for r in rows.tolist()]
     labels = script.labels(exercise)
     labels.update(extra)
-    labels.update({"non_exercise": idle, "scenario": exercise, "seed": seed, "rate_hz": rate,
-                   "gyro": has_gyro})
+    labels.update({"non_exercise": idle, "scenario": exercise, "seed": seed, "rate_hz": rate, "gyro": has_gyro})
     for hold in labels["holds"]:
         hold["completed"] = hold["end"] - hold["start"] >= extra.get("hold_target_s", 30.0)
     return SyntheticSet(f"synth-{exercise}-{seed}", samples, has_gyro, labels)

@@ -14,7 +14,7 @@ from collections import deque
 
 from smbus2 import i2c_msg
 
-from drivers import adxl345, lsm6ds, mpu6050
+from backstretch.drivers import adxl345, lsm6ds, mpu6050
 
 
 class FakeChip:
@@ -52,7 +52,7 @@ class FakeMpu(FakeChip):
         """A new conversion with raw counts; ignored while asleep, as the chip does."""
         if self.asleep:
             return
-        self.regs[mpu6050.ACCEL_XOUT_H:mpu6050.ACCEL_XOUT_H + 14] = struct.pack(">7h", ax, ay, az, temp, gx, gy, gz)
+        self.regs[mpu6050.ACCEL_XOUT_H : mpu6050.ACCEL_XOUT_H + 14] = struct.pack(">7h", ax, ay, az, temp, gx, gy, gz)
         fifo_on = self.regs[mpu6050.USER_CTRL] & mpu6050.USER_FIFO_EN
         if fifo_on and self.regs[mpu6050.FIFO_EN] == mpu6050.FIFO_EN_ACCEL_GYRO:
             for byte in struct.pack(">6h", ax, ay, az, gx, gy, gz):
@@ -99,7 +99,7 @@ class FakeLsm6ds(FakeChip):
     def push(self, ax, ay, az, gx, gy, gz):
         if self.regs[lsm6ds.CTRL1_XL] >> 4 == 0:
             return  # accelerometer powered down until an ODR is set
-        self.regs[lsm6ds.OUTX_L_G:lsm6ds.OUTX_L_G + 12] = struct.pack("<6h", gx, gy, gz, ax, ay, az)
+        self.regs[lsm6ds.OUTX_L_G : lsm6ds.OUTX_L_G + 12] = struct.pack("<6h", gx, gy, gz, ax, ay, az)
         self.regs[lsm6ds.STATUS_REG] = 0x07
 
     def read_block(self, reg, length):
@@ -182,7 +182,7 @@ class FakeBus:
     def i2c_rdwr(self, *msgs: i2c_msg):
         write, read = msgs
         chip = self._chip(write.addr)
-        data = bytes(chip.read_block(list(write)[0], read.len))
+        data = bytes(chip.read_block(next(iter(write)), read.len))
         ctypes.memmove(read.buf, data, len(data))
 
     def close(self):

@@ -1,9 +1,9 @@
 import pytest
 
-from drivers import adxl345
-from drivers.adxl345 import Adxl345
-from drivers.i2c_source import I2CSource
-from drivers.probe import probe
+from backstretch.drivers import adxl345
+from backstretch.drivers.adxl345 import Adxl345
+from backstretch.drivers.i2c_source import I2CSource
+from backstretch.drivers.probe import probe
 
 from .fake_bus import FakeAdxl345, FakeBus
 

@@ -1,7 +1,7 @@
 import threading
 
-from drivers.background import BackgroundSource
-from drivers.sample import Health, Sample
+from backstretch.drivers.background import BackgroundSource
+from backstretch.drivers.sample import Health, Sample
 
 
 class Counting:

@@ -4,7 +4,7 @@ import pytest
 from gpiozero import Device
 from gpiozero.pins.mock import MockFactory
 
-from drivers.gpio import GpioPanel
+from backstretch.drivers.gpio import GpioPanel
 
 
 @pytest.fixture
@@ -26,8 +26,11 @@ def test_buttons_led_and_buzzer(factory):
         pressed.append(name)
         got.set()
 
-    panel = GpioPanel({"start_button": 17, "next_button": None, "pause_button": 22, "led": 23, "buzzer": 24},
-                      on_press, pin_factory=factory)
+    panel = GpioPanel(
+        {"start_button": 17, "next_button": None, "pause_button": 22, "led": 23, "buzzer": 24},
+        on_press,
+        pin_factory=factory,
+    )
     assert panel.available and set(panel.buttons) == {"start", "pause"}
     factory.pin(22).drive_low()  # pressed: buttons pull up
     assert got.wait(1.0)

@@ -1,10 +1,12 @@
 """A loose cable: errno 121 on some reads, then for seconds, then the chip answers again."""
 
+import itertools
+
 import pytest
 
-from drivers import i2c_source, mpu6050
-from drivers.i2c_source import I2CSource
-from drivers.mpu6050 import Mpu6050
+from backstretch.drivers import i2c_source, mpu6050
+from backstretch.drivers.i2c_source import I2CSource
+from backstretch.drivers.mpu6050 import Mpu6050
 
 from .fake_bus import FakeBus, FakeMpu
 
@@ -33,7 +35,7 @@ def test_one_glitch_marks_unhealthy_then_recovers_after_backoff(clock, no_sleep)
 
 
 def test_unplugged_for_seconds_backs_off_without_touching_the_bus(clock, no_sleep):
-    bus, chip, source = running(clock)
+    bus, _chip, source = running(clock)
     bus.unplug()
     source.read()
     attempts = []
@@ -43,7 +45,7 @@ def test_unplugged_for_seconds_backs_off_without_touching_the_bus(clock, no_slee
         assert source.read() == []
         if bus.transfers > before:
             attempts.append(clock.t)
-    gaps = [round(b - a, 2) for a, b in zip(attempts, attempts[1:])]
+    gaps = [round(b - a, 2) for a, b in itertools.pairwise(attempts)]
     assert gaps[:4] == [0.5, 1.0, 2.0, 4.0]
     assert set(gaps[4:]) == {4.0}
     assert not source.health().connected
@@ -51,7 +53,7 @@ def test_unplugged_for_seconds_backs_off_without_touching_the_bus(clock, no_slee
 
 
 def test_recovers_a_power_cycled_chip_that_woke_up_asleep(clock, no_sleep):
-    bus, chip, source = running(clock)
+    bus, _chip, source = running(clock)
     bus.unplug()
     source.read()
     clock.advance(3.0)
@@ -103,7 +105,7 @@ def test_wrong_chip_for_the_configured_driver_is_named(clock):
 
 
 def test_missing_bus_is_a_clear_setup_error():
-    from drivers.errors import SensorError
+    from backstretch.drivers.errors import SensorError
 
     source = I2CSource(97, Mpu6050)
     with pytest.raises(SensorError, match=r"no I2C bus /dev/i2c-97: enable I2C .*raspi-config.*dtparam=i2c_arm=on"):

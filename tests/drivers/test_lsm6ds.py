@@ -2,18 +2,18 @@ import struct
 
 import pytest
 
-from drivers import lsm6ds
-from drivers.i2c_source import I2CSource
-from drivers.lsm6ds import Lsm6ds, decode_output, odr_for
-from drivers.probe import probe
+from backstretch.drivers import lsm6ds
+from backstretch.drivers.i2c_source import I2CSource
+from backstretch.drivers.lsm6ds import Lsm6ds, decode_output, odr_for
+from backstretch.drivers.probe import probe
 
 from .fake_bus import FakeBus, FakeLsm6ds
 
 
 def test_decode_little_endian_gyro_then_accel():
     block = struct.pack("<6h", 0, 0, -5714, 8197, -8197, 0)
-    gx, gy, gz = decode_output(block, 4, 500)[3:]
-    ax, ay, az = decode_output(block, 4, 500)[:3]
+    _gx, _gy, gz = decode_output(block, 4, 500)[3:]
+    ax, ay, _az = decode_output(block, 4, 500)[:3]
     assert ax == pytest.approx(1.0, abs=1e-4) and ay == pytest.approx(-1.0, abs=1e-4)
     assert gz == pytest.approx(-100.0, abs=0.01)
 
@@ -49,8 +49,9 @@ def test_reads_one_sample_per_data_ready(clock):
     assert source.read() == []
 
 
-@pytest.mark.parametrize("who, model", [(0x69, "LSM6DS3/LSM6DS33"), (0x6A, "LSM6DS3TR-C/LSM6DSM"),
-                                        (0x6B, "LSM6DSR/ISM330DHCX")])
+@pytest.mark.parametrize(
+    "who, model", [(0x69, "LSM6DS3/LSM6DS33"), (0x6A, "LSM6DS3TR-C/LSM6DSM"), (0x6B, "LSM6DSR/ISM330DHCX")]
+)
 def test_family_identities(who, model):
     [found] = probe(FakeBus({0x6A: FakeLsm6ds(who_am_i=who)}))
     assert found.model == model

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from drivers.body import SUPINE, random_rotation
-from drivers.mock import MockSource
-from drivers.script import Script
+from backstretch.drivers.body import SUPINE, random_rotation
+from backstretch.drivers.mock import MockSource
+from backstretch.drivers.script import Script
 
 
 def angle(a, b):

@@ -2,10 +2,10 @@ import struct
 
 import pytest
 
-from drivers import mpu6050
-from drivers.i2c_source import I2CSource
-from drivers.mpu6050 import Mpu6050, decode_burst, decode_fifo_packet, dlpf_code, rate_divider
-from drivers.probe import probe
+from backstretch.drivers import mpu6050
+from backstretch.drivers.i2c_source import I2CSource
+from backstretch.drivers.mpu6050 import Mpu6050, decode_burst, decode_fifo_packet, dlpf_code, rate_divider
+from backstretch.drivers.probe import probe
 
 from .fake_bus import FakeBus, FakeMpu
 
@@ -48,7 +48,7 @@ def make_source(chip, clock, **kw):
 
 def test_configure_wakes_the_chip_and_sets_registers(clock, no_sleep):
     chip = FakeMpu()
-    bus, source = make_source(chip, clock)
+    _bus, source = make_source(chip, clock)
     source.open()
     assert source.health().connected and source.health().model == "MPU-6050"
     assert not chip.asleep
@@ -65,7 +65,7 @@ def test_asleep_after_power_up_reads_zero_until_woken(clock):
     chip = FakeMpu()
     chip.push(8192, 0, 0, 0, 0, 0)
     assert bytes(chip.read_block(mpu6050.ACCEL_XOUT_H, 14)) == bytes(14)
-    bus, source = make_source(chip, clock)
+    _bus, source = make_source(chip, clock)
     source.open()
     chip.push(8192, 0, 0, 0, 0, 0)
     assert source.chip.read_burst()[0] == 1.0
@@ -73,7 +73,7 @@ def test_asleep_after_power_up_reads_zero_until_woken(clock):
 
 def test_fifo_batches_longer_than_32_bytes_with_timestamps(clock, no_sleep):
     chip = FakeMpu()
-    bus, source = make_source(chip, clock)
+    _bus, source = make_source(chip, clock)
     source.open()
     for i in range(30):
         chip.push(i * 10, -8192, 0, 0, 0, 655)
@@ -88,7 +88,7 @@ def test_fifo_batches_longer_than_32_bytes_with_timestamps(clock, no_sleep):
 
 def test_big_backlog_is_read_in_bounded_batches(clock):
     chip = FakeMpu(fifo_capacity=4096)
-    bus, source = make_source(chip, clock)
+    _bus, source = make_source(chip, clock)
     source.open()
     for _ in range(60):
         chip.push(0, 0, 8192, 0, 0, 0)
@@ -101,7 +101,7 @@ def test_big_backlog_is_read_in_bounded_batches(clock):
 
 def test_fifo_overflow_resets_and_counts_dropped(clock):
     chip = FakeMpu(fifo_capacity=1024)
-    bus, source = make_source(chip, clock)
+    _bus, source = make_source(chip, clock)
     source.open()
     for _ in range(100):  # 1200 bytes into a 1024-byte FIFO
         chip.push(0, 0, 8192, 0, 0, 0)
@@ -119,15 +119,16 @@ def test_unknown_identity_at_mpu_address_is_treated_as_compatible():
     assert found.model == "MPU-6500 compatible"
 
 
-@pytest.mark.parametrize("who, model", [(0x70, "MPU-6500"), (0x71, "MPU-9250"), (0x98, "ICM-20689"),
-                                        (0x12, "ICM-20602")])
+@pytest.mark.parametrize(
+    "who, model", [(0x70, "MPU-6500"), (0x71, "MPU-9250"), (0x98, "ICM-20689"), (0x12, "ICM-20602")]
+)
 def test_family_identities(who, model):
     [found] = probe(FakeBus({0x69: FakeMpu(who_am_i=who)}))
     assert (found.model, found.address, found.note) == (model, 0x69, "")
 
 
 def test_a_fifo_chip_needs_only_a_few_polls_a_second(clock):
-    bus, source = make_source(FakeMpu(), clock)
+    _bus, source = make_source(FakeMpu(), clock)
     assert source.poll_hz == 200  # before a chip answers: fast enough for any of them
     source.open()
     assert source.poll_hz == 25

@@ -2,10 +2,10 @@ import io
 
 import pytest
 
-from drivers.errors import RecordingError
-from drivers.recording import RecordingWriter, read_recording
-from drivers.replay import ReplaySource
-from drivers.sample import Sample
+from backstretch.drivers.errors import RecordingError
+from backstretch.drivers.recording import RecordingWriter, read_recording
+from backstretch.drivers.replay import ReplaySource
+from backstretch.drivers.sample import Sample
 
 
 def write(tmp_path, text, name="rec.csv"):
@@ -14,16 +14,19 @@ def write(tmp_path, text, name="rec.csv"):
     return path
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "empty file"),
-    ("# only a comment\n", "empty file"),
-    ("time,x,y,z\n0,0,0,1\n", r":1: header is 'time,x,y,z'"),
-    ("t,ax,ay,az\n", "no samples after the header"),
-    ("t,ax,ay,az\n0,0,0,1\n0.1,0,zero,1\n", r":3: 'zero' is not a number"),
-    ("t,ax,ay,az\n0,0,0,1\n0.1,0,0\n", r":3: 3 values, expected 4"),
-    ("# c\nt,ax,ay,az\n0.1,0,0,1\n0.1,0,0,1\n", r":4: t = 0.1 does not increase"),
-    ("t,ax,ay,az\n0,0,0,nan\n", r":2: values must be finite"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty file"),
+        ("# only a comment\n", "empty file"),
+        ("time,x,y,z\n0,0,0,1\n", r":1: header is 'time,x,y,z'"),
+        ("t,ax,ay,az\n", "no samples after the header"),
+        ("t,ax,ay,az\n0,0,0,1\n0.1,0,zero,1\n", r":3: 'zero' is not a number"),
+        ("t,ax,ay,az\n0,0,0,1\n0.1,0,0\n", r":3: 3 values, expected 4"),
+        ("# c\nt,ax,ay,az\n0.1,0,0,1\n0.1,0,0,1\n", r":4: t = 0.1 does not increase"),
+        ("t,ax,ay,az\n0,0,0,nan\n", r":2: values must be finite"),
+    ],
+)
 def test_bad_recordings_name_file_and_line(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(RecordingError, match=message) as err:
@@ -39,8 +42,13 @@ def test_missing_file(tmp_path):
 def test_round_trip_with_and_without_gyro(tmp_path):
     out = io.StringIO()
     writer = RecordingWriter(out, has_gyro=True, comments=["source: test"])
-    writer.write([Sample(5.0, 0.0, 0.0, 1.0, 1.0, 2.0, 3.0), Sample(5.01, 0.1, 0.0, 0.99, 0.0, 0.0, 0.0),
-                  Sample(5.01, 0.1, 0.0, 0.99, 0.0, 0.0, 0.0)])
+    writer.write(
+        [
+            Sample(5.0, 0.0, 0.0, 1.0, 1.0, 2.0, 3.0),
+            Sample(5.01, 0.1, 0.0, 0.99, 0.0, 0.0, 0.0),
+            Sample(5.01, 0.1, 0.0, 0.99, 0.0, 0.0, 0.0),
+        ]
+    )
     rec = read_recording(write(tmp_path, out.getvalue()))
     assert rec.has_gyro and rec.comments == ["source: test"]
     assert rec.data[:, 0].tolist() == [0.0, 0.01]

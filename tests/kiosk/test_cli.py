@@ -7,15 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from drivers.recording import read_recording
+from backstretch.drivers.recording import read_recording
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def backstretch(*args, tmp_path, check_traceback=True):
     env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
-    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "backstretch.kiosk.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
     if check_traceback:
         assert "Traceback" not in proc.stderr + proc.stdout
     return proc
@@ -66,19 +72,22 @@ def test_missing_config_file(tmp_path):
 
 
 def test_simulate_runs_and_exits_after_duration(tmp_path):
-    proc = backstretch("simulate", "--duration", "1.5", "--speed", "20", "--data-dir", str(tmp_path / "d"),
-                       tmp_path=tmp_path)
+    proc = backstretch(
+        "simulate", "--duration", "1.5", "--speed", "20", "--data-dir", str(tmp_path / "d"), tmp_path=tmp_path
+    )
     assert proc.returncode == 0, proc.stderr
     assert "simulating Back stretches at x20 with the auto performer" in proc.stderr
-    text = backstretch("simulate", "--text", "--duration", "1.5", "--speed", "20", "--data-dir",
-                       str(tmp_path / "d"), tmp_path=tmp_path)
+    text = backstretch(
+        "simulate", "--text", "--duration", "1.5", "--speed", "20", "--data-dir", str(tmp_path / "d"), tmp_path=tmp_path
+    )
     assert "mock sensor 100 Hz" in text.stdout and "[intro] Pelvic tilt." in text.stdout
 
 
 def test_simulate_plays_the_whole_routine_into_history_and_csv(tmp_path):
     data = tmp_path / "d"
-    proc = backstretch("simulate", "--text", "--performer", "auto", "--speed", "60", "--data-dir", str(data),
-                       tmp_path=tmp_path)
+    proc = backstretch(
+        "simulate", "--text", "--performer", "auto", "--speed", "60", "--data-dir", str(data), tmp_path=tmp_path
+    )
     assert proc.returncode == 0, proc.stderr
     assert "session completed:" in proc.stdout
     listing = backstretch("history", "--data-dir", str(data), tmp_path=tmp_path)
@@ -94,9 +103,13 @@ def test_simulate_plays_the_whole_routine_into_history_and_csv(tmp_path):
 
 def test_history_data_dir_from_the_environment(tmp_path):
     env_dir = tmp_path / "env"
-    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "history"], capture_output=True, text=True, cwd=ROOT,
-                          env=dict(os.environ, BACKSTRETCH_DATA_DIR=str(env_dir),
-                                   XDG_CONFIG_HOME=str(tmp_path / "x")))
+    proc = subprocess.run(
+        [sys.executable, "-m", "backstretch.kiosk.cli", "history"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, BACKSTRETCH_DATA_DIR=str(env_dir), XDG_CONFIG_HOME=str(tmp_path / "x")),
+    )
     assert proc.returncode == 0 and "no sessions yet" in proc.stdout
     assert (env_dir / "history.sqlite3").exists()
 
@@ -147,10 +160,13 @@ def test_analyze_plot_writes_a_png(tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--exercise", "yoga"], "unknown exercise 'yoga'"),
-    (["--exercise", "reps", "--first-side", "left"], "no such file"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--exercise", "yoga"], "unknown exercise 'yoga'"),
+        (["--exercise", "reps", "--first-side", "left"], "no such file"),
+    ],
+)
 def test_analyze_bad_input_is_one_line_and_status_2(tmp_path, args, message):
     proc = backstretch("analyze", str(tmp_path / "missing.csv"), *args, tmp_path=tmp_path)
     assert proc.returncode == 2
@@ -165,8 +181,18 @@ def test_analyze_malformed_csv(tmp_path):
 
 
 def test_synth_writes_labelled_sets(tmp_path):
-    proc = backstretch("synth", "--out", str(tmp_path / "s"), "--exercise", "swiss_ball", "--count", "1",
-                       "--rate", "25", tmp_path=tmp_path)
+    proc = backstretch(
+        "synth",
+        "--out",
+        str(tmp_path / "s"),
+        "--exercise",
+        "swiss_ball",
+        "--count",
+        "1",
+        "--rate",
+        "25",
+        tmp_path=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "s" / "synth-swiss_ball-1.labels.json").exists()
     assert read_recording(tmp_path / "s" / "synth-swiss_ball-1.csv").rate_hz == pytest.approx(25, rel=0.01)
@@ -178,7 +204,7 @@ def test_bad_routine_file_lists_problems_and_exits_2(tmp_path):
     cfg = write_config(tmp_path, f'[history]\nroutine = "{bad}"\n')
     proc = backstretch("--config", cfg, "routine", tmp_path=tmp_path)
     assert proc.returncode == 2
-    assert f'exercise[1].detect = "jump" ({bad}): must be one of \'reps\', \'hold\'' in proc.stderr
+    assert f"exercise[1].detect = \"jump\" ({bad}): must be one of 'reps', 'hold'" in proc.stderr
 
 
 def test_routine_shows_the_seed(tmp_path):
@@ -198,7 +224,7 @@ def test_record_without_a_sensor_writes_nothing_and_says_why(tmp_path):
 def test_record_from_an_accelerometer_only_replay_has_no_gyro_columns(tmp_path):
     src = tmp_path / "a.csv"
     src.write_text("t,ax,ay,az\n" + "".join(f"{i / 50},0,0,1\n" for i in range(200)))
-    cfg = write_config(tmp_path, f"[sensor]\ndriver = \"replay\"\nreplay_file = \"{src}\"\n")
+    cfg = write_config(tmp_path, f'[sensor]\ndriver = "replay"\nreplay_file = "{src}"\n')
     out = tmp_path / "r.csv"
     proc = backstretch("--config", cfg, "record", "--seconds", "1", "--out", str(out), tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stderr

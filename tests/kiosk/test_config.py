@@ -1,8 +1,8 @@
 import pytest
 
-from config import DEFAULT_CONFIG
-from drivers.errors import ConfigError
-from kiosk.config import load_config
+from backstretch.config import DEFAULT_CONFIG
+from backstretch.drivers.errors import ConfigError
+from backstretch.kiosk.config import load_config
 
 
 def layers(*files):
@@ -31,7 +31,9 @@ def test_later_layers_win_key_by_key(tmp_path):
 
 
 def test_every_problem_is_reported_at_once_with_key_value_and_rule(tmp_path):
-    bad = toml(tmp_path, """
+    bad = toml(
+        tmp_path,
+        """
 [sensor]
 rate_hz = 5000
 driver = "mpu9999"
@@ -44,7 +46,8 @@ fullscreen = "yes"
 volume = 1.5
 [gpio]
 led = 40
-""")
+""",
+    )
     with pytest.raises(ConfigError) as err:
         load_config(layers(bad))
     problems = err.value.problems
@@ -68,7 +71,7 @@ def test_unknown_keys_and_sections_are_named(tmp_path):
 
 
 def test_booleans_are_not_numbers(tmp_path):
-    with pytest.raises(ConfigError, match="sensor.rate_hz = true"):
+    with pytest.raises(ConfigError, match=r"sensor\.rate_hz = true"):
         load_config(layers(toml(tmp_path, "[sensor]\nrate_hz = true\n")))
 
 

@@ -1,7 +1,7 @@
 from gpiozero.pins.mock import MockFactory
 
-from kiosk.config import Config, GpioConfig, SensorConfig
-from kiosk.doctor import FAIL, OK, gpio_check, run_checks
+from backstretch.kiosk.config import Config, GpioConfig, SensorConfig
+from backstretch.kiosk.doctor import FAIL, OK, gpio_check, run_checks
 
 
 def test_gpio_parts_are_listed_when_the_pins_answer():

@@ -2,12 +2,19 @@
 
 import pytest
 
-from kiosk.engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, RoutineEngine
-from kiosk.history import History
-from kiosk.motion.events import (Calibrated, HoldBroken, HoldCompleted, HoldEnded, HoldProgress, HoldStarted,
-                                 RepCounted)
-from kiosk.motion.pipeline import MotionState
-from kiosk.routine import load_routine
+from backstretch.kiosk.engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, RoutineEngine
+from backstretch.kiosk.history import History
+from backstretch.kiosk.motion.events import (
+    Calibrated,
+    HoldBroken,
+    HoldCompleted,
+    HoldEnded,
+    HoldProgress,
+    HoldStarted,
+    RepCounted,
+)
+from backstretch.kiosk.motion.pipeline import MotionState
+from backstretch.kiosk.routine import load_routine
 
 ROUTINE = """
 [routine]
@@ -143,7 +150,7 @@ def test_a_perfect_session(kiosk):
     kiosk.calibrate()
     assert kiosk.said[-1] == "Lower your knees to the left."
     kiosk.countdown_then_hold("left")
-    assert ["3", "2", "1", "Hold."] == [w for w in kiosk.said if w in ("3", "2", "1", "Hold.")][-4:]
+    assert [w for w in kiosk.said if w in ("3", "2", "1", "Hold.")][-4:] == ["3", "2", "1", "Hold."]
     assert "10 seconds" not in kiosk.said  # a 10 s hold is announced at 5 to go, not at its end
     assert "5 more seconds" in kiosk.said
     assert kiosk.phase == SWITCH and kiosk.said[-1] == "Switch to the right side."
@@ -160,7 +167,10 @@ def test_a_perfect_session(kiosk):
     [session] = kiosk.history.sessions()
     assert session.status == "completed" and session.pain == 2
     assert [(r.exercise_id, r.status) for r in session.results] == [
-        ("pelvic_tilt", "completed"), ("spinal_twist", "completed"), ("swiss_ball", "completed")]
+        ("pelvic_tilt", "completed"),
+        ("spinal_twist", "completed"),
+        ("swiss_ball", "completed"),
+    ]
     assert session.results[0].reps_done == 3 and session.results[0].range_deg == 9.0
     assert session.results[1].seconds_on("left") == 11 and session.results[1].seconds_on("right") == 11
     assert [p.exercise for p in kiosk.motion.switched] == ["pelvic_tilt", "spinal_twist", "swiss_ball"]

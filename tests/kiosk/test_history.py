@@ -8,20 +8,39 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.history import SCHEMA_VERSION, History, HistoryError, database_path
-from kiosk.records import ExerciseResult, HoldRecord
+from backstretch.kiosk.history import SCHEMA_VERSION, History, HistoryError, database_path
+from backstretch.kiosk.records import ExerciseResult, HoldRecord
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def result(position=1, reps=8):
-    return ExerciseResult("pelvic_tilt", "Pelvic tilt", "reps", position, "completed", reps, 8, range_deg=9.5,
-                          duration_s=60.0, calibration="good")
+    return ExerciseResult(
+        "pelvic_tilt",
+        "Pelvic tilt",
+        "reps",
+        position,
+        "completed",
+        reps,
+        8,
+        range_deg=9.5,
+        duration_s=60.0,
+        calibration="good",
+    )
 
 
 def twist():
-    return ExerciseResult("spinal_twist", "Spinal twist", "hold", 2, "partial", hold_target_s=30, holds_wanted=2,
-                          holds=[HoldRecord("left", 31.0, True), HoldRecord("right", 12.5, False)], range_deg=41.0)
+    return ExerciseResult(
+        "spinal_twist",
+        "Spinal twist",
+        "hold",
+        2,
+        "partial",
+        hold_target_s=30,
+        holds_wanted=2,
+        holds=[HoldRecord("left", 31.0, True), HoldRecord("right", 12.5, False)],
+        range_deg=41.0,
+    )
 
 
 def test_round_trip(tmp_path):
@@ -85,7 +104,7 @@ def test_a_session_left_open_by_a_crash_is_marked_interrupted(tmp_path):
 def test_old_schema_is_migrated_and_newer_is_refused(tmp_path):
     path = tmp_path / "h.sqlite3"
     db = sqlite3.connect(path)
-    from kiosk.history import MIGRATIONS
+    from backstretch.kiosk.history import MIGRATIONS
 
     db.executescript(MIGRATIONS[0])
     db.execute("PRAGMA user_version = 1")
@@ -124,8 +143,8 @@ def test_data_dir_order(tmp_path, monkeypatch):
 WRITER = """
 import sys, itertools
 sys.path.insert(0, {root!r})
-from kiosk.history import History
-from kiosk.records import ExerciseResult
+from backstretch.kiosk.history import History
+from backstretch.kiosk.records import ExerciseResult
 h = History({path!r})
 print("ready", flush=True)
 for n in itertools.count():
@@ -144,8 +163,9 @@ def test_killed_while_writing_history_loses_nothing_already_written(tmp_path):
         h.add_result(sid, result())
         h.end_session(sid, f"{day}T08:10:00", "completed")
     h.close()
-    proc = subprocess.Popen([sys.executable, "-c", WRITER.format(root=str(ROOT), path=str(path))],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER.format(root=str(ROOT), path=str(path))], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "ready"
     time.sleep(0.5)  # let it write for a while, then pull the plug mid-write
     proc.send_signal(signal.SIGKILL)

@@ -2,11 +2,11 @@
 
 import socket
 
-from kiosk.notify import Notifier
+from backstretch.kiosk.notify import Notifier
 
 
 def test_nothing_is_sent_when_systemd_did_not_ask():
-    from kiosk.notify import Notifier
+    from backstretch.kiosk.notify import Notifier
 
     n = Notifier(environ={})
     assert n._sock is None and n.interval is None

@@ -1,7 +1,7 @@
 import pytest
 
-from drivers.errors import ConfigError
-from kiosk.routine import load_routine
+from backstretch.drivers.errors import ConfigError
+from backstretch.kiosk.routine import load_routine
 
 
 def test_the_shipped_routine_is_the_seed():
@@ -11,8 +11,7 @@ def test_the_shipped_routine_is_the_seed():
     assert 5 <= tilt.reps <= 10
     assert twist.hold_s == 30 and twist.sides == ["left", "right"] and 5 <= twist.holds_per_side <= 10
     assert 30 <= ball.hold_s <= 60 and ball.sets >= 2
-    assert all(1 <= len(e.instructions) <= 4 and all(len(line) <= 40 for line in e.instructions)
-               for e in r.exercises)
+    assert all(1 <= len(e.instructions) <= 4 and all(len(line) <= 40 for line in e.instructions) for e in r.exercises)
     assert ball.motion_params().hold.zone_min_deg == 25
     assert twist.motion_params().hold.target_s == 30 and twist.motion_params().first_side == "left"
 
@@ -24,7 +23,10 @@ def routine(tmp_path, text):
 
 
 def test_an_installer_can_change_targets_and_drop_exercises(tmp_path):
-    r = load_routine(routine(tmp_path, """
+    r = load_routine(
+        routine(
+            tmp_path,
+            """
 [routine]
 name = "Short"
 [[exercise]]
@@ -36,14 +38,18 @@ instructions = ["Knees to one side."]
 hold_s = 45
 sides = ["right", "left"]
 holds_per_side = 2
-"""))
+""",
+        )
+    )
     [twist] = r.exercises
     assert twist.holds_wanted == 4 and twist.motion_params().hold.target_s == 45
     assert twist.motion_params().first_side == "right"
 
 
 def test_every_problem_is_reported_with_its_key_path(tmp_path):
-    path = routine(tmp_path, """
+    path = routine(
+        tmp_path,
+        """
 [routine]
 countdown_s = 40
 colour = "red"
@@ -60,7 +66,8 @@ detect = "hold"
 motion = "swiss_ball"
 instructions = ["Lean back."]
 hold_s = 2
-""")
+""",
+    )
     with pytest.raises(ConfigError) as err:
         load_routine(path)
     p = err.value.problems
@@ -72,7 +79,9 @@ hold_s = 2
 
 
 def test_cross_field_rules(tmp_path):
-    path = routine(tmp_path, """
+    path = routine(
+        tmp_path,
+        """
 [[exercise]]
 id = "a"
 name = "A"
@@ -86,7 +95,8 @@ detect = "hold"
 motion = "spinal_twist"
 instructions = ["x"]
 hold_s = 30
-""")
+""",
+    )
     with pytest.raises(ConfigError) as err:
         load_routine(path)
     p = err.value.problems
@@ -95,11 +105,14 @@ hold_s = 30
     assert any(x.startswith("exercise[2].sides") for x in p)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "needs at least one [[exercise]]"),
-    ("[[exercise]\n", "not valid TOML"),
-    ("exercise = 3\n", "needs at least one [[exercise]]"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "needs at least one [[exercise]]"),
+        ("[[exercise]\n", "not valid TOML"),
+        ("exercise = 3\n", "needs at least one [[exercise]]"),
+    ],
+)
 def test_broken_files(tmp_path, text, message):
     with pytest.raises(ConfigError, match=message.replace("[", r"\[")):
         load_routine(routine(tmp_path, text))

@@ -2,12 +2,12 @@
 
 import pytest
 
-from drivers.mock import MockSource
-from kiosk.engine import SUMMARY
-from kiosk.history import History
-from kiosk.performer import AutoPerformer
-from kiosk.routine import load_routine
-from kiosk.session import KioskSession
+from backstretch.drivers.mock import MockSource
+from backstretch.kiosk.engine import SUMMARY
+from backstretch.kiosk.history import History
+from backstretch.kiosk.performer import AutoPerformer
+from backstretch.kiosk.routine import load_routine
+from backstretch.kiosk.session import KioskSession
 
 
 @pytest.mark.parametrize("sloppy", [False, True])

@@ -1,5 +1,6 @@
 """The Pi deployment, checked offline: the unit, its hardening score, the install script, the notify protocol."""
 
+import itertools
 import os
 import re
 import shutil
@@ -41,8 +42,11 @@ def unit_root(tmp_path: Path, unit_text: str) -> Path:
 def verify(tmp_path: Path, unit_text: str) -> subprocess.CompletedProcess:
     need("systemd-analyze")
     root = unit_root(tmp_path, unit_text)
-    return subprocess.run(["systemd-analyze", "verify", "--man=no", f"--root={root}",
-                           "/etc/systemd/system/backstretch.service"], capture_output=True, text=True)
+    return subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", f"--root={root}", "/etc/systemd/system/backstretch.service"],
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_unit_verifies_with_nothing_on_stderr(tmp_path):
@@ -59,8 +63,18 @@ def test_the_verify_check_catches_a_bad_key(tmp_path):
 def test_hardening_exposure_is_at_most_2_5(tmp_path):
     need("systemd-analyze")
     root = unit_root(tmp_path, UNIT.read_text())
-    proc = subprocess.run(["systemd-analyze", "security", "--offline=true", f"--root={root}", "--threshold=25",
-                           "/etc/systemd/system/backstretch.service"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            "systemd-analyze",
+            "security",
+            "--offline=true",
+            f"--root={root}",
+            "--threshold=25",
+            "/etc/systemd/system/backstretch.service",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     level = float(re.search(r"Overall exposure level for backstretch.service: ([0-9.]+)", proc.stdout).group(1))
     assert level <= 2.5
@@ -68,9 +82,18 @@ def test_hardening_exposure_is_at_most_2_5(tmp_path):
 
 def test_unit_runs_unprivileged_with_a_watchdog():
     text = UNIT.read_text()
-    for line in ("Type=notify", "User=backstretch", "Restart=always", "StateDirectory=backstretch",
-                 "Environment=SDL_VIDEODRIVER=kmsdrm", "CapabilityBoundingSet=", "DevicePolicy=closed",
-                 "DeviceAllow=/dev/i2c-1 rw", "NoNewPrivileges=yes", "ProtectSystem=strict"):
+    for line in (
+        "Type=notify",
+        "User=backstretch",
+        "Restart=always",
+        "StateDirectory=backstretch",
+        "Environment=SDL_VIDEODRIVER=kmsdrm",
+        "CapabilityBoundingSet=",
+        "DevicePolicy=closed",
+        "DeviceAllow=/dev/i2c-1 rw",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+    ):
         assert re.search(rf"^{re.escape(line)}$", text, re.M), line
     assert re.search(r"^WatchdogSec=\d+", text, re.M)
     assert "*" not in "".join(line for line in text.splitlines() if line.startswith("DeviceAllow="))
@@ -102,23 +125,26 @@ def test_install_refuses_an_unsupported_os(tmp_path):
 
 
 def test_dry_run_prints_every_change_and_makes_none(tmp_path):
-    proc = run_install("--dry-run", "--console-login", "disable", model="Raspberry Pi 4 Model B",
-                       tmp_path=tmp_path)
+    proc = run_install("--dry-run", "--console-login", "disable", model="Raspberry Pi 4 Model B", tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    for change in ("usermod --append --groups video,render,input,i2c,gpio,audio backstretch",
-                   "/opt/backstretch/venv/bin/pip install --quiet --upgrade", "[pi]",
-                   "would write: /etc/systemd/system/backstretch.service",
-                   "systemctl enable backstretch.service", "systemctl disable getty@tty1.service",
-                   "backstretch doctor", "dry run: nothing was changed"):
+    for change in (
+        "usermod --append --groups video,render,input,i2c,gpio,audio backstretch",
+        "/opt/backstretch/venv/bin/pip install --quiet --upgrade",
+        "[pi]",
+        "would write: /etc/systemd/system/backstretch.service",
+        "systemctl enable backstretch.service",
+        "systemctl disable getty@tty1.service",
+        "backstretch doctor",
+        "dry run: nothing was changed",
+    ):
         assert change in out, change
     assert "i2c" in out.lower()
     assert not Path("/etc/systemd/system/backstretch.service").exists() or "would write" in out
 
 
 def test_uninstall_dry_run_keeps_config_and_history(tmp_path):
-    proc = run_install("--dry-run", "--uninstall", model="Raspberry Pi 5 Model B", codename="trixie",
-                       tmp_path=tmp_path)
+    proc = run_install("--dry-run", "--uninstall", model="Raspberry Pi 5 Model B", codename="trixie", tmp_path=tmp_path)
     assert proc.returncode == 0
     assert "systemctl disable --now backstretch.service" in proc.stdout
     assert "kept: /etc/backstretch (config) and /var/lib/backstretch (history)" in proc.stdout
@@ -131,10 +157,23 @@ def test_notify_ready_after_the_first_frame_then_watchdog_inside_half_the_period
     listener.settimeout(30)
     cfg = tmp_path / "c.toml"
     cfg.write_text('[sensor]\ndriver = "mock"\n')
-    env = dict(os.environ, NOTIFY_SOCKET=str(sock_path), WATCHDOG_USEC="1000000", SDL_VIDEODRIVER="dummy",
-               SDL_AUDIODRIVER="dummy", XDG_CONFIG_HOME=str(tmp_path / "x"), BACKSTRETCH_DATA_DIR=str(tmp_path / "d"))
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "--config", str(cfg), "run", "--duration", "4"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = dict(
+        os.environ,
+        NOTIFY_SOCKET=str(sock_path),
+        WATCHDOG_USEC="1000000",
+        SDL_VIDEODRIVER="dummy",
+        SDL_AUDIODRIVER="dummy",
+        XDG_CONFIG_HOME=str(tmp_path / "x"),
+        BACKSTRETCH_DATA_DIR=str(tmp_path / "d"),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "backstretch.kiosk.cli", "--config", str(cfg), "run", "--duration", "4"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     messages = []
     try:
         while True:
@@ -150,5 +189,5 @@ def test_notify_ready_after_the_first_frame_then_watchdog_inside_half_the_period
     assert kinds[0] == "READY=1"
     pings = [t for t, m in messages if m == "WATCHDOG=1"]
     assert len(pings) >= 6
-    gaps = [b - a for a, b in zip(pings, pings[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(pings)]
     assert max(gaps) < 0.5  # half of WATCHDOG_USEC

@@ -7,13 +7,13 @@ import tracemalloc
 import pygame
 import pytest
 
-from drivers.mock import MockSource
-from kiosk.config import AudioConfig, Config, DisplayConfig
-from kiosk.engine import IDLE, SUMMARY
-from kiosk.history import History
-from kiosk.performer import AutoPerformer
-from kiosk.routine import load_routine
-from ui.app import AppOptions, KioskApp
+from backstretch.drivers.mock import MockSource
+from backstretch.kiosk.config import AudioConfig, Config, DisplayConfig
+from backstretch.kiosk.engine import IDLE, SUMMARY
+from backstretch.kiosk.history import History
+from backstretch.kiosk.performer import AutoPerformer
+from backstretch.kiosk.routine import load_routine
+from backstretch.ui.app import AppOptions, KioskApp
 
 
 @pytest.fixture
@@ -26,8 +26,9 @@ def app_factory(tmp_path, clock):
         source = MockSource(performer.timeline, rate_hz=50, clock=clock, seed=2)
         source.open()
         history = History(tmp_path / "h.sqlite3")
-        app = KioskApp(cfg, load_routine(), history, source, clock, AppOptions("simulate", keyboard_body=keyboard),
-                       performer)
+        app = KioskApp(
+            cfg, load_routine(), history, source, clock, AppOptions("simulate", keyboard_body=keyboard), performer
+        )
         app.open_display()
         apps.append(app)
         return app
@@ -64,8 +65,11 @@ def test_touching_a_pain_score_on_the_summary_saves_it(app_factory, clock):
     app.frame()
     button = next(b for b in app.canvas.buttons if b.command == "pain" and b.value == 4)
     w, h = app.screen.get_size()
-    pygame.event.post(pygame.event.Event(pygame.FINGERDOWN, x=button.rect.centerx / w, y=button.rect.centery / h,
-                                         touch_id=0, finger_id=0))
+    pygame.event.post(
+        pygame.event.Event(
+            pygame.FINGERDOWN, x=button.rect.centerx / w, y=button.rect.centery / h, touch_id=0, finger_id=0
+        )
+    )
     app.frame()
     assert engine.view.pain == 4 and app.history.sessions()[0].pain == 4
 
@@ -80,8 +84,9 @@ def test_an_event_storm_neither_crashes_nor_leaks(app_factory, clock):
     def storm():
         for _ in range(2000):
             if rng.random() < 0.5:
-                pygame.event.post(pygame.event.Event(pygame.FINGERDOWN, x=rng.random(), y=rng.random(),
-                                                     touch_id=0, finger_id=0))
+                pygame.event.post(
+                    pygame.event.Event(pygame.FINGERDOWN, x=rng.random(), y=rng.random(), touch_id=0, finger_id=0)
+                )
             else:
                 pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=rng.choice(keys), mod=0, unicode=""))
             if rng.random() < 0.02:
@@ -117,7 +122,7 @@ def test_rotated_window_is_drawn_on_its_side(app_factory):
 
 
 def test_without_gpio_hardware_the_app_runs_and_says_so(tmp_path, clock, monkeypatch):
-    from kiosk.config import GpioConfig
+    from backstretch.kiosk.config import GpioConfig
 
     if os.environ.get("GPIOZERO_PIN_FACTORY"):
         pytest.skip("a pin factory is forced")
@@ -144,7 +149,7 @@ def test_a_dimmed_screen_wakes_on_the_first_touch_without_pressing_anything(app_
     assert app._dimmed()
     start = next(b for b in app.canvas.buttons if b.command == "start")
     w, h = app.screen.get_size()
-    tap = dict(x=start.rect.centerx / w, y=start.rect.centery / h, touch_id=0, finger_id=0)
+    tap = {"x": start.rect.centerx / w, "y": start.rect.centery / h, "touch_id": 0, "finger_id": 0}
     pygame.event.post(pygame.event.Event(pygame.FINGERDOWN, **tap))
     app.frame()
     assert not app._dimmed() and app.kiosk.engine.view.phase == IDLE

@@ -7,8 +7,8 @@ import time
 import pygame
 import pytest
 
-from kiosk.cues import Cue
-from ui.audio import Sound, tone
+from backstretch.kiosk.cues import Cue
+from backstretch.ui.audio import Sound, tone
 
 
 def test_without_a_sound_card_the_app_is_silent_and_says_so(monkeypatch, caplog):
@@ -16,7 +16,7 @@ def test_without_a_sound_card_the_app_is_silent_and_says_so(monkeypatch, caplog)
     pygame.mixer.quit()
     sound = Sound(enabled=True)
     assert not sound.ready and "running silent" in sound.problem
-    from kiosk.cues import Cue
+    from backstretch.kiosk.cues import Cue
 
     sound.play(Cue("count", "1"))  # harmless
 
@@ -47,7 +47,7 @@ def test_spoken_cues_are_rendered_once_and_replayed_from_the_cache(tmp_path):
 
 
 def test_voice_cache_follows_xdg_cache_home(monkeypatch, tmp_path):
-    from ui.audio import default_cache
+    from backstretch.ui.audio import default_cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert default_cache() == tmp_path / "backstretch" / "voice"

@@ -1,8 +1,8 @@
 import pygame
 import pytest
 
-from ui.canvas import Canvas
-from ui.input import GPIO_COMMANDS, Rotation, command_for
+from backstretch.ui.canvas import Canvas
+from backstretch.ui.input import GPIO_COMMANDS, Rotation, command_for
 
 
 @pytest.fixture
@@ -47,8 +47,12 @@ def test_rotated_display_maps_a_touch_back_to_the_button(degrees):
     logical.fill((255, 0, 0), target)
     panel = rot.to_physical_surface(logical)
     assert panel.get_size() == physical
-    red = [(x, y) for x in range(0, physical[0], 10) for y in range(0, physical[1], 10)
-           if panel.get_at((x, y))[:3] == (255, 0, 0)]
+    red = [
+        (x, y)
+        for x in range(0, physical[0], 10)
+        for y in range(0, physical[1], 10)
+        if panel.get_at((x, y))[:3] == (255, 0, 0)
+    ]
     px, py = red[len(red) // 2]
     c = Canvas.for_surface(logical)
     c.button("Go", "next", target)

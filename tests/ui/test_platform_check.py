@@ -1,6 +1,6 @@
-from kiosk.config import AudioConfig, Config
-from kiosk.doctor import OK, WARN
-from ui.platform_check import audio_check, display_check
+from backstretch.kiosk.config import AudioConfig, Config
+from backstretch.kiosk.doctor import OK, WARN
+from backstretch.ui.platform_check import audio_check, display_check
 
 
 def test_display_check_names_the_driver():

@@ -3,8 +3,8 @@
 import pygame
 import pytest
 
-from ui.screens import SCREENS
-from ui.screenshots import SIZES, render, states, write_all
+from backstretch.ui.screens import SCREENS
+from backstretch.ui.screenshots import SIZES, render, states, write_all
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -16,9 +16,9 @@ def test_screen_layout(name, size):
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("overlay", ["paused", "still_there", "pain_prompt"])
 def test_overlay_layout(overlay, size):
-    from kiosk.routine import load_routine
-    from ui.canvas import Canvas
-    from ui.screens import draw
+    from backstretch.kiosk.routine import load_routine
+    from backstretch.ui.canvas import Canvas
+    from backstretch.ui.screens import draw
 
     view, extras = states(load_routine())["hold"]
     setattr(view, overlay, True)
@@ -38,7 +38,7 @@ def check_layout(canvas, size):
         assert screen.contains(placed.drawn), f"{placed.text!r} runs off the screen"
         assert placed.box.inflate(2, 2).contains(placed.drawn), f"{placed.text!r} leaves its box"
     for i, a in enumerate(canvas.texts):
-        for b in canvas.texts[i + 1:]:
+        for b in canvas.texts[i + 1 :]:
             assert not a.drawn.colliderect(b.drawn), f"{a.text!r} overlaps {b.text!r}"
     for button in canvas.buttons:
         assert screen.contains(button.rect)
@@ -61,10 +61,10 @@ def test_the_count_is_readable_from_3_m_on_a_7_inch_screen():
 
 
 def test_hold_screen_says_when_the_timer_is_paused_out_of_position():
-    from kiosk.motion.pipeline import MotionState
-    from kiosk.routine import load_routine
-    from ui.canvas import Canvas
-    from ui.screens import draw
+    from backstretch.kiosk.motion.pipeline import MotionState
+    from backstretch.kiosk.routine import load_routine
+    from backstretch.ui.canvas import Canvas
+    from backstretch.ui.screens import draw
 
     view, extras = states(load_routine())["hold"]
     view.motion = MotionState(angle_deg=8.0, in_zone=False)
@@ -74,9 +74,9 @@ def test_hold_screen_says_when_the_timer_is_paused_out_of_position():
 
 
 def test_overlays_cover_the_screen_and_its_buttons():
-    from kiosk.routine import load_routine
-    from ui.canvas import Canvas
-    from ui.screens import draw
+    from backstretch.kiosk.routine import load_routine
+    from backstretch.ui.canvas import Canvas
+    from backstretch.ui.screens import draw
 
     view, extras = states(load_routine())["reps"]
     view.paused = True
@@ -92,10 +92,10 @@ def test_screenshots_are_written_for_every_screen_and_size(tmp_path):
 
 
 def test_a_lost_sensor_takes_over_the_screen_only_during_a_session():
-    from kiosk.engine import ACTIVE, IDLE
-    from kiosk.engine import View as V
-    from ui.screens import Extras as X
-    from ui.screens import screen_name
+    from backstretch.kiosk.engine import ACTIVE, IDLE
+    from backstretch.kiosk.engine import View as V
+    from backstretch.ui.screens import Extras as X
+    from backstretch.ui.screens import screen_name
 
     assert screen_name(V(phase=ACTIVE, sensor_lost=True), X()) == "sensor-lost"
     assert screen_name(V(phase=IDLE, sensor_lost=True), X()) == "idle"

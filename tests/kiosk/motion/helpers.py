@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from drivers.body import SUPINE, random_rotation
-from drivers.mock import ImuModel
-from drivers.sample import Sample
-from drivers.script import Script
+from backstretch.drivers.body import SUPINE, random_rotation
+from backstretch.drivers.mock import ImuModel
+from backstretch.drivers.sample import Sample
+from backstretch.drivers.script import Script
 
 
-def render(script: Script, rate_hz: float = 100.0, seed: int = 0, gyro: bool = True, noise: bool = True,
-           mounting=None) -> list[Sample]:
+def render(
+    script: Script, rate_hz: float = 100.0, seed: int = 0, gyro: bool = True, noise: bool = True, mounting=None
+) -> list[Sample]:
     rng = np.random.default_rng(seed)
-    imu = ImuModel(rng, mounting=mounting if mounting is not None else random_rotation(rng), rate_hz=rate_hz,
-                   has_gyro=gyro, noise=noise)
+    imu = ImuModel(
+        rng,
+        mounting=mounting if mounting is not None else random_rotation(rng),
+        rate_hz=rate_hz,
+        has_gyro=gyro,
+        noise=noise,
+    )
     t = np.arange(0.0, script.t, 1.0 / rate_hz)
     values = imu.measure(script.timeline, t)
     rows = np.column_stack([t, values]).tolist()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from kiosk.motion.events import HoldBroken, HoldCompleted, HoldEnded, HoldProgress, HoldStarted
-from kiosk.motion.holds import HoldParams, HoldTimer
+from backstretch.kiosk.motion.events import HoldBroken, HoldCompleted, HoldEnded, HoldProgress, HoldStarted
+from backstretch.kiosk.motion.holds import HoldParams, HoldTimer
 
 FPS = 25
 

@@ -1,13 +1,14 @@
+import itertools
 import math
 
 import numpy as np
 import pytest
 
-from drivers.body import SUPINE
-from drivers.sample import Sample
-from drivers.script import Script
-from kiosk.motion.orientation import FrameBinner, Orientation
-from kiosk.motion.vector import angle_deg
+from backstretch.drivers.body import SUPINE
+from backstretch.drivers.sample import Sample
+from backstretch.drivers.script import Script
+from backstretch.kiosk.motion.orientation import FrameBinner, Orientation
+from backstretch.kiosk.motion.vector import angle_deg
 
 from .helpers import render
 
@@ -16,7 +17,7 @@ def frames(samples, batch=1):
     o = Orientation()
     out = []
     for i in range(0, len(samples), batch):
-        out += o.feed(samples[i:i + batch])
+        out += o.feed(samples[i : i + batch])
     return out + o.flush()
 
 
@@ -57,7 +58,7 @@ def test_jittery_and_missing_timestamps():
     gappy = [s for s in jittered if not 2.5 < s.t < 3.6]  # a second of samples lost
     fs = frames(gappy)
     assert angle_deg(fs[10].up, fs[-1].up) == pytest.approx(30.0, abs=1.5)
-    assert all(b.t > a.t for a, b in zip(fs, fs[1:]))
+    assert all(b.t > a.t for a, b in itertools.pairwise(fs))
 
 
 def test_binner_averages_on_a_fixed_grid():

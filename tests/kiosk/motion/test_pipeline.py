@@ -1,11 +1,11 @@
 import pytest
 
-from drivers.body import STANDING
-from drivers.recording import read_recording
-from kiosk.motion.analysis import run_pipeline
-from kiosk.motion.events import HoldEnded, RepCounted
-from kiosk.motion.pipeline import MotionPipeline, params_for
-from kiosk.motion.synthetic import generate
+from backstretch.drivers.body import STANDING
+from backstretch.drivers.recording import read_recording
+from backstretch.kiosk.motion.analysis import run_pipeline
+from backstretch.kiosk.motion.events import HoldEnded, RepCounted
+from backstretch.kiosk.motion.pipeline import MotionPipeline, params_for
+from backstretch.kiosk.motion.synthetic import generate
 
 from .helpers import on_the_mat, render
 
@@ -22,7 +22,7 @@ def test_pelvic_tilts_count_only_on_the_mat_after_calibration():
     s = on_the_mat()
     s.tilt_reps(6, 10.0, period_s=4.0, pause_s=1.0).still(4)
     s.move(3.0, pitch=STANDING[0]).walk(6.0).still(2)  # stands up and walks off
-    events, pipeline = run_pipeline(render(s, 100, seed=4), "pelvic_tilt")
+    events, _pipeline = run_pipeline(render(s, 100, seed=4), "pelvic_tilt")
     reps = [e for e in events if isinstance(e, RepCounted)]
     assert len(reps) == 6
     assert all(e.t < s.reps[-1][1] + 1 for e in reps)
@@ -46,12 +46,20 @@ def test_the_kiosk_can_ask_for_a_new_start_pose():
     p.feed(samples[: len(samples) // 2])
     p.calibrate()
     assert p._capturing
-    p.feed(samples[len(samples) // 2:])
+    p.feed(samples[len(samples) // 2 :])
     assert not p._capturing and p.state.calibrated
 
 
-@pytest.mark.parametrize("name", ["synth-pelvic_tilt-1", "synth-pelvic_tilt-5", "synth-spinal_twist-2",
-                                  "synth-spinal_twist-8", "synth-swiss_ball-1"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "synth-pelvic_tilt-1",
+        "synth-pelvic_tilt-5",
+        "synth-spinal_twist-2",
+        "synth-spinal_twist-8",
+        "synth-swiss_ball-1",
+    ],
+)
 def test_stored_synthetic_sets_match_their_labels(data_dir, name):
     import json
 
@@ -61,7 +69,7 @@ def test_stored_synthetic_sets_match_their_labels(data_dir, name):
     assert sum(isinstance(e, RepCounted) for e in events) == labels["reps"]
     holds = [e for e in events if isinstance(e, HoldEnded)]
     assert len(holds) == len(labels["holds"])
-    for got, want in zip(holds, labels["holds"]):
+    for got, want in zip(holds, labels["holds"], strict=False):
         assert got.side == want["side"] and got.completed == want["completed"]
         assert abs(got.start - want["start"]) <= 1.0 and abs(got.end - want["end"]) <= 1.0
     idle = labels["non_exercise"]
@@ -79,7 +87,7 @@ def test_real_recording_counts_all_thirty_reps_including_low_amplitude(data_dir)
 def test_a_generic_reps_exercise_in_the_routine_takes_a_start_pose_when_asked():
     from dataclasses import replace
 
-    from kiosk.motion.events import Calibrated
+    from backstretch.kiosk.motion.events import Calibrated
 
     p = MotionPipeline(params_for("pelvic_tilt"))
     p.switch(replace(params_for("reps"), auto_calibrate=False))
@@ -89,7 +97,7 @@ def test_a_generic_reps_exercise_in_the_routine_takes_a_start_pose_when_asked():
     lying = [x for x in samples if x.t < 6.0]  # standing, then lying down (on_the_mat)
     events = p.feed(lying)
     p.calibrate()  # the routine asks once the person is in position
-    events += p.feed(samples[len(lying):]) + p.finish()
+    events += p.feed(samples[len(lying) :]) + p.finish()
     cal = [e for e in events if isinstance(e, Calibrated)]
     assert len(cal) == 1 and 6.0 < cal[0].t < s.reps[0][0]
     assert sum(isinstance(e, RepCounted) for e in events) == 4

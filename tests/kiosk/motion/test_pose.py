@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from drivers.body import SUPINE
-from drivers.script import Script
-from kiosk.motion.analysis import run_pipeline
-from kiosk.motion.events import Calibrated, HoldEnded
+from backstretch.drivers.body import SUPINE
+from backstretch.drivers.script import Script
+from backstretch.kiosk.motion.analysis import run_pipeline
+from backstretch.kiosk.motion.events import Calibrated, HoldEnded
 
 from .helpers import on_the_mat, render
 

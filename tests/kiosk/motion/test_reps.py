@@ -1,18 +1,18 @@
 import pytest
 
-from drivers.body import SUPINE
-from drivers.script import Script
-from kiosk.motion.events import RepCounted
-from kiosk.motion.orientation import Orientation
-from kiosk.motion.reps import RepCounter, RepParams
+from backstretch.drivers.body import SUPINE
+from backstretch.drivers.script import Script
+from backstretch.kiosk.motion.events import RepCounted
+from backstretch.kiosk.motion.orientation import Orientation
+from backstretch.kiosk.motion.reps import RepCounter, RepParams
 
 from .helpers import render
 
 
-def count(samples, params=RepParams()) -> list[RepCounted]:
-    o, rc, events = Orientation(), RepCounter(params), []
+def count(samples, params: RepParams | None = None) -> list[RepCounted]:
+    o, rc, events = Orientation(), RepCounter(params or RepParams()), []
     for i in range(0, len(samples), 4):
-        for f in o.feed(samples[i:i + 4]):
+        for f in o.feed(samples[i : i + 4]):
             events += rc.update(f)
     return events
 
@@ -37,7 +37,7 @@ def test_rep_time_is_the_return_and_counts_increase():
     s = Script(start=SUPINE).still(3).tilt_reps(3, 20.0, period_s=4.0, pause_s=2.0).still(3)
     events = count(render(s, 100, seed=3, noise=False))
     assert [e.count for e in events] == [1, 2, 3]
-    for event, (start, end) in zip(events, s.reps):
+    for event, (start, end) in zip(events, s.reps, strict=False):
         assert start - 0.5 <= event.start < event.t <= end  # dated halfway home, before the rep ends
 
 
