@@ -1,39 +1,49 @@
 """What the kiosk says and when: every state change and milestone becomes a cue.
 
-A cue has a kind (the UI picks a tone for it) and words (spoken when a voice is available,
-and shown on screen). Words are short: they are heard by someone lying on a mat.
+A cue has a kind (the UI picks a tone for it, and whether it may be dropped when late) and
+words from the phrase catalogue (spoken when a voice is available, and shown on screen).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-SIDE_MOVE = {"spinal_twist": "Lower your knees to the {side}", "default": "Stretch to the {side}"}
-HOLD_MOVE = {"swiss_ball": "Lean back over the ball", "default": "Into the stretch"}
+
+class Kind(StrEnum):
+    INTRO = "intro"
+    POSITION = "position"
+    READY = "ready"
+    COUNT = "count"
+    COUNTDOWN = "countdown"
+    HOLD = "hold"
+    PROGRESS = "progress"
+    DONE = "done"
+    BROKEN = "broken"
+    SWITCH = "switch"
+    REST = "rest"
+    WELL_DONE = "well_done"
+    PAUSE = "pause"
+    RESUME = "resume"
+    SENSOR = "sensor"
+    STILL_THERE = "still_there"
+    PAIN = "pain"
+    STOP = "stop"
+    INFO = "info"
+
+
+# Safety and completion: said however late, never dropped from the voice's queue.
+KEEP = frozenset(
+    {Kind.DONE, Kind.WELL_DONE, Kind.SENSOR, Kind.STILL_THERE, Kind.PAIN, Kind.STOP, Kind.HOLD, Kind.COUNTDOWN}
+)
 
 
 @dataclass(frozen=True)
 class Cue:
-    kind: str  # intro | position | ready | count | countdown | hold | progress | done | broken | switch | rest
-    #           | next | well_done | pause | resume | sensor | still_there | pain | stop | info
+    kind: str  # a Kind
     words: str
 
-
-def intro(name: str, first_line: str) -> Cue:
-    return Cue("intro", f"{name}. {first_line}")
-
-
-def hold_move(motion: str, side: str | None) -> Cue:
-    if side:
-        return Cue("position", SIDE_MOVE.get(motion, SIDE_MOVE["default"]).format(side=side) + ".")
-    return Cue("position", HOLD_MOVE.get(motion, HOLD_MOVE["default"]) + ".")
-
-
-def progress(seconds: int, target: float) -> Cue | None:
-    """Every ten seconds, and five before the end."""
-    left = round(target - seconds)
-    if left == 5 and target >= 10:
-        return Cue("progress", "5 more seconds")
-    if seconds % 10 == 0 and 0 < seconds < target:
-        return Cue("progress", f"{seconds} seconds")
-    return None
+    @property
+    def keep(self) -> bool:
+        """True when the cue must be heard even if it comes late (safety, completion, a countdown)."""
+        return self.kind in KEEP

@@ -1,10 +1,14 @@
 """The routine engine: where the person is in the routine, what comes next, and what to say.
 
 A state machine driven by three inputs only: the person's commands, the motion detectors'
-events and a clock it is given (so tests run a whole session in no wall time). Its phases:
-idle -> intro -> calibrate -> [countdown ->] active -> [switch | rest ->] ... -> summary -> idle.
-Pause, a lost sensor and "still there?" freeze the clock of the phase they interrupt and give
-it back on resume. Each finished exercise is handed to the history at once.
+events and a clock it is given (so tests run a whole session in no wall time). Its phases
+(`Phase`): idle -> intro -> calibrate -> [countdown ->] active -> [switch | rest ->] ... ->
+summary -> idle. Each phase may have an enter step, a step for when its time is up, and a
+leave step (`_PHASE_STEPS`); what a rest or a side switch leads to is a named `Step`. Pause,
+a lost sensor, "still there?" and "it hurts" are reasons the routine is frozen (`Freeze`):
+while any is set the clock of the interrupted phase stands still, and it is given back when
+the last one clears. Each finished exercise is handed to the history at once. The words come
+from the phrase catalogue (`phrases`).
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
-from . import cues
-from .cues import Cue
+from . import phrases as say
+from .commands import ENGINE, Command
+from .cues import Cue, Kind
 from .motion.events import (
     Calibrated,
     HoldBroken,
@@ -34,22 +40,43 @@ from .routine import Exercise, Routine
 
 _log = logging.getLogger(__name__)
 
-IDLE, INTRO, CALIBRATE, COUNTDOWN, ACTIVE, SWITCH, REST, SUMMARY = (
-    "idle",
-    "intro",
-    "calibrate",
-    "countdown",
-    "active",
-    "switch",
-    "rest",
-    "summary",
-)
+
+class Phase(StrEnum):
+    IDLE = "idle"
+    INTRO = "intro"
+    CALIBRATE = "calibrate"
+    COUNTDOWN = "countdown"
+    ACTIVE = "active"
+    SWITCH = "switch"
+    REST = "rest"
+    SUMMARY = "summary"
+
+
+class Freeze(StrEnum):
+    """Why the routine's clock is stopped; it runs again when none is left."""
+
+    PAUSED = "paused"
+    SENSOR_LOST = "sensor_lost"
+    STILL_THERE = "still_there"
+    PAIN_PROMPT = "pain_prompt"  # "it hurts" was tapped: waiting for a score
+
+
+class Step(StrEnum):
+    """What a rest or a side switch leads to."""
+
+    NEXT_EXERCISE = "next_exercise"
+    NEXT_SET = "next_set"
+    NEXT_HOLD = "next_hold"  # the side with the fewest holds
+    RETRY_HOLD = "retry_hold"  # the same side again
+
+
+IDLE, INTRO, CALIBRATE, COUNTDOWN, ACTIVE, SWITCH, REST, SUMMARY = Phase
 SESSION_PHASES = (INTRO, CALIBRATE, COUNTDOWN, ACTIVE, SWITCH, REST)
 SWITCH_S = 4.0
 COME_BACK_S = 12.0
-RETRY_PAUSE_S = 2.0  # after a completed hold, wait this long for the person to come back
+RETRY_PAUSE_S = 2.0  # after a broken hold, this long before the countdown for the next try
 SUMMARY_S = 90.0
-COMMANDS = ("start", "next", "pause", "resume", "skip", "repeat", "stop", "touch", "pain")
+COMMANDS = tuple(ENGINE)
 
 
 class Motion(Protocol):
@@ -76,7 +103,7 @@ class History(Protocol):
 class View:
     """Everything a screen needs to draw the engine's state."""
 
-    phase: str = IDLE
+    phase: Phase = IDLE
     exercise: Exercise | None = None
     exercise_index: int = 0
     exercise_count: int = 0
@@ -93,16 +120,50 @@ class View:
     countdown: int = 0
     remaining_s: float = 0.0  # rest, intro or calibration time left
     next_name: str = ""  # what a rest leads to
-    paused: bool = False
-    sensor_lost: bool = False
-    still_there: bool = False
-    pain_prompt: bool = False  # "it hurts" was tapped: waiting for a score
+    frozen: set[Freeze] = field(default_factory=set)
     message: str = ""  # the last words said
     calibration: str = ""
     results: list[ExerciseResult] = field(default_factory=list)
     session_status: str = ""
     pain: int | None = None
     motion: MotionState = field(default_factory=MotionState)
+
+    @property
+    def paused(self) -> bool:
+        return Freeze.PAUSED in self.frozen
+
+    @property
+    def sensor_lost(self) -> bool:
+        return Freeze.SENSOR_LOST in self.frozen
+
+    @property
+    def still_there(self) -> bool:
+        return Freeze.STILL_THERE in self.frozen
+
+    @property
+    def pain_prompt(self) -> bool:
+        return Freeze.PAIN_PROMPT in self.frozen
+
+
+@dataclass(frozen=True)
+class PhaseSteps:
+    """What a phase does on the way in, when its time is up, and on the way out (method names)."""
+
+    enter: str = ""
+    timeout: str = ""
+    leave: str = ""
+
+
+_PHASE_STEPS = {
+    IDLE: PhaseSteps(enter="_enter_idle"),
+    INTRO: PhaseSteps(timeout="_enter_calibrate"),
+    CALIBRATE: PhaseSteps(timeout="_calibration_timed_out"),
+    COUNTDOWN: PhaseSteps(timeout="_count_down"),
+    ACTIVE: PhaseSteps(timeout="_hold_wait_over"),
+    SWITCH: PhaseSteps(timeout="_take_step"),
+    REST: PhaseSteps(timeout="_take_step"),
+    SUMMARY: PhaseSteps(timeout="_go_idle"),
+}
 
 
 class RoutineEngine:
@@ -130,65 +191,47 @@ class RoutineEngine:
         self._started = 0.0
         self._calibrate_tries = 0
         self._retries = 0
-        self._after: Callable[[], None] | None = None  # what a rest or switch leads to
+        self._step: Step | None = None  # what the current rest or switch leads to
         self._ignore_hold_end = False
 
     # -- inputs --------------------------------------------------------------------------
     def command(self, name: str, value: int | None = None) -> None:
         """A touch, key or GPIO button, already mapped to a command name."""
-        if name not in COMMANDS:
+        if name not in ENGINE:
             raise ValueError(f"unknown command {name!r}")
-        now = self.clock()
-        self._last_activity = now
+        name = Command(name)
+        self._last_activity = self.clock()
         v = self.view
         if v.still_there:
-            self._unfreeze("still_there", Cue("resume", "Welcome back."))
-            if name == "touch":
+            self._thaw(Freeze.STILL_THERE, say.WELCOME_BACK)
+            if name == Command.TOUCH:
                 return
-        if v.pain_prompt and name not in ("pain", "stop"):
+        if v.pain_prompt and name not in (Command.PAIN, Command.STOP):
             return  # waiting for the pain score
-        if name == "pain":
-            self._pain(value)
-        elif name == "start" and v.phase in (IDLE, SUMMARY):
-            self._start_session()
-        elif name in ("start", "pause", "resume") and v.paused:
-            self._unfreeze("paused", Cue("resume", "Carry on."))  # every one of them ends a pause
-        elif name == "pause" and v.phase in SESSION_PHASES:
-            self._freeze("paused", Cue("pause", "Paused. Tap to carry on."))
-        elif name == "next":
-            self._next()
-        elif name == "skip" and v.phase == REST and self._result is None:
-            self._next()  # between exercises there is nothing to skip but the rest
-        elif name == "skip" and v.phase in SESSION_PHASES:
-            self._say(Cue("info", f"Skipping {v.exercise.name}."))
-            self._finish_exercise("skipped")
-        elif name == "repeat" and v.phase in SESSION_PHASES:
-            self._say(Cue("info", f"Again: {v.exercise.name}."))
-            self._enter_intro()
-        elif name == "stop" and v.phase in SESSION_PHASES:
-            self._finish_exercise("partial", then=lambda: self._end_session("partial"))
+        handler = getattr(self, f"_on_{name}", None)
+        if handler is not None:
+            handler(value)
 
     def handle(self, events: list[MotionEvent]) -> None:
         for event in events:
             if not isinstance(event, StillChanged) or not event.still:
                 self._last_activity = self.clock()
-            if self.view.paused or self.view.sensor_lost or self.view.pain_prompt:
+            if self.view.frozen - {Freeze.STILL_THERE}:
                 continue
             if self.view.still_there:
-                self._unfreeze("still_there", Cue("resume", "Welcome back."))
+                self._thaw(Freeze.STILL_THERE, say.WELCOME_BACK)
             self._on_motion(event)
         self.view.motion = self.motion.state
 
     def sensor(self, connected: bool) -> None:
         v = self.view
         if not connected and not v.sensor_lost:
-            v.sensor_lost = True
             if v.phase in SESSION_PHASES:
-                self._freeze("sensor_lost", Cue("sensor", "Sensor lost. Check the clip's cable."))
+                self._freeze(Freeze.SENSOR_LOST, Cue(Kind.SENSOR, say.SENSOR_LOST))
+            else:
+                v.frozen.add(Freeze.SENSOR_LOST)  # nothing to stop: the idle screen says so in a line
         elif connected and v.sensor_lost:
-            v.sensor_lost = False
-            if self._frozen_at is not None and not (v.paused or v.still_there or v.pain_prompt):
-                self._unfreeze("sensor_lost", Cue("resume", "Sensor back. Carry on."))
+            self._thaw(Freeze.SENSOR_LOST, say.SENSOR_BACK)
 
     def tick(self) -> None:
         """Move on when a phase's time is up; ask whether anyone is there after a long quiet."""
@@ -196,36 +239,95 @@ class RoutineEngine:
         v = self.view
         if v.still_there:
             if now - self._frozen_at >= self.s.end_after_prompt_s:
-                v.still_there = False
+                v.frozen.discard(Freeze.STILL_THERE)
                 self._frozen_at = None
-                self._finish_exercise("partial", then=lambda: self._end_session("partial", to_idle=True))
+                self._finish_exercise("partial", end_session="partial", to_idle=True)
             return
         if self._frozen_at is not None:
             return
-        if v.phase == SUMMARY and self._deadline is not None and now >= self._deadline:
-            self._enter(IDLE)
-            return
         if v.phase in SESSION_PHASES and now - self._last_activity >= self.s.still_there_after_s:
-            self._freeze("still_there", Cue("still_there", "Still there? Touch the screen to carry on."))
+            self._freeze(Freeze.STILL_THERE, Cue(Kind.STILL_THERE, say.STILL_THERE))
             return
         v.remaining_s = max(0.0, self._deadline - now) if self._deadline is not None else 0.0
         if self._deadline is None or now < self._deadline:
             return
-        if v.phase == INTRO:
-            self._enter_calibrate()
-        elif v.phase == CALIBRATE:
-            self._calibration_timed_out()
-        elif v.phase == COUNTDOWN:
-            self._count_down()
-        elif v.phase == ACTIVE and v.exercise.detect == "hold":
-            self._finish_hold_wait()
-        elif v.phase in (SWITCH, REST):
-            after, self._after = self._after, None
-            after()
+        timeout = _PHASE_STEPS[v.phase].timeout
+        if timeout:
+            getattr(self, timeout)()
 
     def take_cues(self) -> list[Cue]:
         cues_, self._cues = self._cues, []
         return cues_
+
+    # -- commands ----------------------------------------------------------------------------
+    def _on_start(self, value: int | None) -> None:
+        v = self.view
+        if v.phase in (IDLE, SUMMARY):
+            self._start_session()
+        elif v.paused:
+            self._on_resume(value)
+
+    def _on_next(self, value: int | None) -> None:
+        """The 'next' button: start, or cut a wait short."""
+        v = self.view
+        if v.paused:
+            return
+        if v.phase in (IDLE, SUMMARY):
+            self._start_session()
+        elif v.phase == INTRO:
+            self._enter_calibrate()
+        elif v.phase in (SWITCH, REST):
+            self._take_step()
+
+    def _on_pause(self, value: int | None) -> None:
+        if self.view.paused:
+            self._on_resume(value)  # every one of start, pause and resume ends a pause
+        elif self.view.phase in SESSION_PHASES:
+            self._freeze(Freeze.PAUSED, Cue(Kind.PAUSE, say.PAUSED))
+
+    def _on_resume(self, value: int | None) -> None:
+        if self.view.paused:
+            self._thaw(Freeze.PAUSED, say.CARRY_ON)
+
+    def _on_skip(self, value: int | None) -> None:
+        v = self.view
+        if v.paused or v.phase not in SESSION_PHASES:
+            return
+        if v.phase == REST and self._result is None:
+            self._take_step()  # between exercises there is nothing to skip but the rest
+            return
+        self._say(Cue(Kind.INFO, say.skipping(v.exercise.name)))
+        self._finish_exercise("skipped")
+
+    def _on_repeat(self, value: int | None) -> None:
+        v = self.view
+        if v.paused or v.phase not in SESSION_PHASES:
+            return
+        self._say(Cue(Kind.INFO, say.again(v.exercise.name)))
+        self._enter_intro()
+
+    def _on_stop(self, value: int | None) -> None:
+        if self.view.phase in SESSION_PHASES:
+            self._finish_exercise("partial", end_session="partial")
+
+    def _on_pain(self, value: int | None) -> None:
+        """Pain mid-routine ("it hurts": the routine waits for a score) or at the end, 0 to 10."""
+        v = self.view
+        if value is None:
+            if v.phase in SESSION_PHASES and not v.pain_prompt:
+                self._freeze(Freeze.PAIN_PROMPT, Cue(Kind.PAIN, say.PAIN_ASK))
+            return
+        if not 0 <= value <= 10:
+            raise ValueError("pain must be a whole number from 0 to 10")
+        v.pain = value
+        if self.history and self._session is not None:
+            self.history.set_pain(self._session, value)
+        if v.phase in SESSION_PHASES and value >= self.s.pain_stop_at:
+            self._finish_exercise("partial", end_session="stopped_pain")
+        elif v.pain_prompt:
+            self._thaw(Freeze.PAIN_PROMPT, say.PAIN_GENTLY)
+        elif v.phase == SUMMARY:
+            self._say(Cue(Kind.INFO, say.THANK_YOU))
 
     # -- sessions and exercises ------------------------------------------------------------
     def _start_session(self) -> None:
@@ -259,16 +361,13 @@ class RoutineEngine:
         self._retries = 0
         self.motion.switch(ex.motion_params())
         self._enter(INTRO, self.s.intro_s)
-        self._say(cues.intro(ex.name, ex.instructions[0]))
+        self._say(Cue(Kind.INTRO, say.intro(ex.name, ex.instructions)))
 
     def _enter_calibrate(self) -> None:
         self._calibrate_tries += 1
         self.motion.calibrate()
         self._enter(CALIBRATE, self.s.calibrate_timeout_s)
-        if self._calibrate_tries == 1:
-            self._say(Cue("position", "Get into position and keep still."))
-        else:
-            self._say(Cue("position", "Keep still a moment longer."))
+        self._say(Cue(Kind.POSITION, say.GET_INTO_POSITION if self._calibrate_tries == 1 else say.KEEP_STILL_LONGER))
 
     def _calibration_timed_out(self) -> None:
         if self._calibrate_tries < 2:
@@ -280,10 +379,10 @@ class RoutineEngine:
     def _calibrated(self, quality: str) -> None:
         v = self.view
         v.calibration = self._result.calibration = quality
-        self._say(Cue("ready", "Ready."))
+        self._say(Cue(Kind.READY, say.READY))
         if v.exercise.detect == "reps":
             self._enter(ACTIVE)
-            self._say(Cue("info", f"{v.reps_target} reps. Begin."))
+            self._say(Cue(Kind.INFO, say.reps_begin(v.reps_target)))
         else:
             self._enter_countdown()
 
@@ -292,17 +391,17 @@ class RoutineEngine:
         v.side = side or self._next_side()
         v.hold_seconds, v.holding = 0.0, False
         v.countdown = self.s.countdown_s
-        self._say(cues.hold_move(v.exercise.motion, v.side))
+        self._say(Cue(Kind.POSITION, say.hold_move(v.exercise.motion, v.side)))
         self._enter(COUNTDOWN, 1.0 if v.countdown else 0.0)
 
     def _count_down(self) -> None:
         v = self.view
         if v.countdown > 0:
-            self._say(Cue("countdown", str(v.countdown)))
+            self._say(Cue(Kind.COUNTDOWN, say.count(v.countdown)))
             v.countdown -= 1
             self._deadline = self.clock() + 1.0
             return
-        self._say(Cue("hold", "Hold."))
+        self._say(Cue(Kind.HOLD, say.HOLD))
         self._enter(ACTIVE, COME_BACK_S * 3)  # a hold that never starts times out into a retry
 
     def _next_side(self) -> str | None:
@@ -334,20 +433,20 @@ class RoutineEngine:
         v.rep_sizes = ([*v.rep_sizes, e.amplitude_deg])[-8:]
         self._result.reps_done += 1
         self._result.range_deg = max(self._result.range_deg, e.amplitude_deg)
-        self._say(Cue("count", str(v.reps)))
+        self._say(Cue(Kind.COUNT, say.count(v.reps)))
         if v.reps < v.reps_target:
             return
         v.set_index += 1
         if v.set_index < v.exercise.sets:
-            self._say(Cue("done", f"Set {v.set_index} done."))
-            self._rest(v.exercise.rest_between_sets_s, self._next_set)
+            self._say(Cue(Kind.DONE, say.set_done(v.set_index)))
+            self._rest(v.exercise.rest_between_sets_s, Step.NEXT_SET)
         else:
             self._finish_exercise("completed")
 
     def _next_set(self) -> None:
         self.view.reps = 0
         self._enter(ACTIVE)
-        self._say(Cue("info", f"{self.view.reps_target} reps. Begin."))
+        self._say(Cue(Kind.INFO, say.reps_begin(self.view.reps_target)))
 
     def _hold_event(self, e: MotionEvent) -> None:
         v = self.view
@@ -357,20 +456,20 @@ class RoutineEngine:
             if v.phase == COUNTDOWN:
                 self._enter(ACTIVE, None)
             if v.side and e.side and e.side != v.side:
-                self._say(Cue("info", f"That's your {e.side} side. It counts."))
+                self._say(Cue(Kind.INFO, say.wrong_side(e.side)))
                 v.side = e.side
             self._deadline = None
         elif isinstance(e, HoldProgress):
             v.hold_seconds = e.seconds
-            cue = cues.progress(int(e.seconds), v.hold_target)
-            if cue:
-                self._say(cue)
+            words = say.progress(int(e.seconds), v.hold_target)
+            if words:
+                self._say(Cue(Kind.PROGRESS, words))
         elif isinstance(e, HoldCompleted):
             v.hold_seconds = e.seconds
-            self._say(Cue("done", "Well done. Come back to the middle."))
+            self._say(Cue(Kind.DONE, say.RELAX))
             self._deadline = self.clock() + COME_BACK_S
         elif isinstance(e, HoldBroken):
-            self._say(Cue("broken", "Hold broken. Back into the stretch."))
+            self._say(Cue(Kind.BROKEN, say.HOLD_BROKEN))
         elif isinstance(e, HoldEnded):
             self._hold_ended(e)
 
@@ -388,16 +487,17 @@ class RoutineEngine:
         else:
             self._retries += 1
             if self._retries <= self.s.max_hold_retries:
-                side = v.side
-                self._rest(RETRY_PAUSE_S, lambda: self._enter_countdown(side), say=False)
+                self._rest(RETRY_PAUSE_S, Step.RETRY_HOLD, words="")
                 return
             self._retries = 0
             v.holds_done += 1  # tried enough: move on, the record says it was broken
         self._after_hold()
 
-    def _finish_hold_wait(self) -> None:
+    def _hold_wait_over(self) -> None:
         """A hold that never started, or a person who never came back after a completed one."""
         v = self.view
+        if v.exercise.detect != "hold":
+            return
         if v.hold_seconds >= v.hold_target:  # completed, still holding: record it and move on
             self._result.holds.append(HoldRecord(v.side, round(v.hold_seconds, 1), True))
             v.holds_done += 1
@@ -405,7 +505,7 @@ class RoutineEngine:
             self._ignore_hold_end = True  # the detector will report this hold's end later
             self._after_hold()
         else:
-            self._say(Cue("broken", "Let's try that again."))
+            self._say(Cue(Kind.BROKEN, say.TRY_AGAIN))
             self._enter_countdown()
 
     def _after_hold(self) -> None:
@@ -416,22 +516,35 @@ class RoutineEngine:
         next_side = self._next_side()
         if next_side and next_side != v.side:
             self._enter(SWITCH, SWITCH_S)
-            self._after = self._enter_countdown
+            self._step = Step.NEXT_HOLD
             v.side = next_side
-            self._say(Cue("switch", f"Switch to the {next_side} side."))
+            self._say(Cue(Kind.SWITCH, say.switch_to(next_side)))
         else:
-            self._rest(v.exercise.rest_between_sets_s, self._enter_countdown)
+            self._rest(v.exercise.rest_between_sets_s, Step.NEXT_HOLD)
 
-    # -- rests and endings -----------------------------------------------------------------
-    def _rest(self, seconds: float, after: Callable[[], None], say: bool = True) -> None:
+    # -- rests, steps and endings --------------------------------------------------------------
+    def _rest(self, seconds: float, step: Step, words: str = say.REST) -> None:
         """A rest within the exercise (between sets or holds): what comes next is more of it."""
         self.view.next_name = self.view.exercise.name
         self._enter(REST, seconds)
-        self._after = after
-        if say:
-            self._say(Cue("rest", "Rest."))
+        self._step = step
+        if words:
+            self._say(Cue(Kind.REST, words))
 
-    def _finish_exercise(self, status: str, then: Callable[[], None] | None = None) -> None:
+    def _take_step(self) -> None:
+        """The end of a rest or a side switch: on to what it was leading to."""
+        step, self._step = self._step, None
+        if step == Step.NEXT_EXERCISE:
+            self._enter_intro()
+        elif step == Step.NEXT_SET:
+            self._next_set()
+        elif step == Step.NEXT_HOLD:
+            self._enter_countdown()
+        elif step == Step.RETRY_HOLD:
+            self._enter_countdown(self.view.side)
+
+    def _finish_exercise(self, status: str, end_session: str = "", to_idle: bool = False) -> None:
+        """Record the exercise in progress; then on to the next one, or end the session with end_session."""
         v = self.view
         r = self._result
         if r is not None:
@@ -443,99 +556,79 @@ class RoutineEngine:
             if self.history and self._session is not None:
                 self.history.add_result(self._session, r)
             self._result = None
-        if then:
-            then()
+        if end_session:
+            self._end_session(end_session, to_idle)
             return
         if status == "completed":
-            self._say(Cue("well_done", "Well done."))
+            self._say(Cue(Kind.WELL_DONE, say.WELL_DONE))
         if v.exercise_index + 1 < len(self.routine.exercises):
             v.exercise_index += 1
             nxt = self.routine.exercises[v.exercise_index]
             v.next_name = nxt.name
             self._enter(REST, self.s.rest_between_exercises_s)
-            self._after = self._enter_intro
-            self._say(Cue("rest", f"Rest. Next: {nxt.name}."))
+            self._step = Step.NEXT_EXERCISE
+            self._say(Cue(Kind.REST, say.rest_next(nxt.name)))
         else:
             self._end_session("completed")
 
     def _end_session(self, status: str, to_idle: bool = False) -> None:
         v = self.view
         v.session_status = status
-        v.paused = v.still_there = v.pain_prompt = False  # whatever was holding the routine is over
+        v.frozen -= {Freeze.PAUSED, Freeze.STILL_THERE, Freeze.PAIN_PROMPT}  # whatever held the routine is over
         self._frozen_at = None
         if self.history and self._session is not None:
             self.history.end_session(self._session, self._now_text(), status)
         _log.info("session ended: %s, %d exercise(s)", status, len(v.results))
         if status == "completed":
-            self._say(Cue("well_done", "That's the routine. Well done!"))
+            self._say(Cue(Kind.WELL_DONE, say.ROUTINE_DONE))
         elif status == "stopped_pain":
-            self._say(Cue("stop", "Please stop now. If the pain stays, see a doctor or physiotherapist."))
+            self._say(Cue(Kind.STOP, say.PAIN_STOP))
         else:
-            self._say(Cue("stop", "Session saved."))
+            self._say(Cue(Kind.STOP, say.SESSION_SAVED))
         if to_idle:
-            self._session = None
-            self._enter(IDLE)
+            self._go_idle()
             return
         self._enter(SUMMARY, SUMMARY_S)
-        self._say(Cue("pain", "How is your back? Tap a number from 0 to 10."))
+        self._say(Cue(Kind.PAIN, say.END_ASK))
 
-    def _pain(self, value: int | None) -> None:
-        """Pain mid-routine ("it hurts": the routine waits for a score) or at the end, 0 to 10."""
-        v = self.view
-        if value is None:
-            if v.phase in SESSION_PHASES and not v.pain_prompt:
-                self._freeze("pain_prompt", Cue("pain", "How bad is the pain? Tap a number from 0 to 10."))
-            return
-        if not 0 <= value <= 10:
-            raise ValueError("pain must be a whole number from 0 to 10")
-        v.pain = value
-        if self.history and self._session is not None:
-            self.history.set_pain(self._session, value)
-        if v.phase in SESSION_PHASES and value >= self.s.pain_stop_at:
-            v.pain_prompt, self._frozen_at = False, None
-            v.paused = v.still_there = False
-            self._finish_exercise("partial", then=lambda: self._end_session("stopped_pain"))
-        elif v.pain_prompt:
-            self._unfreeze("pain_prompt", Cue("resume", "Take it gently. Stop if it gets worse."))
-        elif v.phase == SUMMARY:
-            self._say(Cue("info", "Thank you."))
-
-    def _next(self) -> None:
-        """The 'next' button: start, or cut a wait short."""
-        v = self.view
-        if v.phase in (IDLE, SUMMARY):
-            self._start_session()
-        elif v.phase == INTRO:
-            self._enter_calibrate()
-        elif v.phase in (SWITCH, REST):
-            after, self._after = self._after, None
-            after()
+    def _go_idle(self) -> None:
+        self._session = None
+        self._enter(IDLE)
 
     # -- plumbing ----------------------------------------------------------------------------
-    def _enter(self, phase: str, seconds: float | None = None) -> None:
+    def _enter(self, phase: Phase, seconds: float | None = None) -> None:
+        leave = _PHASE_STEPS[self.view.phase].leave
+        if leave:
+            getattr(self, leave)()
         self.view.phase = phase
         self._deadline = self.clock() + seconds if seconds is not None else None
         self.view.remaining_s = seconds or 0.0
-        if phase == IDLE:
-            self.view.exercise = None
+        enter = _PHASE_STEPS[phase].enter
+        if enter:
+            getattr(self, enter)()
 
-    def _freeze(self, flag: str, cue: Cue) -> None:
-        setattr(self.view, flag, True)
+    def _enter_idle(self) -> None:
+        self.view.exercise = None
+        self._step = None
+
+    def _freeze(self, reason: Freeze, cue: Cue) -> None:
+        self.view.frozen.add(reason)
         if self._frozen_at is None:
             self._frozen_at = self.clock()
         self._say(cue)
 
-    def _unfreeze(self, flag: str, cue: Cue) -> None:
-        setattr(self.view, flag, False)
+    def _thaw(self, reason: Freeze, words: str) -> None:
+        """One reason is gone; when it was the last, the phase's clock runs again from where it stood."""
         v = self.view
-        if v.paused or v.sensor_lost or v.still_there or v.pain_prompt or self._frozen_at is None:
+        v.frozen.discard(reason)
+        if v.frozen or self._frozen_at is None:
             return
         now = self.clock()
         if self._deadline is not None:
             self._deadline += now - self._frozen_at
         self._frozen_at = None
         self._last_activity = now
-        self._say(cue)
+        self._say(Cue(Kind.RESUME, words))
 
     def _say(self, cue: Cue) -> None:
         self.view.message = cue.words

@@ -19,6 +19,8 @@ import pygame
 from backstretch.drivers.errors import BackstretchError
 from backstretch.drivers.gpio import GpioPanel
 from backstretch.drivers.sample import SampleSource
+from backstretch.kiosk import phrases
+from backstretch.kiosk.commands import ENGINE as ENGINE_COMMANDS
 from backstretch.kiosk.config import Config
 from backstretch.kiosk.engine import IDLE, SESSION_PHASES
 from backstretch.kiosk.history import History
@@ -35,7 +37,6 @@ from .theme import PALETTE
 
 _log = logging.getLogger(__name__)
 
-ENGINE_COMMANDS = ("start", "next", "pause", "resume", "skip", "repeat", "stop", "touch", "pain")
 DIM_ALPHA = 170
 
 
@@ -133,7 +134,7 @@ class KioskApp:
         self.sound = Sound(
             self.cfg.audio.enabled, self.cfg.audio.volume, self.cfg.audio.voice, self.cfg.audio.voice_program
         )
-        self.sound.prepare(_phrases(self.kiosk.engine.routine))
+        self.sound.prepare(phrases.spoken(self.kiosk.engine.routine))
         _log.info(
             "display %s (%s), rotate %d, %s",
             self.screen.get_size(),
@@ -257,23 +258,3 @@ class KioskApp:
         if hasattr(self, "sound"):
             self.sound.close()
         pygame.display.quit()
-
-
-def _phrases(routine: Routine) -> list[str]:
-    """Words the kiosk will surely say, to render before they are needed."""
-    words = [
-        "Get into position and keep still.",
-        "Ready.",
-        "Hold.",
-        "Rest.",
-        "Well done.",
-        "3",
-        "2",
-        "1",
-        "Switch to the left side.",
-        "Switch to the right side.",
-        "Hold broken. Back into the stretch.",
-    ]
-    for ex in routine.exercises:
-        words.append(f"{ex.name}. {ex.instructions[0]}")
-    return words + [str(n) for n in range(4, 21)]

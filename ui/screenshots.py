@@ -8,7 +8,7 @@ from pathlib import Path
 import pygame
 
 from backstretch.drivers.sample import Health
-from backstretch.kiosk.engine import ACTIVE, CALIBRATE, IDLE, INTRO, REST, SUMMARY, SWITCH, View
+from backstretch.kiosk.engine import ACTIVE, CALIBRATE, IDLE, INTRO, REST, SUMMARY, SWITCH, Freeze, View
 from backstretch.kiosk.motion.pipeline import MotionState
 from backstretch.kiosk.records import ExerciseResult, HoldRecord, SessionRecord
 from backstretch.kiosk.routine import Routine, load_routine
@@ -112,7 +112,7 @@ def states(routine: Routine) -> dict[str, tuple[View, Extras]]:
         "summary": (View(phase=SUMMARY, session_status="completed", results=sample_results(), **base), Extras()),
         "history": (View(phase=IDLE, **base), Extras(show_history=True, streak=4, sessions=sessions)),
         "sensor-lost": (
-            View(phase=ACTIVE, exercise=tilt, sensor_lost=True, **base),
+            View(phase=ACTIVE, exercise=tilt, frozen={Freeze.SENSOR_LOST}, **base),
             Extras(
                 sensor=Health(last_error="Remote I/O error (errno 121): the sensor does not answer, check its cable")
             ),

@@ -3,6 +3,7 @@
 import pygame
 import pytest
 
+from backstretch.kiosk.engine import Freeze
 from backstretch.ui.screens import SCREENS
 from backstretch.ui.screenshots import SIZES, render, states, write_all
 
@@ -21,7 +22,7 @@ def test_overlay_layout(overlay, size):
     from backstretch.ui.screens import draw
 
     view, extras = states(load_routine())["hold"]
-    setattr(view, overlay, True)
+    view.frozen.add(Freeze(overlay))
     canvas = Canvas.for_surface(pygame.Surface(size))
     draw(canvas, view, extras)
     check_layout(canvas, size)
@@ -79,7 +80,7 @@ def test_overlays_cover_the_screen_and_its_buttons():
     from backstretch.ui.screens import draw
 
     view, extras = states(load_routine())["reps"]
-    view.paused = True
+    view.frozen.add(Freeze.PAUSED)
     canvas = Canvas.for_surface(pygame.Surface((800, 480)))
     draw(canvas, view, extras)
     assert [b.command for b in canvas.buttons] == ["resume", "stop"]
@@ -97,5 +98,5 @@ def test_a_lost_sensor_takes_over_the_screen_only_during_a_session():
     from backstretch.ui.screens import Extras as X
     from backstretch.ui.screens import screen_name
 
-    assert screen_name(V(phase=ACTIVE, sensor_lost=True), X()) == "sensor-lost"
-    assert screen_name(V(phase=IDLE, sensor_lost=True), X()) == "idle"
+    assert screen_name(V(phase=ACTIVE, frozen={Freeze.SENSOR_LOST}), X()) == "sensor-lost"
+    assert screen_name(V(phase=IDLE, frozen={Freeze.SENSOR_LOST}), X()) == "idle"
