@@ -18,12 +18,12 @@ sys.path.insert(0, str(ROOT / "tests" / "drivers"))
 
 from fake_bus import FakeBus, FakeMpu  # noqa: E402
 
-from backstretch.drivers.body import SUPINE  # noqa: E402
 from backstretch.drivers.i2c_source import I2CSource  # noqa: E402
-from backstretch.drivers.mock import MockSource  # noqa: E402
 from backstretch.drivers.mpu6050 import Mpu6050  # noqa: E402
 from backstretch.drivers.recording import read_recording  # noqa: E402
-from backstretch.drivers.script import Script  # noqa: E402
+from backstretch.kiosk.simulator.body import SUPINE  # noqa: E402
+from backstretch.kiosk.simulator.mock import MockSource  # noqa: E402
+from backstretch.kiosk.simulator.script import Script  # noqa: E402
 
 
 def per_second(count: int, seconds: float) -> str:

@@ -1,16 +1,20 @@
-"""The `backstretch` command. Errors reach the user as one clear line, never as a traceback."""
+"""The `backstretch` command: parses the arguments and dispatches; kiosk/app.py builds what a command runs.
+
+Errors reach the user as one clear line, never as a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-import time
 from pathlib import Path
 
 from backstretch.drivers.errors import BackstretchError, ConfigError, RecordingError
+from backstretch.drivers.factory import DRIVERS
 
 from .config import Config, default_layers, load_config
+from .simulator.performer import PERFORMERS
 
 _log = logging.getLogger("backstretch")
 
@@ -33,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, default=1, help="random seed of the virtual performer")
     sim.add_argument(
         "--performer",
-        choices=["auto", "sloppy", "keyboard"],
+        choices=PERFORMERS,
         default="auto",
         help="auto: a virtual person follows the cues; sloppy: short holds, wrong side, fidgets; "
         "keyboard: arrows tilt and twist, K keeps still, F fidgets, U pulls the cable",
@@ -58,9 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec = sub.add_parser("record", help="write the sensor stream to a CSV recording")
     rec.add_argument("--out", required=True, metavar="FILE.csv")
     rec.add_argument("--seconds", type=positive_float, default=30.0)
-    rec.add_argument(
-        "--source", choices=["auto", "mpu6050", "lsm6ds", "adxl345", "mock", "replay"], help="override sensor.driver"
-    )
+    rec.add_argument("--source", choices=DRIVERS, help="override sensor.driver")
 
     ana = sub.add_parser("analyze", help="run the motion pipeline over recordings and report reps and holds")
     ana.add_argument("files", nargs="+", metavar="FILE.csv")
@@ -145,62 +147,16 @@ def report_config_problems(exc: ConfigError) -> None:
 
 
 def cmd_simulate(args, cfg: Config) -> int:
-    from .history import History, database_path
+    from . import app
     from .routine import load_routine
 
     routine = load_routine(cfg.history.routine or None)
-    history = History(database_path(args.data_dir, cfg.history.database))
-    try:
-        if args.text:
-            from .textsim import run_text_simulation
-
-            return run_text_simulation(
-                sys.stdout,
-                routine,
-                history,
-                args.duration,
-                args.speed,
-                cfg.sensor.rate_hz,
-                args.seed,
-                sloppy=args.performer == "sloppy",
-            )
-        return _window_simulation(args, cfg, routine, history)
-    finally:
-        history.close()
-
-
-def _window_simulation(args, cfg: Config, routine, history) -> int:
-    from backstretch.drivers.mock import MockSource
-    from backstretch.ui.app import AppOptions, KioskApp
-
-    from .performer import AutoPerformer
-
-    wall0 = time.monotonic()
-
-    def clock() -> float:
-        return (time.monotonic() - wall0) * args.speed
-
-    performer = AutoPerformer(args.seed, sloppy=args.performer == "sloppy")
-    source = MockSource(performer.timeline, rate_hz=cfg.sensor.rate_hz, clock=clock, seed=args.seed)
-    source.open()
-    options = AppOptions("simulate", args.duration, args.speed, keyboard_body=args.performer == "keyboard")
-    app = KioskApp(cfg, routine, history, source, clock, options, performer)
-    if args.performer != "keyboard":
-        app.kiosk.engine.command("start")
-    print(
-        f"simulating {routine.settings.name} at x{args.speed:g} with the {args.performer} performer "
-        f"(history: {history.path}); Q quits",
-        file=sys.stderr,
-    )
-    return app.run()
+    return app.simulate(cfg, routine, args.data_dir, args.duration, args.speed, args.seed, args.performer, args.text)
 
 
 def cmd_run(args, cfg: Config) -> int:
     """The kiosk itself. A configuration problem is shown on the screen too, never a black screen."""
-    from backstretch.drivers.factory import make_source
-    from backstretch.ui.app import AppOptions, KioskApp
-
-    from .history import History, database_path
+    from . import app
     from .routine import load_routine
 
     problems: list[str] = list(args.problems)
@@ -210,32 +166,8 @@ def cmd_run(args, cfg: Config) -> int:
         report_config_problems(exc)
         problems += exc.problems
         routine = load_routine()
-    history = History(database_path(args.data_dir, cfg.history.database))
-    s = cfg.sensor
-    source = make_source(
-        s.driver,
-        bus=s.bus,
-        address=s.address_or_none,
-        rate_hz=s.rate_hz,
-        accel_range_g=s.accel_range_g,
-        gyro_range_dps=s.gyro_range_dps,
-        replay_file=s.replay_file,
-        body=_still_body() if s.driver == "mock" else None,
-    )
-    source.open()
-    app = KioskApp(cfg, routine, history, source, time.monotonic, AppOptions("run", args.duration), problems=problems)
-    try:
-        app.run()
-    finally:
-        source.close()
-        history.close()
+    app.run(cfg, routine, args.data_dir, args.duration, problems)
     return EXIT_BAD_INPUT if problems else 0
-
-
-def _still_body():
-    from backstretch.drivers.body import STANDING, Timeline
-
-    return Timeline(poses=[(STANDING[0], STANDING[1], 0.0)])
 
 
 def cmd_history(args, cfg: Config) -> int:
@@ -288,52 +220,9 @@ def cmd_routine(args, cfg: Config) -> int:
 
 
 def cmd_record(args, cfg: Config) -> int:
-    from backstretch.drivers.factory import make_source
-    from backstretch.drivers.recording import RecordingWriter
+    from . import app
 
-    from .performer import seed_routine_script
-
-    s = cfg.sensor
-    driver = args.source or s.driver
-    body = seed_routine_script().timeline if driver == "mock" else None
-    source = make_source(
-        driver,
-        bus=s.bus,
-        address=s.address_or_none,
-        rate_hz=s.rate_hz,
-        accel_range_g=s.accel_range_g,
-        gyro_range_dps=s.gyro_range_dps,
-        replay_file=s.replay_file,
-        body=body,
-    )
-    source.open()
-    out_path = Path(args.out)
-    writer = None
-    try:
-        with open(out_path, "w", encoding="utf-8") as out:
-            end = time.monotonic() + args.seconds
-            while time.monotonic() < end:
-                batch = source.read()
-                if batch and writer is None:  # the header follows what the sensor turned out to give
-                    writer = RecordingWriter(
-                        out,
-                        batch[0].has_gyro,
-                        [
-                            f"source: {source.health().detail or driver}",
-                            f"recorded {time.strftime('%Y-%m-%d %H:%M:%S')}",
-                        ],
-                    )
-                if writer:
-                    writer.write(batch)
-                time.sleep(0.05)
-    finally:
-        source.close()
-    if writer is None:
-        out_path.unlink(missing_ok=True)
-        reason = source.health().last_error or "the sensor sent nothing"
-        raise BackstretchError(f"no samples in {args.seconds:g} s, nothing written: {reason}")
-    print(f"wrote {writer.count} samples to {out_path}")
-    return 0
+    return app.record(cfg, Path(args.out), args.seconds, args.source)
 
 
 def check_exercise(name: str, allow_all: bool = False) -> None:
@@ -364,14 +253,14 @@ def cmd_analyze(args, cfg: Config) -> int:
 
 
 def plot_analysis(rec, args, events, pipeline, several: bool) -> None:
-    from backstretch.ui.plot import plot_trace
+    from . import app
 
     out = Path(args.plot)
     if several:
         out = out.with_name(f"{out.stem}-{Path(rec.path).stem}{out.suffix or '.png'}")
     hold = pipeline.p.hold
     zone = (hold.zone_min_deg, hold.zone_max_deg) if args.exercise in ("spinal_twist", "swiss_ball") else None
-    plot_trace(str(out), f"{Path(rec.path).name}: {args.exercise}", pipeline.trace, events, zone)
+    app.plot(out, f"{Path(rec.path).name}: {args.exercise}", pipeline.trace, events, zone)
     print(f"plot: {out}", file=sys.stderr)
 
 
@@ -391,10 +280,7 @@ def cmd_synth(args, cfg: Config) -> int:
 
 
 def cmd_screenshots(args, cfg: Config) -> int:
-    import os
-
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    from backstretch.ui.screenshots import write_all
+    from . import app
 
     sizes = []
     for item in args.sizes.split(","):
@@ -405,17 +291,16 @@ def cmd_screenshots(args, cfg: Config) -> int:
         if not (160 <= w <= 4096 and 160 <= h <= 4096):
             raise BadInput(f"--sizes: {item} is outside 160x160 to 4096x4096")
         sizes.append((w, h))
-    paths = write_all(Path(args.out), sizes)
+    paths = app.screenshots(Path(args.out), sizes)
     print(f"wrote {len(paths)} screenshots to {args.out}")
     return 0
 
 
 def cmd_doctor(args, cfg: Config) -> int:
-    from backstretch.ui.platform_check import audio_check, display_check
+    from . import app
+    from .doctor import FAIL
 
-    from .doctor import FAIL, run_checks
-
-    checks = run_checks(cfg, extra=[display_check, audio_check])
+    checks = app.doctor(cfg)
     for check in checks:
         print(check.line())
     failed = [c.name for c in checks if c.status == FAIL]

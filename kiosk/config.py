@@ -15,8 +15,9 @@ from typing import Any
 
 from backstretch.config import DEFAULT_CONFIG
 from backstretch.drivers.errors import ConfigError
+from backstretch.drivers.factory import DRIVERS
 
-from .checks import boolean, fill, known_keys, number_between, one_of, read_toml, setting, text
+from .validation import boolean, fill, known_keys, number_between, one_of, read_toml, setting, text
 
 SYSTEM_CONFIG = Path("/etc/backstretch/config.toml")
 
@@ -35,7 +36,7 @@ def gpio_pin(value) -> str | None:
 
 @dataclass(frozen=True)
 class SensorConfig:
-    driver: str = setting("auto", one_of("auto", "mpu6050", "lsm6ds", "adxl345", "mock", "replay"))
+    driver: str = setting("auto", one_of(*DRIVERS))
     bus: int = setting(1, number_between(0, 99, integer=True))
     address: int | str = setting("auto", i2c_address)
     rate_hz: int = setting(100, number_between(10, 1000, integer=True))

@@ -35,7 +35,7 @@ from .motion.events import (
     StillChanged,
 )
 from .motion.pipeline import MotionParams, MotionState
-from .records import ExerciseResult, HoldRecord
+from .results import ExerciseResult, HoldRecord
 from .routine import Exercise, Routine
 
 _log = logging.getLogger(__name__)

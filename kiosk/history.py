@@ -17,7 +17,7 @@ from typing import TextIO
 
 from backstretch.drivers.errors import BackstretchError
 
-from .records import ExerciseResult, HoldRecord, SessionRecord
+from .results import ExerciseResult, HoldRecord, SessionRecord
 
 DB_NAME = "history.sqlite3"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from backstretch.config import DEFAULT_ROUTINE
 from backstretch.drivers.errors import ConfigError
 
-from .checks import fill, list_of, number_between, one_of, read_toml, setting, words
 from .motion.pipeline import EXERCISES, MotionParams, params_for
+from .validation import fill, list_of, number_between, one_of, read_toml, setting, words
 
 MOTIONS_FOR = {"reps": ("pelvic_tilt", "reps"), "hold": ("spinal_twist", "swiss_ball")}
 

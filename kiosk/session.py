@@ -1,24 +1,26 @@
-"""Wiring of one kiosk session without a screen: sensor -> motion -> routine engine -> cues.
+"""One kiosk session without a screen: sensor -> motion -> routine engine -> cues, once per frame.
 
-The UI runs the same loop with pygame around it; the simulator's text mode and the tests use
-this one directly, stepping a clock they own.
+The pygame window and the simulator's terminal player both step it. It knows a source and its
+observers, nothing more: the simulator attaches as exactly that (a simulated source, and a
+virtual person who watches the View and moves the body), so no simulator code runs in here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from backstretch.drivers.sample import SampleSource
 
 from .cues import Cue
-from .engine import IDLE, RoutineEngine
+from .engine import IDLE, RoutineEngine, View
 from .motion.pipeline import MotionPipeline, params_for
-from .performer import AutoPerformer
 from .routine import Routine
+
+Observer = Callable[[View], None]
 
 
 class KioskSession:
-    """Feeds samples to the motion pipeline and its events to the engine, once per frame."""
+    """Feeds samples to the motion pipeline and its events to the engine; shows observers the result."""
 
     def __init__(
         self,
@@ -26,29 +28,25 @@ class KioskSession:
         source: SampleSource,
         clock: Callable[[], float],
         history=None,
-        performer: AutoPerformer | None = None,
+        observers: Iterable[Observer] = (),
     ):
         self.source = source
         self.clock = clock
         self.motion = MotionPipeline(params_for("reps"))
         self.engine = RoutineEngine(routine, clock, self.motion, history)
-        self.performer = performer
+        self.observers = list(observers)
         self.sessions_done = 0
 
-    def body_time(self) -> float:
-        """Now, on the virtual body's clock (the mock sensor's), for whoever moves it."""
-        return self.source.body_time(self.clock())
-
     def step(self) -> list[Cue]:
-        """One frame: read what the sensor has, let the engine react, and the virtual person too."""
+        """One frame: read what the sensor has, let the engine react, then show the observers."""
         samples = self.source.read()
         self.engine.sensor(self.source.health().connected)
         if samples:
             self.engine.handle(self.motion.feed(samples))
         was = self.engine.view.phase
         self.engine.tick()
-        if self.performer is not None:
-            self.performer.react(self.engine.view, self.body_time())
+        for observer in self.observers:
+            observer(self.engine.view)
         if was != IDLE and self.engine.view.phase == IDLE:
             self.sessions_done += 1
         return self.engine.take_cues()

@@ -22,6 +22,16 @@ KEYS = {
 }
 DIGITS = {getattr(pygame, f"K_{n}"): n for n in range(10)}
 GPIO_COMMANDS = {"start": "next", "next": "next", "pause": "pause"}
+# simulate only: the simulator's own actions (backstretch.kiosk.simulator.keyboard), before the keys above
+SIM_KEYS = {
+    pygame.K_UP: "up",
+    pygame.K_DOWN: "down",
+    pygame.K_LEFT: "left",
+    pygame.K_RIGHT: "right",
+    pygame.K_k: "still",
+    pygame.K_f: "fidget",
+    pygame.K_u: "cable",
+}
 
 
 class Rotation:

@@ -12,7 +12,7 @@ import pygame
 
 from backstretch.drivers.sample import Health
 from backstretch.kiosk.engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, View
-from backstretch.kiosk.records import SessionRecord
+from backstretch.kiosk.results import SessionRecord
 
 from . import widgets
 from .canvas import Canvas

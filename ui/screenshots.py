@@ -10,7 +10,7 @@ import pygame
 from backstretch.drivers.sample import Health
 from backstretch.kiosk.engine import ACTIVE, CALIBRATE, IDLE, INTRO, REST, SUMMARY, SWITCH, Freeze, View
 from backstretch.kiosk.motion.pipeline import MotionState
-from backstretch.kiosk.records import ExerciseResult, HoldRecord, SessionRecord
+from backstretch.kiosk.results import ExerciseResult, HoldRecord, SessionRecord
 from backstretch.kiosk.routine import Routine, load_routine
 
 from .canvas import Canvas

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from backstretch.drivers.body import OVER_BALL, SITTING, STANDING, SUPINE
-from backstretch.drivers.mock import ImuModel
 from backstretch.drivers.recording import RecordingWriter
 from backstretch.drivers.sample import Sample
-from backstretch.drivers.script import Script
+from backstretch.kiosk.simulator.body import OVER_BALL, SITTING, STANDING, SUPINE
+from backstretch.kiosk.simulator.mock import ImuModel
+from backstretch.kiosk.simulator.script import Script
 
 RATES = (25.0, 50.0, 100.0, 200.0)
 

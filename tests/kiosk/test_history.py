@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from backstretch.kiosk.history import SCHEMA_VERSION, History, HistoryError, database_path
-from backstretch.kiosk.records import ExerciseResult, HoldRecord
+from backstretch.kiosk.results import ExerciseResult, HoldRecord
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -144,7 +144,7 @@ WRITER = """
 import sys, itertools
 sys.path.insert(0, {root!r})
 from backstretch.kiosk.history import History
-from backstretch.kiosk.records import ExerciseResult
+from backstretch.kiosk.results import ExerciseResult
 h = History({path!r})
 print("ready", flush=True)
 for n in itertools.count():

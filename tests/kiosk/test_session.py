@@ -1,22 +1,20 @@
-"""The wiring without a screen: mock sensor -> motion pipeline -> engine, with the auto performer."""
+"""The session without a screen: mock sensor -> motion pipeline -> engine, with the auto performer watching."""
 
 import pytest
 
-from backstretch.drivers.mock import MockSource
-from backstretch.kiosk.engine import SUMMARY
+from backstretch.kiosk import app
+from backstretch.kiosk.engine import IDLE, SUMMARY
 from backstretch.kiosk.history import History
-from backstretch.kiosk.performer import AutoPerformer
 from backstretch.kiosk.routine import load_routine
 from backstretch.kiosk.session import KioskSession
 
 
-@pytest.mark.parametrize("sloppy", [False, True])
-def test_the_virtual_person_finishes_the_routine(tmp_path, clock, sloppy):
-    performer = AutoPerformer(seed=4, sloppy=sloppy)
-    source = MockSource(performer.timeline, rate_hz=50, clock=clock, seed=4)
-    source.open()
+@pytest.mark.parametrize("performer", ["auto", "sloppy"])
+def test_the_virtual_person_finishes_the_routine(tmp_path, clock, performer):
+    sim = app.simulation(performer, seed=4, rate_hz=50, clock=clock)
+    sim.source.open()
     history = History(tmp_path / "h.sqlite3")
-    kiosk = KioskSession(load_routine(), source, clock, history, performer)
+    kiosk = KioskSession(load_routine(), sim.source, clock, history, sim.observers)
     kiosk.engine.command("start")
     said = []
     for _ in range(8000):
@@ -34,3 +32,15 @@ def test_the_virtual_person_finishes_the_routine(tmp_path, clock, sloppy):
     assert "Switch to the right side." in said and "3" in said
     assert history.sessions()[0].status == "completed"
     history.close()
+
+
+def test_observers_see_every_frame_after_the_engine_has_moved(clock):
+    sim = app.simulation("keyboard", seed=1, rate_hz=50, clock=clock)
+    sim.source.open()
+    seen = []
+    kiosk = KioskSession(load_routine(), sim.source, clock, observers=[lambda view: seen.append(view.phase)])
+    kiosk.step()
+    kiosk.engine.command("start")
+    clock.advance(0.1)
+    kiosk.step()
+    assert seen == [IDLE, kiosk.engine.view.phase] and seen[1] != IDLE

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from backstretch.drivers.body import SUPINE, random_rotation
-from backstretch.drivers.mock import ImuModel
 from backstretch.drivers.sample import Sample
-from backstretch.drivers.script import Script
+from backstretch.kiosk.simulator.body import SUPINE, random_rotation
+from backstretch.kiosk.simulator.mock import ImuModel
+from backstretch.kiosk.simulator.script import Script
 
 
 def render(

@@ -4,11 +4,11 @@ import math
 import numpy as np
 import pytest
 
-from backstretch.drivers.body import SUPINE
 from backstretch.drivers.sample import Sample
-from backstretch.drivers.script import Script
 from backstretch.kiosk.motion.orientation import FrameBinner, Orientation
 from backstretch.kiosk.motion.vector import angle_deg
+from backstretch.kiosk.simulator.body import SUPINE
+from backstretch.kiosk.simulator.script import Script
 
 from .helpers import render
 

@@ -1,11 +1,11 @@
 import pytest
 
-from backstretch.drivers.body import STANDING
 from backstretch.drivers.recording import read_recording
 from backstretch.kiosk.motion.analysis import run_pipeline
 from backstretch.kiosk.motion.events import HoldEnded, RepCounted
 from backstretch.kiosk.motion.pipeline import MotionPipeline, params_for
 from backstretch.kiosk.motion.synthetic import generate
+from backstretch.kiosk.simulator.body import STANDING
 
 from .helpers import on_the_mat, render
 

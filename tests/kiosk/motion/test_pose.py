@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from backstretch.drivers.body import SUPINE
-from backstretch.drivers.script import Script
 from backstretch.kiosk.motion.analysis import run_pipeline
 from backstretch.kiosk.motion.events import Calibrated, HoldEnded
+from backstretch.kiosk.simulator.body import SUPINE
+from backstretch.kiosk.simulator.script import Script
 
 from .helpers import on_the_mat, render
 

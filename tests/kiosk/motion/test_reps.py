@@ -1,10 +1,10 @@
 import pytest
 
-from backstretch.drivers.body import SUPINE
-from backstretch.drivers.script import Script
 from backstretch.kiosk.motion.events import RepCounted
 from backstretch.kiosk.motion.orientation import Orientation
 from backstretch.kiosk.motion.reps import RepCounter, RepParams
+from backstretch.kiosk.simulator.body import SUPINE
+from backstretch.kiosk.simulator.script import Script
 
 from .helpers import render
 

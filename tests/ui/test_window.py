@@ -1,4 +1,4 @@
-"""The real pygame app, headless: whole sessions, storms of input, no sound card, no GPIO."""
+"""The real pygame window, headless: whole sessions, storms of input, no sound card, no GPIO."""
 
 import os
 import random
@@ -7,29 +7,31 @@ import tracemalloc
 import pygame
 import pytest
 
-from backstretch.drivers.mock import MockSource
+from backstretch.kiosk import app as root
 from backstretch.kiosk.config import AudioConfig, Config, DisplayConfig
 from backstretch.kiosk.engine import IDLE, SUMMARY
 from backstretch.kiosk.history import History
-from backstretch.kiosk.performer import AutoPerformer
 from backstretch.kiosk.routine import load_routine
-from backstretch.ui.app import AppOptions, KioskApp
+from backstretch.kiosk.session import KioskSession
+
+
+def simulated_window(cfg, clock, performer="auto", history=None):
+    """The window as `backstretch simulate` builds it, on a clock the test moves."""
+    sim = root.simulation(performer, seed=2, rate_hz=50, clock=clock)
+    sim.source.open()
+    kiosk = KioskSession(load_routine(), sim.source, clock, history, sim.observers)
+    window = root.window(cfg, kiosk, history, "simulate", sim_keys=sim.keys)
+    window.open_display()
+    return window
 
 
 @pytest.fixture
 def app_factory(tmp_path, clock):
     apps = []
 
-    def make(keyboard=False, audio=True, **display):
+    def make(performer="auto", audio=True, **display):
         cfg = Config(display=DisplayConfig(fullscreen=False, **display), audio=AudioConfig(enabled=audio))
-        performer = AutoPerformer(seed=2)
-        source = MockSource(performer.timeline, rate_hz=50, clock=clock, seed=2)
-        source.open()
-        history = History(tmp_path / "h.sqlite3")
-        app = KioskApp(
-            cfg, load_routine(), history, source, clock, AppOptions("simulate", keyboard_body=keyboard), performer
-        )
-        app.open_display()
+        app = simulated_window(cfg, clock, performer, History(tmp_path / "h.sqlite3"))
         apps.append(app)
         return app
 
@@ -104,14 +106,27 @@ def test_an_event_storm_neither_crashes_nor_leaks(app_factory, clock):
 
 
 def test_keyboard_moves_the_virtual_body(app_factory, clock):
-    app = app_factory(keyboard=True)
-    start = app.kiosk.performer
-    assert start is None and app.keyboard is not None
+    app = app_factory(performer="keyboard")
+    assert app.kiosk.observers == []  # nobody else moves the body
     for _ in range(5):
         pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_LEFT, mod=0, unicode=""))
     app.frame()
     clock.advance(3)
-    assert app.keyboard.timeline.pose(app.kiosk.body_time())[0][1] < -20  # rolled to the left
+    keys = app.sim_keys
+    assert keys.body.pose(keys.source.body_time())[0][1] < -20  # rolled to the left
+
+
+def test_the_u_key_pulls_the_virtual_cable_and_the_kiosk_notices(app_factory, clock):
+    app = app_factory()
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_u, mod=0, unicode=""))
+    for _ in range(3):
+        clock.advance(0.5)
+        app.frame()
+    assert not app.kiosk.source.health().connected
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_u, mod=0, unicode=""))
+    clock.advance(0.5)
+    app.frame()
+    assert app.kiosk.source.health().connected
 
 
 def test_rotated_window_is_drawn_on_its_side(app_factory):
@@ -126,12 +141,8 @@ def test_without_gpio_hardware_the_app_runs_and_says_so(tmp_path, clock, monkeyp
 
     if os.environ.get("GPIOZERO_PIN_FACTORY"):
         pytest.skip("a pin factory is forced")
-    performer = AutoPerformer()
-    source = MockSource(performer.timeline, clock=clock)
-    source.open()
     cfg = Config(display=DisplayConfig(fullscreen=False), gpio=GpioConfig(start_button=17, led=23))
-    app = KioskApp(cfg, load_routine(), None, source, clock, AppOptions("simulate"), performer)
-    app.open_display()
+    app = simulated_window(cfg, clock)
     try:
         assert not app.gpio.available and "No GPIO" in app.extras.note
         app.frame()

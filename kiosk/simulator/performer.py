@@ -1,20 +1,23 @@
 """Virtual people for the simulator: a scripted walk through the seed routine, and one who follows the kiosk.
 
-The auto performer watches what the kiosk shows (its View) and moves the mock sensor's body as a
-person would: lies down for the mat exercises, does the reps, drops the knees to the side it is
-asked for and holds, sits on the ball and leans back. A sloppy one sometimes lets a hold go
-early, starts on the wrong side, or fidgets, so the simulator also plays what goes wrong.
+The auto performer is an observer of the session: after each frame it sees what the kiosk shows
+(its View) and moves the mock sensor's body as a person would: lies down for the mat exercises,
+does the reps, drops the knees to the side it is asked for and holds, sits on the ball and leans
+back. A sloppy one sometimes lets a hold go early, starts on the wrong side, or fidgets, so the
+simulator also plays what goes wrong.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from backstretch.drivers.body import OVER_BALL, SITTING, STANDING, SUPINE, Timeline
-from backstretch.drivers.script import Script
+from ..engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, View
+from .body import OVER_BALL, SITTING, STANDING, SUPINE, Timeline
+from .script import Script
 
-from .engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, View
-
+PERFORMERS = ("auto", "sloppy", "keyboard")  # who moves the body in `backstretch simulate`
 TWIST_DEG = 40.0
 TILT_DEG = 9.0
 REP_S = 4.5
@@ -38,18 +41,24 @@ def seed_routine_script(seed: int = 1) -> Script:
 
 
 class AutoPerformer:
-    """Follows the kiosk's View; `timeline` is the body the mock sensor measures."""
+    """Follows the kiosk's View by moving `timeline`, the body the mock sensor measures.
 
-    def __init__(self, seed: int = 1, sloppy: bool = False):
+    `body_time` is the body's own clock (the simulated source's), so moves land where the sensor looks.
+    """
+
+    def __init__(self, timeline: Timeline, body_time: Callable[[], float], seed: int = 1, sloppy: bool = False):
         self.rng = np.random.default_rng(seed)
         self.sloppy = sloppy
-        self.timeline = Timeline(poses=[(STANDING[0], STANDING[1], 0.0)])
+        self.timeline = timeline
+        self.body_time = body_time
         self.doing = ""
         self._held_for: float | None = None  # a sloppy person lets go of this hold early
         self._wrong_side_done = False
         self._back = False  # on the way back to the middle after a hold
 
-    def react(self, view: View, t: float) -> None:
+    def watch(self, view: View) -> None:
+        """The session's observer: called with the kiosk's View after every frame."""
+        t = self.body_time()
         key = self._situation(view)
         if key == self.doing:
             self._keep_going(view, t)

@@ -1,8 +1,9 @@
-"""The kiosk app: one pygame window (fullscreen on the Pi), one loop, at the display's rate.
+"""The kiosk's pygame window (fullscreen on the Pi): one loop, at the display's rate.
 
 Each frame: inputs become commands, the session steps (sensor -> motion -> routine engine),
 cues become sound, the screen is drawn upright and turned onto the panel, systemd is told we
 are alive. All pygame calls stay on this thread; the sensor has its own reader thread.
+The window builds none of its parts: the composition root (kiosk/app.py) hands them in.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import logging
 import queue
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,20 +18,18 @@ import pygame
 
 from backstretch.drivers.errors import BackstretchError
 from backstretch.drivers.gpio import GpioPanel
-from backstretch.drivers.sample import SampleSource
 from backstretch.kiosk import phrases
 from backstretch.kiosk.commands import ENGINE as ENGINE_COMMANDS
 from backstretch.kiosk.config import Config
 from backstretch.kiosk.engine import IDLE, SESSION_PHASES
 from backstretch.kiosk.history import History
 from backstretch.kiosk.notify import Notifier
-from backstretch.kiosk.performer import AutoPerformer
-from backstretch.kiosk.routine import Routine
 from backstretch.kiosk.session import KioskSession
+from backstretch.kiosk.simulator.keyboard import SimKeys
 
 from .audio import Sound
 from .canvas import Canvas
-from .input import GPIO_COMMANDS, Rotation, command_for
+from .input import GPIO_COMMANDS, SIM_KEYS, Rotation, command_for
 from .screens import Extras, draw
 from .theme import PALETTE
 
@@ -41,66 +39,30 @@ DIM_ALPHA = 170
 
 
 @dataclass
-class AppOptions:
+class WindowOptions:
     mode: str = "run"  # run | simulate
     duration: float | None = None
-    speed: float = 1.0
-    keyboard_body: bool = False  # simulate: the arrow keys move the virtual body
 
 
-class KeyboardPerson:
-    """Simulate without a performer: arrows tilt and twist the virtual body, K keeps still, F fidgets."""
-
-    STEP_DEG = 6.0
-
-    def __init__(self, performer: AutoPerformer):
-        self.timeline = performer.timeline
-
-    def key(self, key: int, t: float) -> bool:
-        moves = {
-            pygame.K_UP: (-self.STEP_DEG, 0),
-            pygame.K_DOWN: (self.STEP_DEG, 0),
-            pygame.K_LEFT: (0, -self.STEP_DEG),
-            pygame.K_RIGHT: (0, self.STEP_DEG),
-        }
-        if key in moves:
-            pitch, roll, yaw = self.timeline.poses[-1]  # presses add up: move on from where it was heading
-            self.timeline.replan(t)
-            self.timeline.add(t + 0.6, (pitch + moves[key][0], roll + moves[key][1], yaw))
-            return True
-        if key == pygame.K_k:
-            self.timeline.replan(t)
-            return True
-        if key == pygame.K_f:
-            pitch, roll, yaw = self.timeline.replan(t)
-            for i, d in enumerate((4, -3, 5, -2, 0)):
-                self.timeline.add(t + 0.4 * (i + 1), (pitch + d, roll - d, yaw + 3 * d))
-            return True
-        return False
-
-
-class KioskApp:
+class KioskWindow:
     def __init__(
         self,
         cfg: Config,
-        routine: Routine,
+        kiosk: KioskSession,
         history: History | None,
-        source: SampleSource,
-        clock: Callable[[], float],
-        options: AppOptions,
-        performer: AutoPerformer | None = None,
+        gpio: GpioPanel,
+        gpio_presses: queue.Queue[str],
+        notifier: Notifier,
+        options: WindowOptions,
         problems: list[str] | None = None,
-        notifier: Notifier | None = None,
+        sim_keys: SimKeys | None = None,
     ):
         self.cfg, self.options, self.history = cfg, options, history
-        self.clock = clock
+        self.kiosk = kiosk
+        self.gpio, self.gpio_presses = gpio, gpio_presses
+        self.notifier = notifier
         self.problems = problems or []
-        self.notifier = notifier or Notifier()
-        self.source = source
-        self.kiosk = KioskSession(routine, source, clock, history, performer if not options.keyboard_body else None)
-        self.keyboard = KeyboardPerson(performer) if options.keyboard_body and performer else None
-        self.gpio_presses: queue.Queue[str] = queue.Queue()
-        self.gpio = GpioPanel(cfg.gpio.pins(), self.gpio_presses.put)
+        self.sim_keys = sim_keys
         self.extras = Extras(note=self._note())
         self.show_history = False
         self.last_touch = time.monotonic()
@@ -185,13 +147,10 @@ class KioskApp:
         if event.type == pygame.QUIT:
             self.running = False
             return
-        if event.type == pygame.KEYDOWN and self.keyboard and self.keyboard.key(event.key, self.kiosk.body_time()):
+        if event.type == pygame.KEYDOWN and self.sim_keys and self.sim_keys.act(SIM_KEYS.get(event.key, "")):
             return
         if event.type == pygame.KEYDOWN and event.key == pygame.K_q and self.options.mode == "simulate":
             self.running = False
-            return
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_u and self.options.mode == "simulate":
-            self.source.connected = not getattr(self.source, "connected", True)  # pull the virtual cable
             return
         mapped = command_for(event, self.canvas, self.rotation)
         if mapped:
@@ -224,7 +183,7 @@ class KioskApp:
         x.t = time.monotonic()
         x.problems = self.problems
         x.show_history = self.show_history
-        x.sensor = self.source.health()
+        x.sensor = self.kiosk.source.health()
         x.note = "Sensor not found: check the clip's cable" if view.sensor_lost else self._note()
         if view.phase == IDLE and self.history and self.frames % 300 == 0:
             x.streak = self.history.streak(date.today())

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from backstretch.drivers.body import SUPINE, random_rotation
-from backstretch.drivers.mock import MockSource
-from backstretch.drivers.script import Script
+from backstretch.kiosk.simulator.body import SUPINE, random_rotation
+from backstretch.kiosk.simulator.mock import MockSource
+from backstretch.kiosk.simulator.script import Script
 
 
 def angle(a, b):
@@ -71,10 +71,10 @@ def test_accelerometer_only_mock_has_no_gyro(clock):
 def test_unplugged_mock_reports_lost_and_recovers(clock):
     source = MockSource(Script().still(5).timeline, clock=clock)
     source.open()
-    source.connected = False
+    source.plug(False)
     clock.advance(1)
     assert source.read() == [] and not source.health().connected
-    source.connected = True
+    source.plug(True)
     clock.advance(0.1)
     assert len(source.read()) == 10 and source.health().connected
 

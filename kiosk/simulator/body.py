@@ -53,6 +53,11 @@ def random_rotation(rng: np.random.Generator) -> np.ndarray:
     )
 
 
+def standing() -> Timeline:
+    """A body standing still in front of the kiosk: where every live simulation starts."""
+    return Timeline(poses=[(STANDING[0], STANDING[1], 0.0)])
+
+
 @dataclass
 class Timeline:
     """Keyframed poses with smooth (ease in, ease out) moves between them, plus bounces of walking."""

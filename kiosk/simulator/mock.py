@@ -1,4 +1,4 @@
-"""Mock sensor: physically consistent accelerometer and gyro samples from a virtual body.
+"""The simulator's sensor: physically consistent accelerometer and gyro samples from a virtual body.
 
 Gravity is rotated through the body pose and an arbitrary mounting into the sensor frame;
 the gyro is the body's angular velocity in the sensor frame; both get the bias and noise of
@@ -13,8 +13,9 @@ from typing import Protocol
 
 import numpy as np
 
+from backstretch.drivers.sample import Health, Sample
+
 from .body import body_to_world, random_rotation
-from .sample import Health, Sample
 
 ACCEL_NOISE_G_PER_RTHZ = 400e-6
 GYRO_NOISE_DPS_PER_RTHZ = 0.005
@@ -29,6 +30,20 @@ class Body(Protocol):
     def pose(self, t) -> np.ndarray: ...
 
     def linear_accel(self, t) -> np.ndarray: ...
+
+
+class SimulatedSource(Protocol):
+    """What only a simulated sensor can do, kept apart from the SampleSource every sensor offers.
+
+    Whoever moves the virtual body needs the body's own clock; the simulator's U key pulls the cable.
+    """
+
+    def body_time(self) -> float: ...
+
+    def plug(self, connected: bool) -> None: ...
+
+    @property
+    def plugged(self) -> bool: ...
 
 
 class ImuModel:
@@ -93,7 +108,7 @@ class MockSource:
         self._t0 = 0.0
         self._next = 0  # index of the next sample to emit
         self._health = Health(model="mock sensor")
-        self.connected = True  # the simulator can pull the virtual cable
+        self._plugged = True  # the simulator can pull the virtual cable
 
     def open(self) -> None:
         self._t0 = self._clock()
@@ -101,9 +116,16 @@ class MockSource:
         self._health.connected = True
         self._health.detail = f"mock sensor, {self.rate_hz:g} Hz"
 
-    def body_time(self, t: float) -> float:
-        """The body's own time for a clock reading: a script starts at 0 when the source opens."""
-        return t - self._t0
+    def body_time(self) -> float:
+        """Now, on the body's own clock: a script starts at 0 when the source opens."""
+        return self._clock() - self._t0
+
+    def plug(self, connected: bool) -> None:
+        self._plugged = connected
+
+    @property
+    def plugged(self) -> bool:
+        return self._plugged
 
     def read(self) -> list[Sample]:
         elapsed = self._clock() - self._t0
@@ -112,7 +134,7 @@ class MockSource:
             skipped = last - self._next - int(MAX_CATCH_UP_S * self.rate_hz)
             self._health.dropped += skipped
             self._next += skipped
-        if not self.connected:
+        if not self._plugged:
             self._health.connected = False
             self._health.last_error = "mock cable unplugged"
             self._next = last + 1

@@ -1,0 +1,222 @@
+"""The composition root: the one module that builds the kiosk's parts from the configuration.
+
+It picks the sensor source (a chip behind its reader thread, a replay, or the simulator), the
+GPIO panel, systemd's notifier, the history, the session and the pygame window, and hands each
+part what it needs. `backstretch run`, `simulate`, `record` and `doctor` start here; the CLI only
+parses and dispatches. It is the only kiosk module allowed to import the ui (checked by
+import-linter); the ui is imported inside the functions that open a window, so commands that
+need no screen never load pygame.
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backstretch.drivers.errors import BackstretchError
+from backstretch.drivers.factory import make_source
+from backstretch.drivers.sample import SampleSource
+
+from .config import Config
+from .doctor import Check, run_checks
+from .history import History, database_path
+from .routine import Routine
+from .session import KioskSession, Observer
+from .simulator.body import Timeline, standing
+from .simulator.keyboard import SimKeys
+from .simulator.mock import MockSource
+from .simulator.performer import AutoPerformer, seed_routine_script
+
+if TYPE_CHECKING:
+    from backstretch.ui.window import KioskWindow
+
+RECORD_POLL_S = 0.05
+
+
+def open_history(cfg: Config, data_dir: str | None) -> History:
+    return History(database_path(data_dir, cfg.history.database))
+
+
+def sensor_source(
+    cfg: Config,
+    driver: str | None = None,
+    body: Timeline | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    seed: int = 1,
+) -> SampleSource:
+    """The configured sensor (or `driver`): a chip, a replay, or the simulator's mock sensor measuring `body`."""
+    s = cfg.sensor
+    driver = driver or s.driver
+    if driver == "mock":
+        return MockSource(body or standing(), s.rate_hz, clock, seed)
+    return make_source(
+        driver,
+        bus=s.bus,
+        address=s.address_or_none,
+        rate_hz=s.rate_hz,
+        accel_range_g=s.accel_range_g,
+        gyro_range_dps=s.gyro_range_dps,
+        replay_file=s.replay_file,
+        clock=clock,
+    )
+
+
+@dataclass
+class Simulation:
+    """The simulator as the session sees it: a source, observers of the View, and the keys' actions."""
+
+    source: MockSource
+    keys: SimKeys
+    observers: list[Observer] = field(default_factory=list)
+
+
+def simulation(performer: str, seed: int, rate_hz: float, clock: Callable[[], float]) -> Simulation:
+    """A virtual body, the mock sensor on it, and who moves it: a (sloppy) virtual person, or the keyboard."""
+    body = standing()
+    source = MockSource(body, rate_hz, clock, seed)
+    if performer == "keyboard":
+        return Simulation(source, SimKeys(source, body))
+    person = AutoPerformer(body, source.body_time, seed, sloppy=performer == "sloppy")
+    return Simulation(source, SimKeys(source, None), [person.watch])
+
+
+def window(
+    cfg: Config,
+    kiosk: KioskSession,
+    history: History | None,
+    mode: str = "run",
+    duration: float | None = None,
+    problems: Sequence[str] = (),
+    sim_keys: SimKeys | None = None,
+    notifier=None,
+) -> KioskWindow:
+    """The pygame window around a session, with the GPIO panel and systemd's notifier."""
+    from backstretch.drivers.gpio import GpioPanel
+    from backstretch.ui.window import KioskWindow, WindowOptions
+
+    from .notify import Notifier
+
+    presses: queue.Queue[str] = queue.Queue()
+    gpio = GpioPanel(cfg.gpio.pins(), presses.put)
+    options = WindowOptions(mode, duration)
+    return KioskWindow(cfg, kiosk, history, gpio, presses, notifier or Notifier(), options, list(problems), sim_keys)
+
+
+def run(cfg: Config, routine: Routine, data_dir: str | None, duration: float | None, problems: list[str]) -> None:
+    """`backstretch run`: the kiosk with the configured sensor. Problems are shown on the screen, not only logged."""
+    history = open_history(cfg, data_dir)
+    source = sensor_source(cfg)
+    source.open()
+    kiosk = KioskSession(routine, source, time.monotonic, history)
+    try:
+        window(cfg, kiosk, history, "run", duration, problems).run()
+    finally:
+        source.close()
+        history.close()
+
+
+def simulate(
+    cfg: Config,
+    routine: Routine,
+    data_dir: str | None,
+    duration: float | None,
+    speed: float,
+    seed: int,
+    performer: str,
+    text: bool,
+) -> int:
+    """`backstretch simulate`: the whole kiosk on the mock sensor, in a window or in the terminal."""
+    wall0 = time.monotonic()
+
+    def clock() -> float:
+        return (time.monotonic() - wall0) * speed
+
+    history = open_history(cfg, data_dir)
+    sim = simulation(performer, seed, cfg.sensor.rate_hz, clock)
+    sim.source.open()
+    kiosk = KioskSession(routine, sim.source, clock, history, sim.observers)
+    if performer != "keyboard":
+        kiosk.engine.command("start")
+    try:
+        if text:
+            from .simulator.text import play
+
+            print(
+                f"backstretch simulator (text): {routine.settings.name}, mock sensor {cfg.sensor.rate_hz:g} Hz, "
+                f"speed x{speed:g}, {'sloppy' if performer == 'sloppy' else 'attentive'} performer"
+            )
+            play(sys.stdout, kiosk, duration, pain=seed % 4)
+            return 0
+        print(
+            f"simulating {routine.settings.name} at x{speed:g} with the {performer} performer "
+            f"(history: {history.path}); Q quits",
+            file=sys.stderr,
+        )
+        return window(cfg, kiosk, history, "simulate", duration, sim_keys=sim.keys).run()
+    finally:
+        sim.source.close()
+        history.close()
+
+
+def record(cfg: Config, out_path: Path, seconds: float, driver: str | None) -> int:
+    """`backstretch record`: the sensor stream to a CSV recording; the mock sensor plays the seed routine."""
+    from backstretch.drivers.recording import RecordingWriter
+
+    driver = driver or cfg.sensor.driver
+    source = sensor_source(cfg, driver, body=seed_routine_script().timeline if driver == "mock" else None)
+    source.open()
+    writer = None
+    try:
+        with open(out_path, "w", encoding="utf-8") as out:
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                batch = source.read()
+                if batch and writer is None:  # the header follows what the sensor turned out to give
+                    writer = RecordingWriter(
+                        out,
+                        batch[0].has_gyro,
+                        [
+                            f"source: {source.health().detail or driver}",
+                            f"recorded {time.strftime('%Y-%m-%d %H:%M:%S')}",
+                        ],
+                    )
+                if writer:
+                    writer.write(batch)
+                time.sleep(RECORD_POLL_S)
+    finally:
+        source.close()
+    if writer is None:
+        out_path.unlink(missing_ok=True)
+        reason = source.health().last_error or "the sensor sent nothing"
+        raise BackstretchError(f"no samples in {seconds:g} s, nothing written: {reason}")
+    print(f"wrote {writer.count} samples to {out_path}")
+    return 0
+
+
+def doctor(cfg: Config) -> list[Check]:
+    """`backstretch doctor`: the hardware checks, then whether SDL can open the display and the sound."""
+    from backstretch.ui.platform_check import audio_check, display_check
+
+    return run_checks(cfg, extra=[display_check, audio_check])
+
+
+def screenshots(out: Path, sizes: list[tuple[int, int]]) -> list[Path]:
+    """Every screen rendered headless to PNG files."""
+    import os
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from backstretch.ui.screenshots import write_all
+
+    return write_all(out, sizes)
+
+
+def plot(out: Path, title: str, trace, events, zone) -> None:
+    """The angle, zone, reps and holds of one analysed recording, as a PNG."""
+    from backstretch.ui.plot import plot_trace
+
+    plot_trace(str(out), title, trace, events, zone)
