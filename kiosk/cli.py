@@ -236,31 +236,32 @@ def check_exercise(name: str, allow_all: bool = False) -> None:
 def cmd_analyze(args, cfg: Config) -> int:
     import json
 
-    from backstretch.drivers.recording import read_recording
+    from backstretch.drivers.recording import RecordingReader
 
-    from .motion.analysis import analyze_recording, describe
+    from .motion.analysis import analyze_path, describe
 
     check_exercise(args.exercise)
-    recordings = [read_recording(path) for path in args.files]  # every file is checked before any work
-    for rec in recordings:
-        result, events, pipeline = analyze_recording(
-            rec, args.exercise, args.hold_seconds, args.first_side, trace=bool(args.plot)
+    for path in args.files:  # every file's header is checked before any work; the samples as they are read
+        RecordingReader(path).close()
+    for path in args.files:
+        result, events, pipeline = analyze_path(
+            path, args.exercise, args.hold_seconds, args.first_side, bool(args.plot)
         )
-        print(json.dumps(result) if args.json else describe(rec.path, result))
+        print(json.dumps(result) if args.json else describe(path, result))
         if args.plot:
-            plot_analysis(rec, args, events, pipeline, len(recordings) > 1)
+            plot_analysis(path, args, events, pipeline, len(args.files) > 1)
     return 0
 
 
-def plot_analysis(rec, args, events, pipeline, several: bool) -> None:
+def plot_analysis(path: str, args, events, pipeline, several: bool) -> None:
     from . import app
 
     out = Path(args.plot)
     if several:
-        out = out.with_name(f"{out.stem}-{Path(rec.path).stem}{out.suffix or '.png'}")
+        out = out.with_name(f"{out.stem}-{Path(path).stem}{out.suffix or '.png'}")
     hold = pipeline.p.hold
     zone = (hold.zone_min_deg, hold.zone_max_deg) if args.exercise in ("spinal_twist", "swiss_ball") else None
-    app.plot(out, f"{Path(rec.path).name}: {args.exercise}", pipeline.trace, events, zone)
+    app.plot(out, f"{Path(path).name}: {args.exercise}", pipeline.trace, events, zone)
     print(f"plot: {out}", file=sys.stderr)
 
 

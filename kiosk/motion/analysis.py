@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
-from backstretch.drivers.recording import Recording
+import numpy as np
+
+from backstretch.drivers.recording import RecordingReader
 from backstretch.drivers.sample import Sample
 
 from .events import HoldEnded, MotionEvent, RepCounted
@@ -14,7 +18,7 @@ LIVE_BATCH = 4  # samples per feed, as the kiosk gets them at 100 Hz and 30 fram
 
 
 def run_pipeline(
-    samples: list[Sample],
+    samples: Sequence[Sample] | np.ndarray,
     exercise: str,
     hold_s: float | None = None,
     first_side: str = "left",
@@ -48,11 +52,20 @@ def summarize(exercise: str, events: list[MotionEvent], duration: float) -> dict
     return {"exercise": exercise, "reps": reps, "holds": holds, "duration": round(duration, 2)}
 
 
-def analyze_recording(
-    recording: Recording, exercise: str, hold_s: float | None = None, first_side: str = "left", trace: bool = False
+def analyze_path(
+    path: str | Path, exercise: str, hold_s: float | None = None, first_side: str = "left", trace: bool = False
 ) -> tuple[dict, list[MotionEvent], MotionPipeline]:
-    events, pipeline = run_pipeline(recording.samples(), exercise, hold_s, first_side, trace=trace)
-    return summarize(exercise, events, recording.duration), events, pipeline
+    """A recording read and analysed chunk by chunk: no object per sample, memory flat in its length."""
+    pipeline = MotionPipeline(replace(params_for(exercise, hold_s), first_side=first_side))
+    if trace:
+        pipeline.trace = []
+    events: list[MotionEvent] = []
+    with RecordingReader(path) as reader:
+        for chunk in reader.chunks():
+            events += pipeline.feed(chunk)
+        duration = reader.last_t - reader.first_t
+    events += pipeline.finish()
+    return summarize(exercise, events, duration), events, pipeline
 
 
 def describe(path: str, result: dict) -> str:

@@ -9,7 +9,12 @@ over long ones; without a gyro it is a plain low-pass. The gyro's bias is learne
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
+
+from backstretch.drivers.sample import Sample
 
 from .vector import Vec, angle_deg
 
@@ -24,6 +29,9 @@ RATE_SMOOTH_S = 0.3
 DYN_SMOOTH_S = 0.5
 LEVEL_S = 5.0
 RADIANS = math.pi / 180.0
+MIN_ACCEL_G = 0.1  # a reading below this (free fall, an all-zero register) has no gravity direction
+MAX_ACCEL_G = 32.0  # twice the widest range of any supported chip (16 g): beyond it the reading is corrupt
+BIN_FIELDS = 9  # a closed bin: t, ax, ay, az, gx, gy, gz, |a|, samples with a gyro reading
 
 
 @dataclass(slots=True)
@@ -38,49 +46,75 @@ class Frame:
 
 
 class FrameBinner:
-    """Averages samples into FRAME_HZ bins on an absolute time grid."""
+    """Averages samples into FRAME_HZ bins on an absolute time grid, a whole batch at a time with numpy.
+
+    A sample whose accelerometer reading is not finite, (nearly) zero or beyond any sensor's range
+    carries no gravity direction: it is dropped and counted in `rejected`, never divided by.
+    """
 
     def __init__(self, frame_hz: float = FRAME_HZ):
         self.frame_hz = frame_hz
-        self._bin: int | None = None
-        self._acc = [0.0] * 8  # t, ax, ay, az, gx, gy, gz, |a|
-        self._n = 0
-        self._gyro_n = 0
+        self.rejected = 0
+        self._open = np.empty((0, BIN_FIELDS))  # the rows of the bin in progress (a bin's worth at most)
+        self._open_bins = np.empty(0)
 
-    def add(self, samples, out: list) -> None:
-        """Bin a batch of samples, appending each bin that closes to `out` (one loop, no calls per sample)."""
-        hz = self.frame_hz
-        acc = self._acc
-        for t, ax, ay, az, gx, gy, gz in samples:
-            b = (t * hz + 0.5) // 1.0  # bins centred on the grid: 25 Hz data never straddles one
-            if b != self._bin:
-                if self._n:
-                    out.append(self.flush())
-                    acc = self._acc
-                self._bin = b
-            acc[0] += t
-            acc[1] += ax
-            acc[2] += ay
-            acc[3] += az
-            acc[7] += (ax * ax + ay * ay + az * az) ** 0.5
-            if gx is not None and gx == gx:  # present and not NaN
-                acc[4] += gx
-                acc[5] += gy
-                acc[6] += gz
-                self._gyro_n += 1
-            self._n += 1
+    def add(self, data: np.ndarray) -> np.ndarray:
+        """Bin an N x 7 array (t, accel, gyro with NaN for none); returns the bins that closed, as rows of
+        (t, ax, ay, az, gx, gy, gz, |a|, samples with a gyro reading), gyro averaged over those samples.
 
-    def flush(self) -> tuple | None:
-        """The bin in progress as (t, accel, gyro or None, mean |a|), or None when empty."""
-        if not self._n:
-            return None
-        n, acc = self._n, self._acc
-        g = self._gyro_n
-        gyro = (acc[4] / g, acc[5] / g, acc[6] / g) if g else None
-        frame = (acc[0] / n, (acc[1] / n, acc[2] / n, acc[3] / n), gyro, acc[7] / n)
-        self._acc = [0.0] * 8
-        self._n = self._gyro_n = 0
-        return frame
+        The bin in progress keeps its rows, not running sums, so each bin is summed in one go over the
+        same rows however the stream was batched: live and offline give identical frames."""
+        rows, bins = self._rows(data)
+        rows = np.concatenate([self._open, rows])
+        bins = np.concatenate([self._open_bins, bins])
+        if not len(rows):
+            return rows
+        last = _last_run(bins)
+        self._open, self._open_bins = rows[last:], bins[last:]
+        return _bin_means(rows[:last], bins[:last])
+
+    def flush(self) -> np.ndarray:
+        """The bin in progress (empty when there is none), closed."""
+        out = _bin_means(self._open, self._open_bins)
+        self._open, self._open_bins = np.empty((0, BIN_FIELDS)), np.empty(0)
+        return out
+
+    def _rows(self, data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Valid samples as bin rows, with each one's bin number."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            mag = np.sqrt(np.einsum("ij,ij->i", data[:, 1:4], data[:, 1:4]))
+            valid = np.isfinite(data[:, 0]) & np.isfinite(mag) & (mag >= MIN_ACCEL_G) & (mag <= MAX_ACCEL_G)
+        if not valid.all():
+            self.rejected += int(len(valid) - valid.sum())
+            data, mag = data[valid], mag[valid]
+        gyro_ok = np.isfinite(data[:, 4:7]).all(axis=1)
+        rows = np.empty((len(data), BIN_FIELDS))
+        rows[:, :4] = data[:, :4]
+        rows[:, 4:7] = np.where(gyro_ok[:, None], data[:, 4:7], 0.0)
+        rows[:, 7] = mag
+        rows[:, 8] = gyro_ok
+        return rows, np.floor(data[:, 0] * self.frame_hz + 0.5)  # bins centred on the grid
+
+
+def _last_run(bins: np.ndarray) -> int:
+    """Where the last run of equal bin numbers begins."""
+    change = np.flatnonzero(np.diff(bins))
+    return int(change[-1]) + 1 if len(change) else 0
+
+
+def _bin_means(rows: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """Mean of each run of equal bin numbers; gyro over the samples that had one."""
+    if not len(rows):
+        return np.empty((0, BIN_FIELDS))
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(bins)) + 1))
+    sums = np.add.reduceat(rows, starts, axis=0)
+    n = np.diff(np.concatenate((starts, [len(rows)])))[:, None]
+    out = sums / n
+    g = sums[:, 8:9]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[:, 4:7] = np.where(g > 0, sums[:, 4:7] / g, np.nan)
+    out[:, 8] = g[:, 0]
+    return out
 
 
 class GravityFilter:
@@ -153,23 +187,36 @@ def _toward(v: Vec, target: Vec, k: float) -> Vec:
 
 
 class Orientation:
-    """Samples in, frames out."""
+    """Samples in (a list of Sample or an N x 7 array), frames out."""
 
     def __init__(self, frame_hz: float = FRAME_HZ):
         self.binner = FrameBinner(frame_hz)
         self.filter = GravityFilter()
-        self._pending: list = []
 
-    def feed(self, samples) -> list[Frame]:
-        pending = self._pending
-        self.binner.add(samples, pending)
-        if not pending:
-            return []
-        frames = [self.filter.update(*p) for p in pending]
-        pending.clear()
-        return frames
+    def feed(self, samples: Sequence[Sample] | np.ndarray) -> list[Frame]:
+        return self._frames(self.binner.add(as_array(samples)))
 
     def flush(self) -> list[Frame]:
         """The last partial bin, at the end of a recording."""
-        last = self.binner.flush()
-        return [self.filter.update(*last)] if last else []
+        return self._frames(self.binner.flush())
+
+    def _frames(self, bins: np.ndarray) -> list[Frame]:
+        pointing = np.einsum("ij,ij->i", bins[:, 1:4], bins[:, 1:4]) >= MIN_ACCEL_G**2
+        if not pointing.all():  # readings that cancelled out within a bin: no direction to normalise
+            self.binner.rejected += int(len(pointing) - pointing.sum())
+            bins = bins[pointing]
+        update = self.filter.update
+        return [
+            update(t, (ax, ay, az), (gx, gy, gz) if g else None, mag)
+            for t, ax, ay, az, gx, gy, gz, mag, g in bins.tolist()
+        ]
+
+
+def as_array(samples: Sequence[Sample] | np.ndarray) -> np.ndarray:
+    """Samples as the N x 7 array the binner takes (NaN gyro where there is none)."""
+    if isinstance(samples, np.ndarray):
+        return samples
+    nan = math.nan
+    return np.array(
+        [(s[0], s[1], s[2], s[3], nan, nan, nan) if s.gx is None else s for s in samples], dtype=float
+    ).reshape(len(samples), 7)

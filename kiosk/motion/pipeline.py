@@ -6,7 +6,10 @@ the same object either way, so what is measured offline is what the kiosk does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from backstretch.drivers.sample import Sample
 
@@ -120,7 +123,7 @@ class MotionPipeline:
         self.state.calibrated, self.state.reps = True, 0
         self._ready = True
 
-    def feed(self, samples: list[Sample]) -> list[MotionEvent]:
+    def feed(self, samples: Sequence[Sample] | np.ndarray) -> list[MotionEvent]:
         events: list[MotionEvent] = []
         for frame in self.orientation.feed(samples):
             events += self._step(frame)

@@ -1,9 +1,13 @@
 import io
+import os
+from pathlib import Path
 
+import numpy as np
 import pytest
 
+from backstretch.drivers import recording
 from backstretch.drivers.errors import RecordingError
-from backstretch.drivers.recording import RecordingWriter, read_recording
+from backstretch.drivers.recording import RecordingReader, RecordingWriter, read_recording
 from backstretch.drivers.replay import ReplaySource
 from backstretch.drivers.sample import Sample
 
@@ -25,10 +29,18 @@ def write(tmp_path, text, name="rec.csv"):
         ("t,ax,ay,az\n0,0,0,1\n0.1,0,0\n", r":3: 3 values, expected 4"),
         ("# c\nt,ax,ay,az\n0.1,0,0,1\n0.1,0,0,1\n", r":4: t = 0.1 does not increase"),
         ("t,ax,ay,az\n0,0,0,nan\n", r":2: values must be finite"),
+        ("t,ax,ay,az\n0,0,0,1\n1,0,0,1e999\n", r":3: values must be finite"),
+        ("t,ax,ay,az\n0,0,0,1 # note\n", r":2: '1 # note' is not a number"),
+        ("t,ax,ay,az\n0,0,0," + "9" * 100 + "x\n", r":2: '9{40}…' is not a number"),
+        ("t,ax,ay,az,gx,gy,gz\n0,0,0,1,0,0\n", r":2: 6 values, expected 7"),
+        ("t,ax,ay,az\n0,0,0,1\n\xff\n", r":3: not UTF-8 text"),
+        ("x" * 1000 + "\n", r":1: line longer than 256 characters before the header \(starts 'x{40}…'\)"),
+        ("t,ax,ay,az," + "q" * 200 + "\n", r":1: header is 't,ax,ay,az,q{29}…'; expected"),
     ],
 )
 def test_bad_recordings_name_file_and_line(tmp_path, text, message):
-    path = write(tmp_path, text)
+    path = tmp_path / "rec.csv"
+    path.write_bytes(text.encode("utf-8", "surrogateescape").replace(b"\xc3\xbf", b"\xff"))
     with pytest.raises(RecordingError, match=message) as err:
         read_recording(path)
     assert str(err.value).startswith(str(path))
@@ -37,6 +49,67 @@ def test_bad_recordings_name_file_and_line(tmp_path, text, message):
 def test_missing_file(tmp_path):
     with pytest.raises(RecordingError, match="no such file"):
         read_recording(tmp_path / "nope.csv")
+
+
+def test_a_pipe_a_device_or_a_folder_is_refused_before_reading(tmp_path):
+    fifo = tmp_path / "fifo.csv"
+    os.mkfifo(fifo)  # opening it for reading would block forever: it must be refused from its type
+    with pytest.raises(RecordingError, match=r"fifo.csv: not a regular file \(a pipe or a device\)"):
+        read_recording(fifo)
+    with pytest.raises(RecordingError, match=r"^/dev/zero: not a regular file"):
+        read_recording("/dev/zero")
+    with pytest.raises(RecordingError, match="is a directory"):
+        read_recording(tmp_path)
+
+
+def test_a_huge_line_without_an_end_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(recording, "CHUNK_BYTES", 64)
+    monkeypatch.setattr(recording, "MAX_LINE_BYTES", 256)
+    path = write(tmp_path, "t,ax,ay,az\n0,0,0,1\n" + "1" * 1000)
+    with pytest.raises(RecordingError, match=r":3: line longer than 256 bytes \(starts '1{40}…'\)"):
+        read_recording(path)
+
+
+def by_lines(path) -> np.ndarray:
+    """The reference reader over the whole file, however it would be chunked."""
+    with RecordingReader(path) as reader:
+        body = reader._file.read().decode("utf-8")
+        return reader._by_line(body, reader._lineno + 1)
+
+
+def stored_recordings() -> list[Path]:
+    data = Path(__file__).resolve().parents[1] / "data"
+    shared = Path(__file__).resolve().parents[3] / "shared" / "data"
+    return sorted(data.rglob("*.csv")) + sorted(shared.rglob("*.csv"))
+
+
+@pytest.mark.parametrize("path", stored_recordings(), ids=lambda p: p.name)
+def test_fast_path_equals_the_line_by_line_reader_on_every_stored_recording(path):
+    fast = read_recording(path).data
+    assert np.array_equal(fast, by_lines(path), equal_nan=True)
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1000])
+def test_chunks_of_any_size_give_the_same_samples_and_line_numbers(tmp_path, monkeypatch, chunk):
+    lines = [f"{i / 10:.1f},0,0,1" for i in range(50)]
+    lines[20] = "# a comment among the samples"
+    lines[30] = "  "  # a blank line, which numpy's reader does not take
+    good = write(tmp_path, "# meta\r\nt,ax,ay,az\r\n" + "\r\n".join(lines) + "\r\n", "good.csv")
+    lines[40] = "4.0,0,0,one"
+    bad = write(tmp_path, "# meta\nt,ax,ay,az\n" + "\n".join(lines), "bad.csv")
+    whole = read_recording(good).data
+    monkeypatch.setattr(recording, "CHUNK_BYTES", chunk)
+    assert np.array_equal(read_recording(good).data, whole, equal_nan=True)
+    assert len(whole) == 48 and read_recording(good).comments == ["meta"]
+    with pytest.raises(RecordingError, match=r"bad.csv:43: 'one' is not a number"):
+        read_recording(bad)
+
+
+def test_time_must_increase_across_chunks(tmp_path, monkeypatch):
+    monkeypatch.setattr(recording, "CHUNK_BYTES", 16)
+    path = write(tmp_path, "t,ax,ay,az\n" + "".join(f"{t},0,0,1\n" for t in (0, 1, 2, 3, 2.5, 4)))
+    with pytest.raises(RecordingError, match=r":6: t = 2.5 does not increase \(previous 3\)"):
+        read_recording(path)
 
 
 def test_round_trip_with_and_without_gyro(tmp_path):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from backstretch.drivers.sample import Sample
-from backstretch.kiosk.motion.orientation import FrameBinner, Orientation
+from backstretch.kiosk.motion.orientation import FrameBinner, Orientation, as_array
 from backstretch.kiosk.motion.vector import angle_deg
 from backstretch.kiosk.simulator.body import SUPINE
 from backstretch.kiosk.simulator.script import Script
@@ -62,13 +62,34 @@ def test_jittery_and_missing_timestamps():
 
 
 def test_binner_averages_on_a_fixed_grid():
-    out = []
     b = FrameBinner(25.0)
-    for t in (0.0, 0.01, 0.019, 0.021, 0.05):
-        b.add([Sample(t, 0.0, 0.0, 1.0 + t)], out)
+    out = [b.add(as_array([Sample(t, 0.0, 0.0, 1.0 + t)])) for t in (0.0, 0.01, 0.019, 0.021, 0.05)]
+    closed = np.concatenate(out)
     # 0.0, 0.01 and 0.019 share the bin centred on 0.0; 0.021 and 0.05 share the next
-    assert len(out) == 1 and out[0][0] == pytest.approx((0 + 0.01 + 0.019) / 3)
-    assert b.flush()[0] == pytest.approx((0.021 + 0.05) / 2)
+    assert len(closed) == 1 and closed[0, 0] == pytest.approx((0 + 0.01 + 0.019) / 3)
+    assert b.flush()[0, 0] == pytest.approx((0.021 + 0.05) / 2)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [(0.0, 0.0, 0.0), (math.nan, 0.0, 1.0), (math.inf, 0.0, 1.0), (1e200, 1e200, 1e200), (40.0, 0.0, 0.0)],
+    ids=["all-zero", "nan", "inf", "overflowing", "beyond-range"],
+)
+def test_a_reading_with_no_gravity_direction_is_dropped_and_counted(bad):
+    samples = render(Script(start=SUPINE).still(3.0), 100, seed=6)
+    broken = [s._replace(ax=bad[0], ay=bad[1], az=bad[2]) if i % 10 == 5 else s for i, s in enumerate(samples)]
+    o = Orientation()
+    with np.errstate(all="raise"):  # no division by zero, no overflow, anywhere on the way
+        fs = o.feed(broken) + o.flush()
+    assert o.binner.rejected == len(samples) // 10
+    assert all(all(math.isfinite(c) for c in f.up) and math.isfinite(f.rate_dps) for f in fs)
+    assert angle_deg(fs[0].up, frames(samples)[0].up) < 1.0
+
+
+def test_a_stream_of_only_bad_readings_gives_no_frames():
+    o = Orientation()
+    assert o.feed([Sample(i / 100, 0.0, 0.0, 0.0) for i in range(50)]) + o.flush() == []
+    assert o.binner.rejected == 50
 
 
 def test_still_body_reads_still_and_learns_gyro_bias():
