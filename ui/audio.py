@@ -21,6 +21,7 @@ import pygame
 from backstretch.kiosk.cues import Cue
 
 _log = logging.getLogger(__name__)
+RENDER_THREAD = "voice-render"  # the threads that turn words into cached WAV files
 
 RATE = 22050
 # kind -> (frequencies in Hz played one after another, seconds each)
@@ -113,7 +114,7 @@ class Sound:
             self.voice_channel.play(sound)
         elif words not in self._speaking:  # render in the background; the next time it is said, it plays
             self._speaking.add(words)
-            threading.Thread(target=self._render, args=(words, path), daemon=True).start()
+            threading.Thread(target=self._render, args=(words, path), name=RENDER_THREAD, daemon=True).start()
 
     def _render(self, words: str, path: Path) -> None:
         try:
@@ -131,7 +132,9 @@ class Sound:
         if not (self.ready and self.voice_program):
             return
         missing = [(w, self._path(w)) for w in phrases if not self._path(w).exists()]
-        threading.Thread(target=lambda: [self._render(w, p) for w, p in missing], daemon=True).start()
+        threading.Thread(
+            target=lambda: [self._render(w, p) for w, p in missing], name=RENDER_THREAD, daemon=True
+        ).start()
 
     def _path(self, words: str) -> Path:
         return self.cache / (hashlib.sha1(words.encode()).hexdigest()[:16] + ".wav")

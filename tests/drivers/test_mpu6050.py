@@ -3,6 +3,7 @@ import struct
 import pytest
 
 from backstretch.drivers import mpu6050
+from backstretch.drivers.i2c import I2CDevice
 from backstretch.drivers.i2c_source import I2CSource
 from backstretch.drivers.mpu6050 import Mpu6050, decode_burst, decode_fifo_packet, dlpf_code, rate_divider
 from backstretch.drivers.probe import probe
@@ -63,9 +64,10 @@ def test_configure_wakes_the_chip_and_sets_registers(clock, no_sleep):
 
 def test_asleep_after_power_up_reads_zero_until_woken(clock):
     chip = FakeMpu()
+    bus, source = make_source(chip, clock)
     chip.push(8192, 0, 0, 0, 0, 0)
-    assert bytes(chip.read_block(mpu6050.ACCEL_XOUT_H, 14)) == bytes(14)
-    _bus, source = make_source(chip, clock)
+    unconfigured = Mpu6050(I2CDevice(bus, 0x68), 100, 4, 500)
+    assert unconfigured.read_burst() == (0.0,) * 6  # the driver reads a chip that has not been woken
     source.open()
     chip.push(8192, 0, 0, 0, 0, 0)
     assert source.chip.read_burst()[0] == 1.0

@@ -1,5 +1,7 @@
 """Whole sessions driven by scripted motion events and a fake clock: no sensor, no waiting."""
 
+from pathlib import Path
+
 import pytest
 
 from backstretch.kiosk.engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, RoutineEngine
@@ -16,45 +18,7 @@ from backstretch.kiosk.motion.events import (
 from backstretch.kiosk.motion.pipeline import MotionState
 from backstretch.kiosk.routine import load_routine
 
-ROUTINE = """
-[routine]
-intro_s = 5
-countdown_s = 3
-calibrate_timeout_s = 10
-rest_between_exercises_s = 10
-still_there_after_s = 60
-end_after_prompt_s = 20
-pain_stop_at = 7
-max_hold_retries = 1
-
-[[exercise]]
-id = "pelvic_tilt"
-name = "Pelvic tilt"
-detect = "reps"
-motion = "pelvic_tilt"
-instructions = ["Lie on your back, knees bent."]
-reps = 3
-
-[[exercise]]
-id = "spinal_twist"
-name = "Spinal twist"
-detect = "hold"
-motion = "spinal_twist"
-instructions = ["Lower both knees to one side."]
-hold_s = 10
-sides = ["left", "right"]
-holds_per_side = 1
-rest_between_sets_s = 5
-
-[[exercise]]
-id = "swiss_ball"
-name = "Swiss ball stretch"
-detect = "hold"
-motion = "swiss_ball"
-instructions = ["Lie back over the ball."]
-hold_s = 10
-sets = 1
-"""
+ROUTINE = Path(__file__).parents[1] / "data" / "routines" / "quick.toml"
 
 
 class FakeMotion:
@@ -73,13 +37,11 @@ class FakeMotion:
 class Kiosk:
     """An engine with a fake clock, a fake motion pipeline and a real history database."""
 
-    def __init__(self, tmp_path, clock, routine_text=ROUTINE):
-        path = tmp_path / "routine.toml"
-        path.write_text(routine_text)
+    def __init__(self, tmp_path, clock):
         self.clock = clock
         self.motion = FakeMotion()
         self.history = History(tmp_path / "h.sqlite3")
-        self.engine = RoutineEngine(load_routine(path), clock, self.motion, self.history)
+        self.engine = RoutineEngine(load_routine(ROUTINE), clock, self.motion, self.history)
         self.said = []
 
     @property

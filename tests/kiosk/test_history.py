@@ -2,7 +2,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -152,6 +151,7 @@ for n in itertools.count():
     for p in range(3):
         h.add_result(sid, ExerciseResult("pelvic_tilt", "Pelvic tilt", "reps", p + 1, "completed", n, 8))
     h.end_session(sid, "2026-11-21T08:10:00", "completed")
+    print("wrote", flush=True)
 """
 
 
@@ -167,7 +167,8 @@ def test_killed_while_writing_history_loses_nothing_already_written(tmp_path):
         [sys.executable, "-c", WRITER.format(root=str(ROOT), path=str(path))], stdout=subprocess.PIPE, text=True
     )
     assert proc.stdout.readline().strip() == "ready"
-    time.sleep(0.5)  # let it write for a while, then pull the plug mid-write
+    for _ in range(20):  # let it write a while, then pull the plug mid-write
+        assert proc.stdout.readline().strip() == "wrote"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     db = sqlite3.connect(path)

@@ -1,7 +1,11 @@
+from pathlib import Path
+
 import pytest
 
 from backstretch.drivers.errors import ConfigError
 from backstretch.kiosk.routine import load_routine
+
+ROUTINES = Path(__file__).parents[1] / "data" / "routines"
 
 
 def test_the_shipped_routine_is_the_seed():
@@ -22,52 +26,15 @@ def routine(tmp_path, text):
     return path
 
 
-def test_an_installer_can_change_targets_and_drop_exercises(tmp_path):
-    r = load_routine(
-        routine(
-            tmp_path,
-            """
-[routine]
-name = "Short"
-[[exercise]]
-id = "twist"
-name = "Spinal twist"
-detect = "hold"
-motion = "spinal_twist"
-instructions = ["Knees to one side."]
-hold_s = 45
-sides = ["right", "left"]
-holds_per_side = 2
-""",
-        )
-    )
+def test_an_installer_can_change_targets_and_drop_exercises():
+    r = load_routine(ROUTINES / "short-twist.toml")
     [twist] = r.exercises
     assert twist.holds_wanted == 4 and twist.motion_params().hold.target_s == 45
     assert twist.motion_params().first_side == "right"
 
 
-def test_every_problem_is_reported_with_its_key_path(tmp_path):
-    path = routine(
-        tmp_path,
-        """
-[routine]
-countdown_s = 40
-colour = "red"
-[[exercise]]
-id = "a"
-name = "A"
-detect = "reps"
-motion = "spinal_twist"
-instructions = ["This line is far too long to read from a mat on the floor."]
-[[exercise]]
-id = "a"
-name = "B"
-detect = "hold"
-motion = "swiss_ball"
-instructions = ["Lean back."]
-hold_s = 2
-""",
-    )
+def test_every_problem_is_reported_with_its_key_path():
+    path = ROUTINES / "every-problem.toml"
     with pytest.raises(ConfigError) as err:
         load_routine(path)
     p = err.value.problems
@@ -78,25 +45,8 @@ hold_s = 2
     assert any("'a' appears more than once" in x for x in p)
 
 
-def test_cross_field_rules(tmp_path):
-    path = routine(
-        tmp_path,
-        """
-[[exercise]]
-id = "a"
-name = "A"
-detect = "reps"
-motion = "spinal_twist"
-instructions = ["x"]
-[[exercise]]
-id = "b"
-name = "B"
-detect = "hold"
-motion = "spinal_twist"
-instructions = ["x"]
-hold_s = 30
-""",
-    )
+def test_cross_field_rules():
+    path = ROUTINES / "cross-field.toml"
     with pytest.raises(ConfigError) as err:
         load_routine(path)
     p = err.value.problems

@@ -1,24 +1,26 @@
 """Sound: tones always, the words when espeak-ng is there, silence (said once) without a sound card."""
 
+import logging
 import os
 import shutil
-import time
+import threading
 
 import pygame
 import pytest
 
 from backstretch.kiosk.cues import Cue
-from backstretch.ui.audio import Sound, tone
+from backstretch.ui.audio import RENDER_THREAD, Sound, tone
 
 
 def test_without_a_sound_card_the_app_is_silent_and_says_so(monkeypatch, caplog):
     monkeypatch.setenv("SDL_AUDIODRIVER", "no-such-driver")
     pygame.mixer.quit()
-    sound = Sound(enabled=True)
+    with caplog.at_level(logging.WARNING, logger="backstretch.ui.audio"):
+        sound = Sound(enabled=True)
+        sound.play(Cue("count", "1"))  # harmless, and not said again
     assert not sound.ready and "running silent" in sound.problem
-    from backstretch.kiosk.cues import Cue
-
-    sound.play(Cue("count", "1"))  # harmless
+    [line] = caplog.messages
+    assert line.startswith("no audio device") and line.endswith("running silent")
 
 
 def test_tones_are_short_soft_edged_stereo():
@@ -35,14 +37,13 @@ def test_spoken_cues_are_rendered_once_and_replayed_from_the_cache(tmp_path):
     assert sound.ready and sound.voice_program
     cue = Cue("intro", "Pelvic tilt. Lie on your back, knees bent.")
     sound.play(cue)  # renders in the background
-    for _ in range(100):
-        wavs = list(tmp_path.glob("*.wav"))
-        if wavs:
-            break
-        time.sleep(0.05)
+    for thread in [t for t in threading.enumerate() if t.name == RENDER_THREAD]:
+        thread.join(30)
+    wavs = list(tmp_path.glob("*.wav"))
     assert len(wavs) == 1 and wavs[0].stat().st_size > 10_000
-    sound.play(cue)  # from the cache now
-    assert str(wavs[0]) in sound._sounds
+    sound.play(cue)  # from the cache now: nothing more to render, the voice plays it
+    assert not [t for t in threading.enumerate() if t.name == RENDER_THREAD]
+    assert sound.voice_channel.get_sound() is not None
     sound.close()
 
 

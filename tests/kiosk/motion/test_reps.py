@@ -1,3 +1,5 @@
+import pickle
+
 import pytest
 
 from backstretch.kiosk.motion.events import RepCounted
@@ -71,12 +73,16 @@ def test_a_rep_lasts_at_least_the_minimum_duration():
 
 
 def test_state_does_not_grow_with_the_session():
-    s = Script(start=SUPINE).still(3).tilt_reps(40, 15.0, period_s=3.0, pause_s=0.5)
-    o, rc = Orientation(), RepCounter()
-    for f in o.feed(render(s, 50, seed=9)):
-        rc.update(f)
-    assert rc.count == 40
-    assert len(rc._history) <= 8 and len(rc._returns) <= 5
+    def counter_after(reps):
+        s = Script(start=SUPINE).still(3).tilt_reps(reps, 15.0, period_s=3.0, pause_s=0.5)
+        o, rc = Orientation(), RepCounter()
+        for f in o.feed(render(s, 50, seed=9)):
+            rc.update(f)
+        return rc
+
+    short, long = counter_after(10), counter_after(40)
+    assert (short.count, long.count) == (10, 40)
+    assert len(pickle.dumps(long)) <= len(pickle.dumps(short)) * 1.1  # four times the reps, the same memory
 
 
 def test_a_small_movement_after_a_pause_waits_for_a_second_one():
