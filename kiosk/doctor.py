@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from backstretch.drivers.errors import BackstretchError
@@ -31,7 +31,7 @@ class Check:
         return f"{self.status:<4}  {self.name:<8} {self.message}"
 
 
-def run_checks(cfg: Config, extra: list[Callable[[Config], Check]] = ()) -> list[Check]:
+def run_checks(cfg: Config, extra: Sequence[Callable[[Config], Check]] = ()) -> list[Check]:
     checks = [Check("config", OK, "valid: " + ", ".join(cfg.sources))]
     checks += sensor_checks(cfg)
     checks.append(gpio_check(cfg))

@@ -68,6 +68,7 @@ class Timeline:
     wobbles: list[tuple[float, float, float]] = field(default_factory=list)  # (start, end, deg): a ball rolling
     sway_deg: float = 0.4  # breathing, about 15 breaths a minute
     tremor_deg: float = 0.05
+    _arrays: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def end(self) -> float:
@@ -82,13 +83,14 @@ class Timeline:
 
     def _keyframes(self) -> tuple[np.ndarray, np.ndarray]:
         """The keyframes as arrays, rebuilt only after a change (pose() runs every frame)."""
-        if getattr(self, "_arrays", None) is None:
+        if self._arrays is None:
             self._arrays = (np.asarray(self.times), np.asarray(self.poses))
         return self._arrays
 
     def replan(self, t: float) -> tuple[float, float, float]:
         """Forget the keyframes after t and pin the pose at t: a live performer changes its mind."""
-        base = tuple(float(x) for x in self._interpolate(np.array([t]))[0])
+        pitch, roll, yaw = (float(x) for x in self._interpolate(np.array([t]))[0])
+        base = (pitch, roll, yaw)
         keep = [i for i, kt in enumerate(self.times) if kt < t]
         self.times = [self.times[i] for i in keep] + [t]
         self.poses = [self.poses[i] for i in keep] + [base]

@@ -126,13 +126,12 @@ class AutoPerformer:
         self._go(t, moves)
 
     def _plan_hold(self, view: View, t: float) -> None:
-        ex = view.exercise
         base = self._neutral(view)
         side = view.side
         if self.sloppy and side and not self._wrong_side_done and self.rng.random() < 0.5:
             side = "right" if side == "left" else "left"  # did not listen: the other side first
             self._wrong_side_done = True
-        if ex.motion == "swiss_ball":
+        if view.exercise and view.exercise.motion == "swiss_ball":
             pose = (OVER_BALL[0] + self.rng.uniform(-6, 6), 0.0)
         else:
             roll = TWIST_DEG * self.rng.uniform(0.8, 1.2) * (-1 if side == "left" else 1)
