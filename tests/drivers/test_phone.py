@@ -11,11 +11,11 @@ import threading
 import numpy as np
 import pytest
 
-from backstretch.drivers.mock import ImuModel
 from backstretch.drivers.phone import PhoneSource, PushLimits, new_token, parse_listen
 from backstretch.drivers.recording import read_recording
-from backstretch.drivers.script import Script
 from backstretch.kiosk.motion.pipeline import MotionPipeline, params_for
+from backstretch.kiosk.simulator.mock import ImuModel
+from backstretch.kiosk.simulator.script import Script
 
 from .fake_phone import FakePhone, push_body, scaled_clock
 
