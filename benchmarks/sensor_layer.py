@@ -16,8 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "drivers"))
 
-from fake_bus import FakeBus, FakeMpu  # noqa: E402
-
+from backstretch.drivers.fake_i2c import FakeBus, FakeMpu  # noqa: E402
 from backstretch.drivers.i2c_source import I2CSource  # noqa: E402
 from backstretch.drivers.mpu6050 import Mpu6050  # noqa: E402
 from backstretch.drivers.recording import read_recording  # noqa: E402

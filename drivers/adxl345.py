@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import struct
 
-from .chip import Chip, Fetch, nearest_choice
+from backstretch.errors import SensorError
+
+from .chip import Chip, Fetch, impossible, nearest_choice
 
 DEVID = 0x00  # reads 0xE5
 BW_RATE = 0x2C  # rate code bits 3:0
@@ -37,22 +39,36 @@ class Adxl345(Chip):
     id_register = DEVID
     identities = {0xE5: "ADXL345"}
     has_gyro = False
+    fifo_samples = 32
+
+    def _settings(self) -> tuple[int, int, int, int]:
+        rate = nearest_choice(self.requested_rate_hz, RATE_CODES)
+        return (RATE_CODES[rate], FORMAT_FULL_RES | RANGE_BITS[self.accel_range_g], FIFO_STREAM, POWER_MEASURE)
 
     def configure(self) -> None:
         dev = self.device
-        rate = nearest_choice(self.requested_rate_hz, RATE_CODES)
-        self.rate_hz = rate
+        self.rate_hz = nearest_choice(self.requested_rate_hz, RATE_CODES)
+        bw_rate, data_format, fifo_ctl, power = self._settings()
         dev.write_u8(POWER_CTL, 0)  # standby while configuring
-        dev.write_u8(BW_RATE, RATE_CODES[rate])
-        dev.write_u8(DATA_FORMAT, FORMAT_FULL_RES | RANGE_BITS[self.accel_range_g])
-        dev.write_u8(FIFO_CTL, FIFO_STREAM)
-        dev.write_u8(POWER_CTL, POWER_MEASURE)
+        dev.write_u8(BW_RATE, bw_rate)
+        dev.write_u8(DATA_FORMAT, data_format)
+        dev.write_u8(FIFO_CTL, fifo_ctl)
+        dev.write_u8(POWER_CTL, power)
+
+    def is_configured(self) -> bool:
+        dev = self.device
+        registers = (BW_RATE, DATA_FORMAT, FIFO_CTL, POWER_CTL)
+        return tuple(dev.read_u8(r) for r in registers) == self._settings()
 
     def fetch(self) -> Fetch:
         dev = self.device
         overrun = dev.read_u8(INT_SOURCE) & INT_OVERRUN
-        entries = dev.read_u8(FIFO_STATUS) & ENTRIES_MASK
-        rows = [decode_xyz(dev.read_block(DATAX0, 6)) for _ in range(entries)]
-        if overrun:
-            return Fetch(rows=rows, dropped=1, note="FIFO overrun: samples lost")
-        return Fetch(rows=rows)
+        status = dev.read_u8(FIFO_STATUS)
+        if status == 0xFF:  # bits 6 and 7 are never both set with 63 entries: a bus reading all ones
+            raise SensorError(f"ADXL345 at 0x{dev.address:02X} answers 0xFF: not a valid reading")
+        entries = status & ENTRIES_MASK
+        blocks = [dev.read_block(DATAX0, 6) for _ in range(entries)]
+        rows: list[tuple[float, ...]] = [decode_xyz(b) for b in blocks if not impossible(b)]
+        return Fetch(
+            rows=rows, rejected=len(blocks) - len(rows), restarted=bool(overrun), note="FIFO overrun" if overrun else ""
+        )

@@ -5,8 +5,11 @@ from __future__ import annotations
 import collections
 import logging
 import threading
+import time
+from dataclasses import replace
 
-from .errors import SensorError
+from backstretch.errors import SensorError
+
 from .sample import Health, Sample, SampleSource
 
 _log = logging.getLogger(__name__)
@@ -17,18 +20,25 @@ REOPEN_S = 2.0
 class BackgroundSource:
     """Polls `source` on its own thread into a bounded buffer; read() only drains the buffer.
 
-    The poll rate follows the source (a chip with a FIFO needs few polls) unless one is given."""
+    The poll rate follows the source (a chip with a FIFO needs few polls) unless one is given,
+    on a fixed schedule: a slow poll does not push the next one back. Only the reader thread
+    touches the inner source; the main thread gets samples and a frozen health snapshot, both
+    handed over under the lock."""
 
     def __init__(self, source: SampleSource, poll_hz: float | None = None, buffer_seconds: float = 10.0):
         self.source = source
         self.rate_hz = source.rate_hz
         self._poll_hz = poll_hz
-        self._buffer: collections.deque[Sample] = collections.deque(maxlen=int(source.rate_hz * buffer_seconds))
+        self._buffer_seconds = buffer_seconds
+        self._buffer: collections.deque[Sample] = collections.deque(maxlen=self._room(source.rate_hz))
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._overflowed = 0
-        self._open_error = ""
+        self._health = Health(last_error="starting")
+
+    def _room(self, rate_hz: float) -> int:
+        return max(1, int(rate_hz * self._buffer_seconds))
 
     def open(self) -> None:
         """Start reading; a bus that cannot be opened yet is retried by the reader, never raised here."""
@@ -40,30 +50,38 @@ class BackgroundSource:
         try:
             self.source.open()
         except SensorError as exc:
-            if str(exc) != self._open_error:
+            if self._health.last_error != str(exc):
                 _log.warning("sensor: %s", exc)
-            self._open_error = str(exc)
+            self._publish(Health(connected=False, last_error=str(exc)))
             return False
-        self._open_error = ""
-        self.rate_hz = self.source.rate_hz
+        with self._lock:
+            self.rate_hz = self.source.rate_hz
+            if self._room(self.rate_hz) > (self._buffer.maxlen or 0):
+                self._buffer = collections.deque(self._buffer, maxlen=self._room(self.rate_hz))
         return True
 
     def _run(self) -> None:
         while not self._stop.is_set() and not self._open_source():
             self._stop.wait(REOPEN_S)
+        next_poll = time.monotonic()
         while not self._stop.is_set():
             try:
                 batch = self.source.read()
             except Exception:  # a driver bug must not kill the reader: log it and keep polling
                 _log.exception("sensor read failed")
                 batch = []
+            self._publish(self.source.health(), batch)
             poll_hz = self._poll_hz or getattr(self.source, "poll_hz", None) or max(20.0, 2.0 * self.source.rate_hz)
+            next_poll = max(next_poll + 1.0 / poll_hz, time.monotonic() - 1.0 / poll_hz)  # never a burst to catch up
+            self._stop.wait(max(0.0, next_poll - time.monotonic()))
+
+    def _publish(self, health: Health, batch: list[Sample] | None = None) -> None:
+        with self._lock:
             if batch:
-                with self._lock:
-                    room = self._buffer.maxlen - len(self._buffer)
-                    self._overflowed += max(0, len(batch) - room)
-                    self._buffer.extend(batch)
-            self._stop.wait(1.0 / poll_hz)
+                room = (self._buffer.maxlen or 0) - len(self._buffer)
+                self._overflowed += max(0, len(batch) - room)
+                self._buffer.extend(batch)
+            self._health = replace(health, dropped=health.dropped + self._overflowed)
 
     def read(self) -> list[Sample]:
         with self._lock:
@@ -78,9 +96,6 @@ class BackgroundSource:
         self.source.close()
 
     def health(self) -> Health:
-        if self._open_error:
-            return Health(connected=False, last_error=self._open_error)
-        health = self.source.health()
-        health.dropped += self._overflowed
-        self._overflowed = 0
-        return health
+        """The reader's latest snapshot (frozen, so it cannot change while the caller looks at it)."""
+        with self._lock:
+            return self._health

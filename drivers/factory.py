@@ -10,8 +10,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from backstretch.errors import SensorError
+
 from .background import BackgroundSource
-from .errors import SensorError
 from .i2c_source import I2CSource
 from .probe import FAMILIES
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from smbus2 import SMBus, i2c_msg
 
-from .errors import SensorError
+from backstretch.errors import SensorError
+
+T = TypeVar("T")
 
 SMBUS_BLOCK_MAX = 32  # read_i2c_block_data returns at most 32 bytes per call
 
@@ -44,22 +48,47 @@ def describe_os_error(exc: OSError) -> str:
 
 
 class I2CDevice:
-    """One chip at one address: byte and block register access on a shared bus object."""
+    """One chip at one address: byte and block register access on a shared bus object.
 
-    def __init__(self, bus, address: int):
+    A failed transfer is tried again at once, up to `retries` more times: a glitch on a long
+    cable is one bad transfer, not a lost sensor, and a retry keeps whatever the chip buffered.
+    Only when every try fails does the OSError reach the caller. `retried` counts the transfers
+    a retry saved, `failed` the ones it could not.
+    """
+
+    def __init__(self, bus, address: int, retries: int = 0):
         self.bus = bus
         self.address = address
+        self.retries = retries
+        self.retried = 0
+        self.failed = 0
+
+    def _transfer(self, action: Callable[[], T]) -> T:
+        for attempt in range(self.retries + 1):
+            try:
+                result = action()
+            except OSError:
+                if attempt == self.retries:
+                    self.failed += 1
+                    raise
+                continue
+            self.retried += attempt > 0
+            return result
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def read_u8(self, register: int) -> int:
-        return self.bus.read_byte_data(self.address, register)
+        return self._transfer(lambda: self.bus.read_byte_data(self.address, register))
 
     def write_u8(self, register: int, value: int) -> None:
-        self.bus.write_byte_data(self.address, register, value & 0xFF)
+        self._transfer(lambda: self.bus.write_byte_data(self.address, register, value & 0xFF))
 
     def read_block(self, register: int, length: int) -> bytes:
         """Read `length` bytes from `register`; blocks longer than SMBus allows go through i2c_rdwr."""
         if length <= SMBUS_BLOCK_MAX:
-            return bytes(self.bus.read_i2c_block_data(self.address, register, length))
+            return self._transfer(lambda: bytes(self.bus.read_i2c_block_data(self.address, register, length)))
+        return self._transfer(lambda: self._rdwr(register, length))
+
+    def _rdwr(self, register: int, length: int) -> bytes:
         write = i2c_msg.write(self.address, [register])
         read = i2c_msg.read(self.address, length)
         self.bus.i2c_rdwr(write, read)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import struct
 
-from .chip import Chip, Fetch
-from .errors import SensorError
+from backstretch.errors import SensorError
+
+from .chip import Chip, Fetch, impossible
 
 SMPLRT_DIV = 0x19  # sample rate = gyro output rate / (1 + SMPLRT_DIV)
 CONFIG = 0x1A  # DLPF_CFG in bits 2:0
@@ -33,7 +34,10 @@ USER_FIFO_RESET = 0x04
 INT_FIFO_OFLOW = 0x10
 
 FIFO_PACKET = 12
-MAX_BATCH = 40  # samples per poll, so one poll stays a few milliseconds on a 400 kHz bus
+# FIFO size in bytes by identity (datasheets); an unknown clone gets the smallest of the family.
+FIFO_BYTES = {0x68: 1024, 0x70: 512, 0x71: 512, 0x73: 512, 0x74: 512, 0x98: 4096, 0x12: 1008}
+FIFO_BYTES_UNKNOWN = 512
+FIFO_COUNT_MAX = 4096  # no chip of the family counts more: a larger count is a bad read, not data
 
 ACCEL_LSB_PER_G = {2: 16384.0, 4: 8192.0, 8: 4096.0, 16: 2048.0}
 GYRO_LSB_PER_DPS = {250: 131.0, 500: 65.5, 1000: 32.8, 2000: 16.4}
@@ -74,6 +78,8 @@ class Mpu6050(Chip):
     family = "mpu6050"
     addresses = (0x68, 0x69)
     id_register = WHO_AM_I
+    fifo_samples = FIFO_BYTES_UNKNOWN // FIFO_PACKET  # until the identity says which chip it is
+    _overflowed = False  # an overflow flag read but not yet acted on (INT_STATUS clears on read)
     identities = {
         0x68: "MPU-6050",
         0x70: "MPU-6500",
@@ -85,14 +91,15 @@ class Mpu6050(Chip):
     }
 
     @classmethod
-    def model_for(cls, identity: int, address: int) -> tuple[str, str]:
-        if identity in cls.identities:
-            return cls.identities[identity], ""
-        if identity in (0x00, 0xFF):
-            raise SensorError(f"0x{address:02X} answers WHO_AM_I=0x{identity:02X}: no MPU chip there")
+    def unknown_identity(cls, identity: int, address: int) -> tuple[str, str]:
         return "MPU-6500 compatible", (
             f"0x{address:02X} answers WHO_AM_I=0x{identity:02X}: treated as MPU-6500 compatible"
         )
+
+    def identify(self) -> str:
+        note = super().identify()
+        self.fifo_samples = FIFO_BYTES.get(self.identity, FIFO_BYTES_UNKNOWN) // FIFO_PACKET
+        return note
 
     def configure(self) -> None:
         dev = self.device
@@ -109,10 +116,22 @@ class Mpu6050(Chip):
         dev.write_u8(FIFO_EN, FIFO_EN_ACCEL_GYRO)
         self.reset_fifo()
 
+    def is_configured(self) -> bool:
+        dev = self.device
+        awake = not dev.read_u8(PWR_MGMT_1) & PWR_SLEEP
+        return (
+            awake
+            and dev.read_u8(FIFO_EN) == FIFO_EN_ACCEL_GYRO
+            and bool(dev.read_u8(USER_CTRL) & USER_FIFO_EN)
+            and dev.read_u8(SMPLRT_DIV) == rate_divider(self.requested_rate_hz)
+        )
+
     def reset_fifo(self) -> None:
+        self._overflowed = True  # until the reset is done, the FIFO's contents cannot be trusted
         self.device.write_u8(USER_CTRL, USER_FIFO_RESET)
         self.device.write_u8(USER_CTRL, USER_FIFO_EN)
         self.device.read_u8(INT_STATUS)  # clear a stale overflow flag
+        self._overflowed = False
 
     def read_burst(self) -> tuple[float, ...]:
         """One instantaneous reading from the output registers (used by the self-test)."""
@@ -120,20 +139,25 @@ class Mpu6050(Chip):
         return values
 
     def fetch(self) -> Fetch:
+        """Everything the FIFO holds, in one transfer; an overflow empties it and says so."""
         dev = self.device
-        overflow = dev.read_u8(INT_STATUS) & INT_FIFO_OFLOW
+        before = self._overflowed
+        self._overflowed |= bool(dev.read_u8(INT_STATUS) & INT_FIFO_OFLOW)
         count_bytes = dev.read_block(FIFO_COUNT_H, 2)
         count = (count_bytes[0] << 8) | count_bytes[1]
-        if overflow or count % FIFO_PACKET:
-            # Overwritten samples leave the FIFO misaligned: start clean and say how much was lost.
+        if count > FIFO_COUNT_MAX:
+            self._overflowed = before  # the status byte came from the same bad read
+            raise SensorError(
+                f"{self.model} at 0x{dev.address:02X} reports {count} bytes in its FIFO: not a valid reading"
+            )
+        if self._overflowed or count % FIFO_PACKET:
+            # Overwritten samples leave the FIFO misaligned: start clean; the clock tells how much was lost.
+            note = "FIFO overflow" if self._overflowed else "FIFO out of step"
             self.reset_fifo()
-            return Fetch(dropped=max(1, count // FIFO_PACKET), note="FIFO overflow: samples lost")
-        n = min(count // FIFO_PACKET, MAX_BATCH)
-        if n == 0:
+            return Fetch(restarted=True, note=note)
+        if count == 0:
             return Fetch()
-        data = dev.read_block(FIFO_R_W, n * FIFO_PACKET)
-        rows = [
-            decode_fifo_packet(data[i : i + FIFO_PACKET], self.accel_range_g, self.gyro_range_dps)
-            for i in range(0, len(data), FIFO_PACKET)
-        ]
-        return Fetch(rows=rows)
+        data = dev.read_block(FIFO_R_W, count)
+        packets = [data[i : i + FIFO_PACKET] for i in range(0, count, FIFO_PACKET)]
+        rows = [decode_fifo_packet(p, self.accel_range_g, self.gyro_range_dps) for p in packets if not impossible(p)]
+        return Fetch(rows=rows, rejected=len(packets) - len(rows))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backstretch.errors import SensorError
+
 from .adxl345 import Adxl345
 from .chip import Chip
-from .errors import SensorError
 from .i2c import I2CDevice
 from .lsm6ds import Lsm6ds
 from .mpu6050 import Mpu6050

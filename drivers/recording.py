@@ -24,7 +24,8 @@ from typing import BinaryIO, TextIO
 
 import numpy as np
 
-from .errors import RecordingError
+from backstretch.errors import RecordingError
+
 from .sample import Sample
 
 ACCEL_HEADER = ["t", "ax", "ay", "az"]

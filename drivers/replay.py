@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from .recording import read_recording
@@ -50,8 +51,7 @@ class ReplaySource:
 
     def read(self) -> list[Sample]:
         if self.finished:
-            self._health.connected = False
-            self._health.last_error = "end of recording"
+            self._health = replace(self._health, connected=False, last_error="end of recording")
             return []
         first_t = self._samples[0].t
         if self.speed is None:
@@ -69,7 +69,7 @@ class ReplaySource:
         return batch
 
     def close(self) -> None:
-        self._health.connected = False
+        self._health = replace(self._health, connected=False)
 
     def health(self) -> Health:
         return self._health

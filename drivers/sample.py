@@ -26,19 +26,28 @@ class Sample(NamedTuple):
         return self.gx is not None and not math.isnan(self.gx)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Health:
-    """What a source can say about itself, for the screen and for `backstretch doctor`."""
+    """What a source can say about itself, for the screen and for `backstretch doctor`.
+
+    A frozen snapshot: a source builds a new one when something changes, so a reader thread can
+    hand it to the main thread whole, and nobody sees half of an update.
+    """
 
     connected: bool = False
     last_error: str | None = None
-    dropped: int = 0
+    dropped: int = 0  # samples the chip made that never reached read(), every cause counted
     model: str = ""
     detail: str = ""
+    rejected: int = 0  # impossible readings thrown away (all zeros, all 0xFF, beyond the range)
+    retried: int = 0  # failed transfers that a retry got through without losing anything
 
 
 class SampleSource(Protocol):
-    """Open, read what is available without blocking the caller for long, close, report health."""
+    """Open, read what is available without blocking the caller for long, close, report health.
+
+    `health()` is the only way to ask a source how it is: it returns a frozen snapshot.
+    """
 
     rate_hz: float
 

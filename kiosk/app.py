@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backstretch.drivers.errors import BackstretchError
 from backstretch.drivers.factory import make_source
 from backstretch.drivers.sample import SampleSource
+from backstretch.errors import BackstretchError
 
 from .config import Config
 from .doctor import Check, run_checks

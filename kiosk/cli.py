@@ -10,8 +10,8 @@ import logging
 import sys
 from pathlib import Path
 
-from backstretch.drivers.errors import BackstretchError, ConfigError, RecordingError
 from backstretch.drivers.factory import DRIVERS
+from backstretch.errors import BackstretchError, BadInput, ConfigError, RecordingError
 
 from .config import Config, default_layers, load_config
 from .simulator.performer import PERFORMERS
@@ -19,10 +19,6 @@ from .simulator.performer import PERFORMERS
 _log = logging.getLogger("backstretch")
 
 EXIT_BAD_INPUT = 2
-
-
-class BadInput(BackstretchError, ValueError):
-    """A command-line value that is not allowed."""
 
 
 def build_parser() -> argparse.ArgumentParser:

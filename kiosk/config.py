@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from backstretch.config import DEFAULT_CONFIG
-from backstretch.drivers.errors import ConfigError
 from backstretch.drivers.factory import DRIVERS
+from backstretch.errors import ConfigError
 
 from .validation import boolean, fill, known_keys, number_between, one_of, read_toml, setting, text
 

@@ -7,12 +7,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from backstretch.drivers.errors import BackstretchError
 from backstretch.drivers.factory import REAL_DRIVERS
 from backstretch.drivers.gpio import GpioPanel
 from backstretch.drivers.i2c import ENABLE_I2C_HINT, bus_path, describe_os_error, open_bus
 from backstretch.drivers.i2c_source import I2CSource
 from backstretch.drivers.probe import FAMILIES, describe_search, probe
+from backstretch.errors import BackstretchError
 
 from .config import Config
 

@@ -20,6 +20,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from backstretch.errors import CommandError
+
 from . import phrases as say
 from .commands import ENGINE, Command
 from .cues import Cue, Kind
@@ -198,7 +200,7 @@ class RoutineEngine:
     def command(self, name: str, value: int | None = None) -> None:
         """A touch, key or GPIO button, already mapped to a command name."""
         if name not in ENGINE:
-            raise ValueError(f"unknown command {name!r}")
+            raise CommandError(f"unknown command {name!r}")
         name = Command(name)
         self._last_activity = self.clock()
         v = self.view
@@ -318,7 +320,7 @@ class RoutineEngine:
                 self._freeze(Freeze.PAIN_PROMPT, Cue(Kind.PAIN, say.PAIN_ASK))
             return
         if not 0 <= value <= 10:
-            raise ValueError("pain must be a whole number from 0 to 10")
+            raise CommandError("pain must be a whole number from 0 to 10")
         v.pain = value
         if self.history and self._session is not None:
             self.history.set_pain(self._session, value)

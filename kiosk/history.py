@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from backstretch.drivers.errors import BackstretchError
+from backstretch.errors import HistoryError
 
 from .results import ExerciseResult, HoldRecord, SessionRecord
 
@@ -57,10 +57,6 @@ MIGRATIONS = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class HistoryError(BackstretchError, OSError):
-    """The history database cannot be opened or is not one we understand."""
 
 
 def default_data_dir() -> Path:

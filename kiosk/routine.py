@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from backstretch.config import DEFAULT_ROUTINE
-from backstretch.drivers.errors import ConfigError
+from backstretch.errors import ConfigError
 
 from .motion.pipeline import EXERCISES, MotionParams, params_for
 from .validation import fill, list_of, number_between, one_of, read_toml, setting, words

@@ -16,8 +16,8 @@ from datetime import date
 
 import pygame
 
-from backstretch.drivers.errors import BackstretchError
 from backstretch.drivers.gpio import GpioPanel
+from backstretch.errors import BackstretchError
 from backstretch.kiosk import phrases
 from backstretch.kiosk.commands import ENGINE as ENGINE_COMMANDS
 from backstretch.kiosk.config import Config

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
@@ -113,8 +114,7 @@ class MockSource:
     def open(self) -> None:
         self._t0 = self._clock()
         self._next = 0
-        self._health.connected = True
-        self._health.detail = f"mock sensor, {self.rate_hz:g} Hz"
+        self._health = replace(self._health, connected=True, detail=f"mock sensor, {self.rate_hz:g} Hz")
 
     def body_time(self) -> float:
         """Now, on the body's own clock: a script starts at 0 when the source opens."""
@@ -132,14 +132,14 @@ class MockSource:
         last = int(elapsed * self.rate_hz + 1e-6)  # float time must not lose a sample
         if last - self._next > MAX_CATCH_UP_S * self.rate_hz:
             skipped = last - self._next - int(MAX_CATCH_UP_S * self.rate_hz)
-            self._health.dropped += skipped
+            self._health = replace(self._health, dropped=self._health.dropped + skipped)
             self._next += skipped
         if not self._plugged:
-            self._health.connected = False
-            self._health.last_error = "mock cable unplugged"
+            self._health = replace(self._health, connected=False, last_error="mock cable unplugged")
             self._next = last + 1
             return []
-        self._health.connected, self._health.last_error = True, None
+        if not self._health.connected:
+            self._health = replace(self._health, connected=True, last_error=None)
         if last < self._next:
             return []
         body_t = np.arange(self._next, last + 1) / self.rate_hz
@@ -151,7 +151,7 @@ class MockSource:
         ]
 
     def close(self) -> None:
-        self._health.connected = False
+        self._health = replace(self._health, connected=False)
 
     def health(self) -> Health:
         return self._health

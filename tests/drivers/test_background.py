@@ -41,6 +41,24 @@ def test_reader_thread_fills_and_read_drains():
     assert source.read() == []
 
 
+def test_health_is_a_frozen_snapshot_the_reader_never_changes_under_the_caller():
+    import dataclasses
+
+    import pytest
+
+    inner = Counting(want=5)
+    source = BackgroundSource(inner, poll_hz=500, buffer_seconds=0.02)  # room for 1: the rest overflows
+    before = source.health()
+    source.open()
+    assert inner.enough.wait(2.0)
+    source.close()
+    after = source.health()
+    assert before.last_error == "starting" and not before.connected  # untouched by everything since
+    assert after.connected and after.dropped >= 3
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        after.connected = False
+
+
 def test_bounded_buffer_counts_overflow_as_dropped():
     inner = Counting(want=200)
     source = BackgroundSource(inner, poll_hz=2000, buffer_seconds=1.0)  # room for 50

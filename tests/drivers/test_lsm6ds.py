@@ -3,11 +3,10 @@ import struct
 import pytest
 
 from backstretch.drivers import lsm6ds
+from backstretch.drivers.fake_i2c import FakeBus, FakeLsm6ds, Ticker
 from backstretch.drivers.i2c_source import I2CSource
 from backstretch.drivers.lsm6ds import Lsm6ds, decode_output, odr_for
 from backstretch.drivers.probe import probe
-
-from .fake_bus import FakeBus, FakeLsm6ds
 
 
 def test_decode_little_endian_gyro_then_accel():
@@ -23,8 +22,8 @@ def test_accel_full_scales(g, raw):
     assert decode_output(struct.pack("<6h", 0, 0, 0, raw, 0, 0), g, 250)[0] == pytest.approx(1.0, abs=1e-3)
 
 
-def test_odr_rounds_up_to_a_supported_rate():
-    assert odr_for(100) == 104 and odr_for(10) == 12.5 and odr_for(1000) == 1660
+def test_odr_rounds_up_to_a_supported_rate_capped_at_what_polling_keeps():
+    assert odr_for(100) == 104 and odr_for(10) == 12.5 and odr_for(1000) == lsm6ds.MAX_POLLED_ODR == 208
 
 
 def test_configure_sets_odr_scale_and_block_data_update(clock, no_sleep):
@@ -57,7 +56,29 @@ def test_family_identities(who, model):
     assert found.model == model
 
 
-def test_without_a_fifo_the_reader_polls_at_twice_the_data_rate(clock):
+def test_without_a_fifo_the_reader_polls_at_two_and_a_half_times_the_data_rate(clock):
     source = I2CSource(FakeBus({0x6A: FakeLsm6ds()}), Lsm6ds, None, 100, 4, 500, clock)
     source.open()
-    assert source.poll_hz == 208
+    assert source.poll_hz == 260
+
+
+def test_asked_for_1khz_it_runs_at_208_hz_says_so_and_counts_every_missed_sample(clock, no_sleep):
+    chip = FakeLsm6ds()
+    bus = FakeBus({0x6A: chip})
+    source = I2CSource(bus, Lsm6ds, None, 1000, 4, 500, clock)
+    source.open()
+    assert source.rate_hz == 208 and source.poll_hz == 520  # not 3.3 kHz of busy polling
+    assert "1000 Hz asked" in source.health().detail
+    ticker = Ticker(chip, 208, clock)
+    bus.tickers.append(ticker)
+    ticker.start()
+    got = []
+    for i in range(520 * 3):  # 3 s; the reader misses a few polls now and then (a busy Pi)
+        clock.advance(1 / 520)
+        if i % 97 not in (0, 1, 2):
+            got += source.read()
+    ticker.stop()
+    lost = ticker.due - len(got)
+    stalls = 3 * 520 // 97 + 1
+    # Without a FIFO only the clock can tell a late sample from a missed one: within one per stall.
+    assert lost > 0 and abs(source.health().dropped - lost) <= stalls

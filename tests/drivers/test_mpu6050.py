@@ -3,12 +3,11 @@ import struct
 import pytest
 
 from backstretch.drivers import mpu6050
+from backstretch.drivers.fake_i2c import FakeBus, FakeMpu
 from backstretch.drivers.i2c import I2CDevice
 from backstretch.drivers.i2c_source import I2CSource
 from backstretch.drivers.mpu6050 import Mpu6050, decode_burst, decode_fifo_packet, dlpf_code, rate_divider
 from backstretch.drivers.probe import probe
-
-from .fake_bus import FakeBus, FakeMpu
 
 
 def packet(*raw):
@@ -88,30 +87,30 @@ def test_fifo_batches_longer_than_32_bytes_with_timestamps(clock, no_sleep):
     assert source.read() == []
 
 
-def test_big_backlog_is_read_in_bounded_batches(clock):
-    chip = FakeMpu(fifo_capacity=4096)
-    _bus, source = make_source(chip, clock)
-    source.open()
-    for _ in range(60):
-        chip.push(0, 0, 8192, 0, 0, 0)
-    first = source.read()
-    clock.advance(0.01)
-    second = source.read()
-    assert (len(first), len(second)) == (mpu6050.MAX_BATCH, 60 - mpu6050.MAX_BATCH)
-    assert second[0].t > first[-1].t
-
-
-def test_fifo_overflow_resets_and_counts_dropped(clock):
+def test_the_whole_fifo_is_read_in_one_transfer(clock):
     chip = FakeMpu(fifo_capacity=1024)
     _bus, source = make_source(chip, clock)
     source.open()
+    for _ in range(80):
+        chip.push(0, 0, 8192, 0, 0, 0)
+    clock.advance(0.8)
+    assert len(source.read()) == 80 and not chip.fifo
+
+
+def test_fifo_overflow_resets_and_counts_every_lost_sample(clock):
+    chip = FakeMpu(fifo_capacity=1024)
+    _bus, source = make_source(chip, clock)
+    source.open()
+    clock.advance(1.0)
     for _ in range(100):  # 1200 bytes into a 1024-byte FIFO
         chip.push(0, 0, 8192, 0, 0, 0)
     assert source.read() == []
-    assert source.health().dropped > 0
+    assert source.health().dropped == 100  # the old driver said 85
     assert len(chip.fifo) == 0
+    clock.advance(0.01)
     chip.push(0, 0, 8192, 0, 0, 0)
     assert [s.az for s in source.read()] == [1.0]
+    assert source.health().dropped == 100
 
 
 def test_unknown_identity_at_mpu_address_is_treated_as_compatible():
@@ -131,6 +130,13 @@ def test_family_identities(who, model):
 
 def test_a_fifo_chip_needs_only_a_few_polls_a_second(clock):
     _bus, source = make_source(FakeMpu(), clock)
-    assert source.poll_hz == 200  # before a chip answers: fast enough for any of them
+    assert source.poll_hz == 5  # before a chip answers: only looking for one
     source.open()
     assert source.poll_hz == 25
+
+
+@pytest.mark.parametrize("who, rate, hz", [(0x68, 1000, 4000 / 85), (0x70, 1000, 4000 / 42), (0x98, 1000, 25)])
+def test_the_poll_rate_follows_the_data_rate_and_the_fifo_size(clock, who, rate, hz):
+    source = I2CSource(FakeBus({0x68: FakeMpu(who_am_i=who)}), Mpu6050, None, rate, 4, 500, clock)
+    source.open()
+    assert source.poll_hz == pytest.approx(hz)

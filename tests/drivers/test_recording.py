@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from backstretch.drivers import recording
-from backstretch.drivers.errors import RecordingError
 from backstretch.drivers.recording import RecordingReader, RecordingWriter, read_recording
 from backstretch.drivers.replay import ReplaySource
 from backstretch.drivers.sample import Sample
+from backstretch.errors import RecordingError
 
 
 def write(tmp_path, text, name="rec.csv"):

@@ -1,7 +1,7 @@
 import pytest
 
 from backstretch.config import DEFAULT_CONFIG
-from backstretch.drivers.errors import ConfigError
+from backstretch.errors import ConfigError
 from backstretch.kiosk.config import load_config
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from backstretch.drivers.errors import ConfigError
+from backstretch.errors import ConfigError
 from backstretch.kiosk.routine import load_routine
 
 ROUTINES = Path(__file__).parents[1] / "data" / "routines"
