@@ -14,7 +14,7 @@ from backstretch.drivers.factory import DRIVERS
 from backstretch.errors import BackstretchError, BadInput, ConfigError, RecordingError
 
 from .config import Config, default_layers, load_config
-from .simulator.performer import PERFORMERS
+from .simulator import PERFORMERS
 
 _log = logging.getLogger("backstretch")
 

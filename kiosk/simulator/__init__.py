@@ -11,3 +11,6 @@ The session sees only a source (the mock sensor) and observers (the performer); 
 a simulated sensor has sit behind their own protocol, `mock.SimulatedSource`. The composition root
 (kiosk/app.py) puts the pieces together.
 """
+
+# Who moves the body in `backstretch simulate` (here, so the CLI can offer them without loading numpy).
+PERFORMERS = ("auto", "sloppy", "keyboard")

@@ -17,7 +17,6 @@ from ..engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, S
 from .body import OVER_BALL, SITTING, STANDING, SUPINE, Timeline
 from .script import Script
 
-PERFORMERS = ("auto", "sloppy", "keyboard")  # who moves the body in `backstretch simulate`
 TWIST_DEG = 40.0
 TILT_DEG = 9.0
 REP_S = 4.5

@@ -199,8 +199,7 @@ def test_synth_writes_labelled_sets(tmp_path):
 
 
 def test_bad_routine_file_lists_problems_and_exits_2(tmp_path):
-    bad = tmp_path / "r.toml"
-    bad.write_text('[[exercise]]\nid = "x"\ndetect = "jump"\n')
+    bad = ROOT / "tests" / "data" / "routines" / "bad-detect.toml"
     cfg = write_config(tmp_path, f'[history]\nroutine = "{bad}"\n')
     proc = backstretch("--config", cfg, "routine", tmp_path=tmp_path)
     assert proc.returncode == 2
