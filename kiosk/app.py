@@ -25,6 +25,7 @@ from backstretch.errors import BackstretchError
 from .config import Config
 from .doctor import Check, run_checks
 from .history import History, database_path
+from .notify import Notifier
 from .routine import Routine
 from .session import KioskSession, Observer
 from .simulator.body import Timeline, standing
@@ -47,13 +48,12 @@ def sensor_source(
     driver: str | None = None,
     body: Timeline | None = None,
     clock: Callable[[], float] = time.monotonic,
-    seed: int = 1,
 ) -> SampleSource:
     """The configured sensor (or `driver`): a chip, a replay, or the simulator's mock sensor measuring `body`."""
     s = cfg.sensor
     driver = driver or s.driver
     if driver == "mock":
-        return MockSource(body or standing(), s.rate_hz, clock, seed)
+        return MockSource(body or standing(), s.rate_hz, clock)
     return make_source(
         driver,
         bus=s.bus,
@@ -93,18 +93,15 @@ def window(
     duration: float | None = None,
     problems: Sequence[str] = (),
     sim_keys: SimKeys | None = None,
-    notifier=None,
 ) -> KioskWindow:
     """The pygame window around a session, with the GPIO panel and systemd's notifier."""
     from backstretch.drivers.gpio import GpioPanel
     from backstretch.ui.window import KioskWindow, WindowOptions
 
-    from .notify import Notifier
-
     presses: queue.Queue[str] = queue.Queue()
     gpio = GpioPanel(cfg.gpio.pins(), presses.put)
     options = WindowOptions(mode, duration)
-    return KioskWindow(cfg, kiosk, history, gpio, presses, notifier or Notifier(), options, list(problems), sim_keys)
+    return KioskWindow(cfg, kiosk, history, gpio, presses, Notifier(), options, list(problems), sim_keys)
 
 
 def run(cfg: Config, routine: Routine, data_dir: str | None, duration: float | None, problems: list[str]) -> None:
