@@ -43,5 +43,17 @@ class CommandError(BackstretchError, ValueError):
     """A command the routine engine cannot take: an unknown name, or a pain score outside 0 to 10."""
 
 
+class FleetError(BackstretchError, ValueError):
+    """A fleet setting (broker address, kiosk name) that cannot be used."""
+
+
+class CollectorError(BackstretchError, RuntimeError):
+    """The clinic collector cannot go on: the clinic database cannot be written."""
+
+
+class BadMessage(BackstretchError, ValueError):
+    """A message on a kiosk's sessions topic that is not one of ours; the collector logs and drops it."""
+
+
 def _more(left_out: int) -> str:
     return f" (and {left_out} more)" if left_out > 0 else ""

@@ -36,11 +36,18 @@ from .simulator.performer import AutoPerformer, seed_routine_script
 if TYPE_CHECKING:
     from backstretch.ui.window import KioskWindow
 
+    from .fleet import FleetPublisher
+
 RECORD_POLL_S = 0.05
 
 
-def open_history(cfg: Config, data_dir: str | None) -> History:
-    return History(database_path(data_dir, cfg.history.database))
+def kiosk_history(cfg: Config, data_dir: str | None) -> tuple[History, FleetPublisher | None]:
+    """The kiosk's history, and the fleet publisher that sends its outbox when `fleet.mqtt_url` is set."""
+    from .fleet import open_fleet  # paho-mqtt loads only for the commands that can publish
+
+    path = database_path(data_dir, cfg.history.database)
+    fleet = open_fleet(cfg.fleet, path)
+    return History(path, fleet.outbox if fleet else None), fleet
 
 
 def sensor_source(
@@ -106,13 +113,18 @@ def window(
 
 def run(cfg: Config, routine: Routine, data_dir: str | None, duration: float | None, problems: list[str]) -> None:
     """`backstretch run`: the kiosk with the configured sensor. Problems are shown on the screen, not only logged."""
-    history = open_history(cfg, data_dir)
+    history, fleet = kiosk_history(cfg, data_dir)
     source = sensor_source(cfg)
     source.open()
+    if fleet:
+        fleet.sensor = source.health
+        fleet.start()
     kiosk = KioskSession(routine, source, time.monotonic, history)
     try:
         window(cfg, kiosk, history, "run", duration, problems).run()
     finally:
+        if fleet:
+            fleet.stop()
         source.close()
         history.close()
 
@@ -133,9 +145,12 @@ def simulate(
     def clock() -> float:
         return (time.monotonic() - wall0) * speed
 
-    history = open_history(cfg, data_dir)
+    history, fleet = kiosk_history(cfg, data_dir)
     sim = simulation(performer, seed, cfg.sensor.rate_hz, clock)
     sim.source.open()
+    if fleet:
+        fleet.sensor = sim.source.health
+        fleet.start()
     kiosk = KioskSession(routine, sim.source, clock, history, sim.observers)
     if performer != "keyboard":
         kiosk.engine.command("start")
@@ -156,6 +171,8 @@ def simulate(
         )
         return window(cfg, kiosk, history, "simulate", duration, sim_keys=sim.keys).run()
     finally:
+        if fleet:
+            fleet.stop()
         sim.source.close()
         history.close()
 

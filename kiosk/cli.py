@@ -51,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("routine", help="validate the routine file and show it")
 
+    col = sub.add_parser("collect", help="a clinic's collector: every kiosk's results from MQTT into one history")
+    col.add_argument("--mqtt-url", metavar="URL", help="mqtt://HOST[:PORT] or mqtts://... (default: fleet.mqtt_url)")
+    col.add_argument("--data-dir", metavar="DIR", help="where the clinic's history database goes")
+    col.add_argument(
+        "--client-id",
+        default="backstretch-collector",
+        help="keep it the same from run to run: the broker holds messages for this name while it is away",
+    )
+
     shots = sub.add_parser("screenshots", help="render every screen headless to PNG files")
     shots.add_argument("--out", required=True, metavar="DIR")
     shots.add_argument("--sizes", default="800x480,720x1280,480x320,240x240", help="comma-separated WxH")
@@ -184,7 +193,8 @@ def cmd_history(args, cfg: Config) -> int:
         for s in sessions[:20]:
             pain = f", pain {s.pain}/10" if s.pain is not None else ""
             done = ", ".join(f"{r.name} {_result_short(r)}" for r in s.results) or "no exercise finished"
-            print(f"  {s.started_at.replace('T', ' ')}  {s.status:<12} {done}{pain}")
+            who = (s.person or "guest") + (f" at {s.kiosk}" if s.kiosk else "")
+            print(f"  {s.started_at.replace('T', ' ')}  {who:<16} {s.status:<12} {done}{pain}")
         print("weekly totals:")
         for w in history.weekly_totals()[:8]:
             print(f"  {w['week']}  {w['sessions']} session(s), {w['reps']} reps, {w['hold_minutes']} min holding")
@@ -197,6 +207,34 @@ def _result_short(r) -> str:
     if r.detect == "reps":
         return f"{r.reps_done}/{r.reps_target}"
     return f"{r.holds_completed}/{r.holds_wanted} holds"
+
+
+def cmd_collect(args, cfg: Config) -> int:
+    import signal
+
+    from .collector import Collector
+    from .history import database_path
+    from .mqtt import parse_broker, url_problem
+
+    url = args.mqtt_url or cfg.fleet.mqtt_url
+    if not url or url_problem(url):
+        raise BadInput(f"--mqtt-url {url!r}: {url_problem(url) or 'is needed (or fleet.mqtt_url in the config)'}")
+    f = cfg.fleet
+    broker = parse_broker(url, f.username, f.password, f.ca_file)
+    collector = Collector(broker, database_path(args.data_dir, cfg.history.database), args.client_id)
+    collector.open()  # a database we cannot use is said now, before any message is taken
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: collector.client.disconnect())
+    print(f"collecting {broker.describe()} into {collector.database}; Ctrl-C stops", file=sys.stderr, flush=True)
+    try:
+        collector.run()
+    finally:
+        print(
+            f"stored {collector.stored} message(s), {collector.repeats} repeat(s) ignored, "
+            f"{collector.rejected} not ours",
+            file=sys.stderr,
+        )
+    return 0
 
 
 def cmd_routine(args, cfg: Config) -> int:
@@ -310,9 +348,12 @@ def cmd_config(args, cfg: Config) -> int:
     import dataclasses
 
     print("# read: " + ", ".join(cfg.sources))
-    for section in ("sensor", "gpio", "display", "audio", "history"):
+    secret = {"fleet.password", "people.admin_pin"}
+    for section in ("sensor", "gpio", "display", "audio", "history", "fleet", "people"):
         print(f"[{section}]")
         for key, value in dataclasses.asdict(getattr(cfg, section)).items():
+            if f"{section}.{key}" in secret and value:
+                value = "(set, not shown)"
             if value is not None:
                 print(f"{key} = {value!r}".replace("True", "true").replace("False", "false").replace("'", '"'))
     return 0
@@ -326,6 +367,7 @@ COMMANDS = {
     "synth": cmd_synth,
     "history": cmd_history,
     "routine": cmd_routine,
+    "collect": cmd_collect,
     "screenshots": cmd_screenshots,
     "doctor": cmd_doctor,
     "config": cmd_config,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from backstretch.config import DEFAULT_CONFIG
 from backstretch.drivers.factory import DRIVERS
 from backstretch.errors import ConfigError
 
+from .mqtt import url_problem
 from .validation import boolean, fill, known_keys, number_between, one_of, read_toml, setting, text
 
 SYSTEM_CONFIG = Path("/etc/backstretch/config.toml")
@@ -86,6 +88,46 @@ class HistoryConfig:
     routine: str = setting("", text)  # empty: the shipped config/routine.toml
 
 
+def topic_word(value) -> str | None:
+    """A kiosk's name in MQTT topics and Home Assistant ids: empty means this machine's host name."""
+    if isinstance(value, str) and len(value) <= 40 and all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
+        return None
+    return "must be up to 40 letters, digits, - or _ (it is part of the MQTT topic), or empty for the host name"
+
+
+def pin_code(value) -> str | None:
+    if isinstance(value, str) and (value == "" or (value.isascii() and value.isdigit() and 4 <= len(value) <= 8)):
+        return None
+    return 'must be 4 to 8 digits in quotes (e.g. "2580"), or "" for no on-screen admin'
+
+
+@dataclass(frozen=True)
+class FleetConfig:
+    mqtt_url: str = setting("", url_problem)  # empty: nothing leaves the kiosk
+    kiosk_id: str = setting("", topic_word)
+    username: str = setting("", text)
+    password: str = setting("", text)
+    ca_file: str = setting("", text)  # mqtts:// with a private certificate authority
+    discovery_prefix: str = setting("homeassistant", topic_word)  # empty: no Home Assistant discovery
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.mqtt_url)
+
+    def kiosk_name(self) -> str:
+        return self.kiosk_id or _host_word()
+
+
+def _host_word() -> str:
+    name = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in socket.gethostname())
+    return name[:40] or "kiosk"
+
+
+@dataclass(frozen=True)
+class PeopleConfig:
+    admin_pin: str = setting("", pin_code)  # empty: people are managed with `backstretch people`, not on screen
+
+
 @dataclass(frozen=True)
 class Config:
     sensor: SensorConfig = field(default_factory=SensorConfig)
@@ -93,6 +135,8 @@ class Config:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     history: HistoryConfig = field(default_factory=HistoryConfig)
+    fleet: FleetConfig = field(default_factory=FleetConfig)
+    people: PeopleConfig = field(default_factory=PeopleConfig)
     sources: tuple[str, ...] = ()  # the files that were read, in order
 
 
@@ -102,6 +146,8 @@ SECTION_TYPES = {
     "display": DisplayConfig,
     "audio": AudioConfig,
     "history": HistoryConfig,
+    "fleet": FleetConfig,
+    "people": PeopleConfig,
 }
 
 

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from backstretch.errors import HistoryError
 
+from .outbox import Outbox
 from .results import ExerciseResult, HoldRecord, SessionRecord
 
 DB_NAME = "history.sqlite3"
@@ -55,6 +56,37 @@ MIGRATIONS = [
     """
     ALTER TABLE exercise_results ADD COLUMN recorded_at TEXT;
     """,
+    # 3: people (today's sessions belong to the first one), the fleet outbox, and what a clinic collector
+    # needs to keep many kiosks in one file: which kiosk a session came from and which messages it has stored
+    """
+    CREATE TABLE profiles (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        targets TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO profiles (id, name, created_at) VALUES (1, 'Me', strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'));
+    ALTER TABLE sessions ADD COLUMN profile_id INTEGER REFERENCES profiles(id);
+    UPDATE sessions SET profile_id = 1;
+    ALTER TABLE sessions ADD COLUMN kiosk_id TEXT;
+    ALTER TABLE sessions ADD COLUMN origin_id INTEGER;
+    CREATE UNIQUE INDEX sessions_by_origin ON sessions(kiosk_id, origin_id);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        topic TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        profile_id INTEGER,
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+    );
+    CREATE INDEX outbox_unsent ON outbox(id) WHERE sent_at IS NULL;
+    CREATE TABLE received (
+        message_id TEXT PRIMARY KEY,
+        kiosk_id TEXT NOT NULL,
+        seq INTEGER,
+        received_at TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -79,8 +111,9 @@ def database_path(data_dir: str | None = None, configured: str = "") -> Path:
 
 
 class History:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, outbox: Outbox | None = None):
         self.path = Path(path)
+        self.outbox = outbox  # fleet messages, written in the same transaction as what they describe
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None)  # transactions are explicit
@@ -89,6 +122,8 @@ class History:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
             self._mark_interrupted()
+            # who the next session belongs to: the person tapped on the idle screen, None for a guest
+            self.person: int | None = self.db.execute("SELECT min(id) FROM profiles").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise HistoryError(f"{self.path}: cannot use the history database: {exc}") from None
         except OSError as exc:
@@ -112,60 +147,61 @@ class History:
                 self.db.execute(f"PRAGMA user_version = {number + 1}")
 
     def _mark_interrupted(self) -> None:
-        """Sessions left open by a crash or power cut keep their results and are marked as such."""
+        """Sessions left open by a crash or power cut keep their results and are marked as such.
+
+        Only this kiosk's own: a session a collector holds for another kiosk may still be running there.
+        """
         with self._transaction():
-            self.db.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'in_progress'")
+            open_ids = [
+                row[0]
+                for row in self.db.execute("SELECT id FROM sessions WHERE status = 'in_progress' AND kiosk_id IS NULL")
+            ]
+            self.db.executemany("UPDATE sessions SET status = 'interrupted' WHERE id = ?", [(i,) for i in open_ids])
+            for session_id in open_ids if self.outbox else ():
+                self.outbox.session(self.db, session_id)
 
     def _transaction(self):
         return _Transaction(self.db)
 
+    def transaction(self):
+        """All of a change or none of it, for writers outside this class (the clinic collector)."""
+        return self._transaction()
+
     # -- writing --------------------------------------------------------------------------
     def begin_session(self, started_at: str, routine: str) -> int:
         with self._transaction():
-            cur = self.db.execute("INSERT INTO sessions (started_at, routine) VALUES (?, ?)", (started_at, routine))
+            cur = self.db.execute(
+                "INSERT INTO sessions (started_at, routine, profile_id) VALUES (?, ?, ?)",
+                (started_at, routine, self.person),
+            )
         return cur.lastrowid
 
     def add_result(self, session_id: int, r: ExerciseResult) -> None:
-        holds = json.dumps([{"side": h.side, "seconds": h.seconds, "completed": h.completed} for h in r.holds])
         with self._transaction():
-            self.db.execute(
-                "INSERT INTO exercise_results (session_id, position, exercise, name, detect, status, reps_done, "
-                "reps_target, hold_target_s, holds_wanted, holds, range_deg, duration_s, calibration, recorded_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session_id,
-                    r.position,
-                    r.exercise_id,
-                    r.name,
-                    r.detect,
-                    r.status,
-                    r.reps_done,
-                    r.reps_target,
-                    r.hold_target_s,
-                    r.holds_wanted,
-                    holds,
-                    r.range_deg,
-                    r.duration_s,
-                    r.calibration,
-                    datetime.now().isoformat(timespec="seconds"),
-                ),
-            )
+            insert_result(self.db, session_id, r, datetime.now().isoformat(timespec="seconds"))
+            if self.outbox:
+                self.outbox.result(self.db, session_id, r)
 
     def end_session(self, session_id: int, ended_at: str, status: str) -> None:
         with self._transaction():
             self.db.execute("UPDATE sessions SET ended_at = ?, status = ? WHERE id = ?", (ended_at, status, session_id))
+            if self.outbox:
+                self.outbox.session(self.db, session_id)
 
     def set_pain(self, session_id: int, pain: int) -> None:
         with self._transaction():
             self.db.execute("UPDATE sessions SET pain = ? WHERE id = ?", (pain, session_id))
+            if self.outbox:
+                self.outbox.session(self.db, session_id)
 
     # -- reading --------------------------------------------------------------------------
     def sessions(self, limit: int | None = None) -> list[SessionRecord]:
         rows = self.db.execute(
-            "SELECT id, started_at, ended_at, status, routine, pain FROM sessions "
-            "ORDER BY started_at DESC, id DESC" + (f" LIMIT {int(limit)}" if limit else "")
+            "SELECT s.id, s.started_at, s.ended_at, s.status, s.routine, s.pain, p.name, s.kiosk_id "
+            "FROM sessions s LEFT JOIN profiles p ON p.id = s.profile_id "
+            "ORDER BY s.started_at DESC, s.id DESC" + (f" LIMIT {int(limit)}" if limit else "")
         ).fetchall()
-        sessions = [SessionRecord(*row) for row in rows]
+        sessions = [SessionRecord(*row[:6], person=row[6], kiosk=row[7]) for row in rows]
         for s in sessions:
             s.results = self._results(s.id)
         return sessions
@@ -297,6 +333,33 @@ class History:
                 )
                 count += 1
         return count
+
+
+def insert_result(db: sqlite3.Connection, session_id: int, r: ExerciseResult, recorded_at: str | None) -> None:
+    """One exercise result's row; the caller holds the transaction (the kiosk's history, or the collector)."""
+    holds = json.dumps([{"side": h.side, "seconds": h.seconds, "completed": h.completed} for h in r.holds])
+    db.execute(
+        "INSERT INTO exercise_results (session_id, position, exercise, name, detect, status, reps_done, "
+        "reps_target, hold_target_s, holds_wanted, holds, range_deg, duration_s, calibration, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            session_id,
+            r.position,
+            r.exercise_id,
+            r.name,
+            r.detect,
+            r.status,
+            r.reps_done,
+            r.reps_target,
+            r.hold_target_s,
+            r.holds_wanted,
+            holds,
+            r.range_deg,
+            r.duration_s,
+            r.calibration,
+            recorded_at,
+        ),
+    )
 
 
 class _Transaction:

@@ -45,3 +45,5 @@ class SessionRecord:
     routine: str
     pain: int | None = None
     results: list[ExerciseResult] = field(default_factory=list)
+    person: str | None = None  # None: a guest
+    kiosk: str | None = None  # in a clinic's collected history: the kiosk it came from

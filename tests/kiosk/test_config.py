@@ -87,3 +87,30 @@ def test_missing_named_file_is_an_error_but_missing_optional_layers_are_not(tmp_
         load_config(layers(tmp_path / "absent.toml"))
     cfg = load_config([(DEFAULT_CONFIG, True), (tmp_path / "absent.toml", False)])
     assert cfg.sources == (str(DEFAULT_CONFIG),)
+
+
+def test_the_fleet_is_off_unless_a_broker_is_named(tmp_path):
+    cfg = load_config(layers())
+    assert not cfg.fleet.enabled and cfg.fleet.kiosk_name() and cfg.people.admin_pin == ""
+    on = load_config(layers(toml(tmp_path, '[fleet]\nmqtt_url = "mqtts://broker.clinic:8883"\nkiosk_id = "room-2"\n')))
+    assert on.fleet.enabled and on.fleet.kiosk_name() == "room-2"
+
+
+@pytest.mark.parametrize(
+    "line, named, allowed",
+    [
+        ('[fleet]\nmqtt_url = "http://broker"', "fleet.mqtt_url", "mqtt://HOST"),
+        ('[fleet]\nmqtt_url = "mqtt://broker:99999"', "fleet.mqtt_url", "port 1 to 65535"),
+        ('[fleet]\nmqtt_url = "mqtt://me:secret@broker"', "fleet.mqtt_url", "fleet.username"),
+        ('[fleet]\nkiosk_id = "room/2"', "fleet.kiosk_id", "letters, digits, - or _"),
+        ('[fleet]\nkiosk_id = "#"', "fleet.kiosk_id", "MQTT topic"),
+        ("[fleet]\nusername = 7", "fleet.username", "string in quotes"),
+        ("[people]\nadmin_pin = 1234", "people.admin_pin", "4 to 8 digits in quotes"),
+        ('[people]\nadmin_pin = "12a4"', "people.admin_pin", "4 to 8 digits"),
+    ],
+)
+def test_a_bad_fleet_or_people_value_names_its_key_and_what_is_allowed(tmp_path, line, named, allowed):
+    with pytest.raises(ConfigError) as err:
+        load_config(layers(toml(tmp_path, line)))
+    [problem] = err.value.problems
+    assert problem.startswith(named) and allowed in problem

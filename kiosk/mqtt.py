@@ -1,0 +1,86 @@
+"""One place that turns the `[fleet]` settings into a paho-mqtt client, for the kiosk and the collector alike.
+
+MQTT 5 on purpose: its PUBACK carries a reason code, so a publish the broker refuses (an ACL that denies
+the topic) is seen as refused and kept in the outbox, where MQTT 3.1.1 would acknowledge it silently.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import paho.mqtt.client as paho
+from paho.mqtt.enums import CallbackAPIVersion
+
+from backstretch.errors import FleetError
+
+DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}
+TOPIC_ROOT = "backstretch"
+
+
+@dataclass(frozen=True)
+class Broker:
+    host: str
+    port: int
+    tls: bool
+    username: str = ""
+    password: str = ""
+    ca_file: str = ""  # empty: the system's certificate authorities
+
+    def describe(self) -> str:
+        return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
+
+
+def url_problem(url: str) -> str | None:
+    """None when `url` is a broker address we can use, else what is allowed (for the config check)."""
+    if not isinstance(url, str):
+        return "must be a string in quotes"
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # urllib checks the port only when asked
+    except ValueError:
+        port = 0
+    if port == 0:
+        return 'must be "mqtt://HOST[:PORT]" or "mqtts://HOST[:PORT]" (port 1 to 65535)'
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or parts.path not in ("", "/") or parts.query:
+        return 'must be empty (no fleet) or "mqtt://HOST[:PORT]" or "mqtts://HOST[:PORT]"'
+    if parts.username or parts.password:
+        return "must not hold a user name or password: use fleet.username and fleet.password"
+    return None
+
+
+def parse_broker(url: str, username: str = "", password: str = "", ca_file: str = "") -> Broker:
+    problem = url_problem(url)
+    if problem or not url:
+        raise FleetError(f"mqtt url {url!r}: {problem or 'is empty'}")
+    parts = urlsplit(url)
+    return Broker(
+        parts.hostname or "",
+        parts.port or DEFAULT_PORTS[parts.scheme],
+        parts.scheme == "mqtts",
+        username,
+        password,
+        ca_file,
+    )
+
+
+def sessions_topic(kiosk_id: str) -> str:
+    return f"{TOPIC_ROOT}/{kiosk_id}/sessions"
+
+
+def status_topic(kiosk_id: str) -> str:
+    return f"{TOPIC_ROOT}/{kiosk_id}/status"
+
+
+def make_client(broker: Broker, client_id: str, manual_ack: bool = False) -> paho.Client:
+    """A client for `broker`; the caller sets callbacks, a will, and then connects."""
+    client = paho.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv5, manual_ack=manual_ack)
+    if broker.username:
+        client.username_pw_set(broker.username, broker.password or None)
+    if broker.tls:
+        client.tls_set(ca_certs=broker.ca_file or None, cert_reqs=ssl.CERT_REQUIRED)
+    client.reconnect_delay_set(min_delay=1, max_delay=60)
+    return client

@@ -1,0 +1,204 @@
+"""The clinic collector against a real Mosquitto: exactly once, in order, through a broker restart."""
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from backstretch.errors import BadMessage
+from backstretch.kiosk.collector import Collector
+from backstretch.kiosk.fleet import FleetPublisher
+from backstretch.kiosk.history import History
+from backstretch.kiosk.mqtt import make_client, parse_broker
+from backstretch.kiosk.outbox import Outbox, oldest_unsent, unsent_count
+from backstretch.kiosk.results import ExerciseResult, HoldRecord
+
+
+def result(position: int) -> ExerciseResult:
+    return ExerciseResult(
+        "spinal_twist",
+        "Spinal twist",
+        "hold",
+        position,
+        "completed",
+        hold_target_s=30,
+        holds_wanted=2,
+        holds=[HoldRecord("left", 30.5 + position, True), HoldRecord("right", 29.0, False)],
+        range_deg=40 + position,
+    )
+
+
+def stored(collector: Collector, count: int, timeout: float = 30) -> bool:
+    with collector.changed:
+        return collector.changed.wait_for(lambda: collector.stored >= count, timeout)
+
+
+@pytest.fixture
+def clinic(tmp_path, broker):
+    """A collector with its own history, collecting on a thread; subscribed before the kiosks send."""
+    collector = Collector(parse_broker(broker.url), tmp_path / "clinic.sqlite3", client_id="test-collector")
+    subscribed = threading.Event()
+    collector.client.on_subscribe = lambda *args: subscribed.set()
+    collector.start()
+    assert subscribed.wait(10)
+    yield collector
+    collector.stop()
+
+
+def test_stopping_the_broker_mid_routine_loses_nothing_and_repeats_nothing(tmp_path, broker, clinic):
+    kiosk = History(tmp_path / "kiosk.sqlite3", Outbox("room-2"))
+    publisher = FleetPublisher(parse_broker(broker.url), "room-2", kiosk.path)
+    publisher.start()
+    session = kiosk.begin_session("2026-11-20T09:00:00", "Back stretches")
+    try:
+        for position in (1, 2, 3):
+            kiosk.add_result(session, result(position))
+            publisher.wake()
+        assert stored(clinic, 3)
+        broker.stop()  # mid-routine: the network, or the broker, goes away
+        for position in (4, 5, 6):
+            kiosk.add_result(session, result(position))
+            publisher.wake()
+        kiosk.end_session(session, "2026-11-20T09:20:00", "completed")
+        assert unsent_count(kiosk.db) == 4
+        broker.start()
+        assert stored(clinic, 7), f"stored {clinic.stored}; broker log: {broker.log()}"
+        assert publisher.wait_until_sent(20)
+    finally:
+        publisher.stop()
+    clinic.stop()
+    clinic_history = History(clinic.database)
+    db = clinic_history.db
+    rows = db.execute("SELECT position FROM exercise_results ORDER BY id").fetchall()
+    assert [r[0] for r in rows] == [1, 2, 3, 4, 5, 6]  # each once, in the order done
+    seqs = [r[0] for r in db.execute("SELECT seq FROM received ORDER BY rowid")]
+    assert seqs == sorted(seqs) and len(seqs) == 7
+    [s] = clinic_history.sessions()
+    assert s.status == "completed" and [r.holds[0].seconds for r in s.results] == [31.5 + i for i in range(6)]
+    assert db.execute("SELECT kiosk_id, origin_id FROM sessions").fetchone() == ("room-2", session)
+    kiosk.close()
+    clinic_history.close()
+
+
+def test_the_same_message_delivered_twice_is_stored_once(tmp_path, broker, clinic):
+    kiosk = History(tmp_path / "kiosk.sqlite3", Outbox("room-3"))
+    session = kiosk.begin_session("2026-11-21T10:00:00", "Back stretches")
+    kiosk.add_result(session, result(1))
+    message = oldest_unsent(kiosk.db)
+    sender = make_client(parse_broker(broker.url), "test-sender")
+    sender.connect("127.0.0.1", broker.port)
+    sender.loop_start()
+    try:
+        for _ in range(2):
+            sender.publish(message.topic, message.payload, qos=1).wait_for_publish(10)
+        with clinic.changed:
+            assert clinic.changed.wait_for(lambda: clinic.stored + clinic.repeats >= 2, 20)
+    finally:
+        sender.disconnect()
+        sender.loop_stop()
+    assert (clinic.stored, clinic.repeats) == (1, 1)
+    clinic.stop()
+    assert clinic.store(message.payload) is False  # and once more by hand
+    assert clinic.history.db.execute("SELECT count(*) FROM exercise_results").fetchone()[0] == 1
+    clinic.history.close()
+    kiosk.close()
+
+
+def test_a_person_removed_on_a_kiosk_is_removed_from_the_clinic(tmp_path):
+    clinic = Collector(parse_broker("mqtt://127.0.0.1"), tmp_path / "clinic.sqlite3")
+    kiosk = History(tmp_path / "kiosk.sqlite3", Outbox("room-4"))
+    session = kiosk.begin_session("2026-11-21T10:00:00", "Back stretches")
+    kiosk.add_result(session, result(1))
+    kiosk.outbox.forget(kiosk.db, 999, "Me")
+    rows = kiosk.db.execute("SELECT id, payload FROM outbox ORDER BY id").fetchall()
+    for _, payload in rows:
+        assert clinic.store(payload)
+    assert clinic.history.sessions() == []
+    assert clinic.history.db.execute("SELECT count(*) FROM profiles WHERE name = 'Me'").fetchone()[0] == 0
+    kiosk.close()
+    clinic.history.close()
+
+
+@pytest.mark.parametrize(
+    "payload, reason",
+    [
+        (b"\xff\xfe", "not JSON"),
+        (b"[1, 2]", "not a version 1"),
+        (json.dumps({"v": 1, "type": "result", "id": "x", "kiosk_id": "k"}).encode(), "missing or malformed"),
+        (json.dumps({"v": 1, "type": "nonsense", "id": "x", "kiosk_id": "k"}).encode(), "unknown type"),
+        (
+            json.dumps({"v": 1, "type": "session", "id": "x", "kiosk_id": "k", "sent_for": {"id": 1}}).encode(),
+            "has no started_at, status, routine",
+        ),
+    ],
+)
+def test_a_message_that_is_not_ours_is_refused_by_name(tmp_path, payload, reason):
+    clinic = Collector(parse_broker("mqtt://127.0.0.1"), tmp_path / "clinic.sqlite3")
+    with pytest.raises(BadMessage, match=reason):
+        clinic.store(payload)
+    assert clinic.open().db.execute("SELECT count(*) FROM received").fetchone()[0] == 0
+    clinic.history.close()
+
+
+def test_the_collect_command_keeps_a_clinic_history_that_history_reads(tmp_path, broker):
+    data = tmp_path / "clinic"
+    env_cmd = [sys.executable, "-m", "backstretch.kiosk.cli"]
+    collect = subprocess.Popen(
+        [*env_cmd, "collect", "--mqtt-url", broker.url, "--data-dir", str(data), "--client-id", "cli-collector"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "collecting" in collect.stderr.readline()
+        kiosk = History(tmp_path / "kiosk.sqlite3", Outbox("front-desk"))
+        session = kiosk.begin_session("2026-11-22T08:00:00", "Back stretches")
+        kiosk.add_result(session, result(1))
+        kiosk.end_session(session, "2026-11-22T08:10:00", "completed")
+        publisher = FleetPublisher(parse_broker(broker.url), "front-desk", kiosk.path)
+        publisher.start()
+        assert publisher.wait_until_sent(20)
+        publisher.stop()
+        kiosk.close()
+        assert rows_in(data / "history.sqlite3", "received", 2)
+    finally:
+        collect.send_signal(signal.SIGTERM)
+        _, err = collect.communicate(timeout=20)
+    assert collect.returncode == 0, err
+    assert "stored 2 message(s)" in err
+    listing = subprocess.run([*env_cmd, "history", "--data-dir", str(data)], capture_output=True, text=True)
+    assert listing.returncode == 0 and "front-desk" in listing.stdout and "Spinal twist" in listing.stdout
+
+
+def rows_in(path, table: str, count: int, timeout: float = 20) -> bool:
+    """Another process writes the file: look until it has `count` rows (nothing here to wait on)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with sqlite3.connect(path) as db:
+            if db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] >= count:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+def test_collect_refuses_a_bad_broker_address_in_one_line(tmp_path):
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "backstretch.kiosk.cli",
+            "collect",
+            "--mqtt-url",
+            "http://x",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2
+    assert run.stderr.strip().count("\n") == 0 and "--mqtt-url" in run.stderr and "mqtt://" in run.stderr
