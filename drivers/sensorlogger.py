@@ -18,7 +18,7 @@ from typing import TypeGuard
 
 import numpy as np
 
-from .errors import BackstretchError
+from backstretch.errors import BackstretchError
 
 STANDARD_GRAVITY = 9.80665  # m/s^2 per g, the value the app assumes
 TOTAL, LINEAR, GRAVITY, GYRO = "totalacceleration", "accelerometer", "gravity", "gyroscope"
