@@ -17,7 +17,8 @@ from .i2c_source import I2CSource
 from .probe import FAMILIES
 
 REAL_DRIVERS = ("auto", *FAMILIES)
-DRIVERS = (*REAL_DRIVERS, "mock", "replay")
+NETWORK_DRIVERS = ("phone", "phyphox")  # a phone over Wi-Fi: the only drivers that use the network
+DRIVERS = (*REAL_DRIVERS, *NETWORK_DRIVERS, "mock", "replay")
 
 
 def make_source(
@@ -29,12 +30,26 @@ def make_source(
     accel_range_g: int = 4,
     gyro_range_dps: int = 500,
     replay_file: str = "",
+    phone_listen: str = "0.0.0.0:8765",
+    phone_token: str = "",
+    phyphox_url: str = "",
     clock: Callable[[], float] = time.monotonic,
 ):
-    """A SampleSource for a chip or a replay; real chips get a reader thread so callers never wait on I2C."""
+    """A SampleSource for a chip, a phone or a replay; chips and phyphox get a reader thread so callers
+    never wait on I2C or the network (the phone's pushes arrive on the listener's own threads)."""
     if driver in REAL_DRIVERS:
         chip = None if driver == "auto" else FAMILIES[driver]
         return BackgroundSource(I2CSource(bus, chip, address, rate_hz, accel_range_g, gyro_range_dps, clock))
+    if driver == "phone":
+        from .phone import PhoneSource
+
+        return PhoneSource(phone_listen, phone_token, clock=clock)
+    if driver == "phyphox":
+        from .phyphox import PhyphoxSource
+
+        if not phyphox_url:
+            raise SensorError("sensor.driver = 'phyphox' needs sensor.phyphox_url (the address phyphox shows)")
+        return BackgroundSource(PhyphoxSource(phyphox_url, clock))
     if driver == "replay":
         from .replay import ReplaySource
 

@@ -166,7 +166,6 @@ class PushReceiver:
         rows = self._merger.merge(push.streams)
         self.problem = ""
         if not len(rows):
-            self.monitor.batch([], arrival, late=False)
             return 0
         newest = float(rows[-1, 0])
         if push.message_id > self._last_message and rows[0, 0] < self._last_phone_t - CLOCK_STEP_S:

@@ -105,14 +105,15 @@ class StreamMonitor:
         return statistics.median(self._periods) if len(self._periods) >= 5 else None
 
     def batch(self, remote_times: list[float], arrival: float, late: bool) -> None:
-        """A batch of samples (remote stamps, rising) that arrived at `arrival`."""
+        """A batch of samples (remote stamps, rising) that arrived at `arrival`; one without samples is
+        no sign of life (an app answering with nothing new, or sending only other sensors)."""
+        if not remote_times:
+            return
         if self._last_arrival is not None:
             self._intervals.append(arrival - self._last_arrival)
         self._last_arrival = arrival
         self.batches += 1
         self.late_batches += late
-        if not remote_times:
-            return
         previous = self._last_remote
         for t in remote_times:
             if previous is not None and t > previous:

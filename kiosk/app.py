@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backstretch.drivers.factory import make_source
+from backstretch.drivers.phone import PhoneSource
 from backstretch.drivers.sample import SampleSource
 from backstretch.errors import BackstretchError
 
@@ -30,8 +31,9 @@ from .routine import Routine
 from .session import KioskSession, Observer
 from .simulator.body import Timeline, standing
 from .simulator.keyboard import SimKeys
-from .simulator.mock import MockSource
+from .simulator.mock import MockSource, SimulatedSource
 from .simulator.performer import AutoPerformer, seed_routine_script
+from .simulator.phone import PHONE_ON_BELLY, SimulatedPhone
 
 if TYPE_CHECKING:
     from backstretch.ui.window import KioskWindow
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from .fleet import FleetPublisher
 
 RECORD_POLL_S = 0.05
+SIM_SENSORS = {"mock": "mock sensor", "phone": "phone pushing"}
 
 
 def kiosk_history(cfg: Config, data_dir: str | None) -> tuple[History, FleetPublisher | None]:
@@ -69,27 +72,53 @@ def sensor_source(
         accel_range_g=s.accel_range_g,
         gyro_range_dps=s.gyro_range_dps,
         replay_file=s.replay_file,
+        phone_listen=s.phone_listen,
+        phone_token=s.phone_token,
+        phyphox_url=s.phyphox_url,
         clock=clock,
     )
 
 
 @dataclass
 class Simulation:
-    """The simulator as the session sees it: a source, observers of the View, and the keys' actions."""
+    """The simulator as the session sees it: a source, observers of the View, and the keys' actions.
 
-    source: MockSource
+    With a simulated phone the session reads the kiosk's real phone receiver, which the phone feeds."""
+
+    source: SampleSource
     keys: SimKeys
     observers: list[Observer] = field(default_factory=list)
+    phone: SimulatedPhone | None = None
+
+    def open(self) -> None:
+        self.source.open()
+        if self.phone is not None:
+            self.phone.start()
+
+    def close(self) -> None:
+        if self.phone is not None:
+            self.phone.stop()
+        self.source.close()
 
 
-def simulation(performer: str, seed: int, rate_hz: float, clock: Callable[[], float]) -> Simulation:
-    """A virtual body, the mock sensor on it, and who moves it: a (sloppy) virtual person, or the keyboard."""
+def simulation(
+    performer: str, seed: int, rate_hz: float, clock: Callable[[], float], sensor: str = "mock"
+) -> Simulation:
+    """A virtual body, the mock sensor on it (or a phone on the belly pushing to the kiosk's receiver over
+    loopback), and who moves it: a (sloppy) virtual person, or the keyboard."""
     body = standing()
-    source = MockSource(body, rate_hz, clock, seed)
+    mock = MockSource(body, rate_hz, clock, seed, mounting=PHONE_ON_BELLY if sensor == "phone" else None)
+    source: SampleSource = mock
+    simulated: SimulatedSource = mock
+    phone = None
+    if sensor == "phone":
+        source = PhoneSource("127.0.0.1:0", clock=clock)
+        simulated = phone = SimulatedPhone(mock, lambda: source.url)
+    keys = SimKeys(simulated, body if performer == "keyboard" else None)
     if performer == "keyboard":
-        return Simulation(source, SimKeys(source, body))
-    person = AutoPerformer(body, source.body_time, seed, sloppy=performer == "sloppy")
-    return Simulation(source, SimKeys(source, None), [person.watch])
+        return Simulation(source, keys, phone=phone)
+    person = AutoPerformer(body, mock.body_time, seed, sloppy=performer == "sloppy")
+    return Simulation(source, keys, [person.watch], phone)
 
 
 def window(
@@ -138,6 +167,7 @@ def simulate(
     seed: int,
     performer: str,
     text: bool,
+    sensor: str = "mock",
 ) -> int:
     """`backstretch simulate`: the whole kiosk on the mock sensor, in a window or in the terminal."""
     wall0 = time.monotonic()
@@ -146,8 +176,8 @@ def simulate(
         return (time.monotonic() - wall0) * speed
 
     history, fleet = kiosk_history(cfg, data_dir)
-    sim = simulation(performer, seed, cfg.sensor.rate_hz, clock)
-    sim.source.open()
+    sim = simulation(performer, seed, cfg.sensor.rate_hz, clock, sensor)
+    sim.open()
     if fleet:
         fleet.sensor = sim.source.health
         fleet.start()
@@ -159,7 +189,8 @@ def simulate(
             from .simulator.text import play
 
             print(
-                f"backstretch simulator (text): {routine.settings.name}, mock sensor {cfg.sensor.rate_hz:g} Hz, "
+                f"backstretch simulator (text): {routine.settings.name}, "
+                f"{SIM_SENSORS[sensor]} {cfg.sensor.rate_hz:g} Hz, "
                 f"speed x{speed:g}, {'sloppy' if performer == 'sloppy' else 'attentive'} performer"
             )
             play(sys.stdout, kiosk, duration, pain=seed % 4)
@@ -173,7 +204,7 @@ def simulate(
     finally:
         if fleet:
             fleet.stop()
-        sim.source.close()
+        sim.close()
         history.close()
 
 
@@ -184,6 +215,9 @@ def record(cfg: Config, out_path: Path, seconds: float, driver: str | None) -> i
     driver = driver or cfg.sensor.driver
     source = sensor_source(cfg, driver, body=seed_routine_script().timeline if driver == "mock" else None)
     source.open()
+    waiting = source.health()
+    if not waiting.connected and waiting.last_error:  # e.g. the phone's push URL, or the chip not found yet
+        print(f"recording {seconds:g} s; {waiting.last_error}", file=sys.stderr, flush=True)
     writer = None
     try:
         with open(out_path, "w", encoding="utf-8") as out:

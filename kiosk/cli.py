@@ -40,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--data-dir", metavar="DIR", help="where the history database goes (or BACKSTRETCH_DATA_DIR)")
     sim.add_argument("--text", action="store_true", help="no window: print cues and screens in the terminal")
+    sim.add_argument(
+        "--sensor",
+        choices=["mock", "phone"],
+        default="mock",
+        help="phone: the virtual person carries a phone that pushes to the kiosk's own receiver, as Sensor Logger does",
+    )
 
     run = sub.add_parser("run", help="the kiosk: fullscreen on the configured display, with the real sensor")
     run.add_argument("--duration", type=positive_float, help="exit after this many seconds (for tests)")
@@ -156,7 +162,9 @@ def cmd_simulate(args, cfg: Config) -> int:
     from .routine import load_routine
 
     routine = load_routine(cfg.history.routine or None)
-    return app.simulate(cfg, routine, args.data_dir, args.duration, args.speed, args.seed, args.performer, args.text)
+    return app.simulate(
+        cfg, routine, args.data_dir, args.duration, args.speed, args.seed, args.performer, args.text, args.sensor
+    )
 
 
 def cmd_run(args, cfg: Config) -> int:

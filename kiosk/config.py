@@ -36,6 +36,35 @@ def gpio_pin(value) -> str | None:
     return "must be a BCM pin number from 0 to 27 (comment the line out when not wired)"
 
 
+def listen_address(value) -> str | None:
+    from backstretch.drivers.phone import parse_listen
+
+    try:
+        _, port = parse_listen(value) if isinstance(value, str) else ("", 0)
+    except ValueError:
+        port = 0
+    if port >= 1024:
+        return None
+    return 'must be "address:port" with a port from 1024 to 65535, e.g. "0.0.0.0:8765" (all networks)'
+
+
+def phone_token(value) -> str | None:
+    if isinstance(value, str) and (not value or (8 <= len(value) <= 64 and value.isascii() and value.isalnum())):
+        return None
+    return 'must be "" (a new random token at each start) or 8 to 64 letters and digits'
+
+
+def phyphox_url(value) -> str | None:
+    from backstretch.drivers.phyphox import parse_url
+
+    try:
+        if isinstance(value, str) and (not value or parse_url(value)):
+            return None
+    except ValueError as exc:
+        return str(exc)
+    return 'must be "" or the address phyphox shows, e.g. "http://192.168.1.23:8080"'
+
+
 @dataclass(frozen=True)
 class SensorConfig:
     driver: str = setting("auto", one_of(*DRIVERS))
@@ -45,6 +74,9 @@ class SensorConfig:
     accel_range_g: int = setting(4, one_of(2, 4, 8, 16))
     gyro_range_dps: int = setting(500, one_of(250, 500, 1000, 2000))
     replay_file: str = setting("", text)
+    phone_listen: str = setting("0.0.0.0:8765", listen_address)  # driver = "phone": where Sensor Logger pushes
+    phone_token: str = setting("", phone_token)
+    phyphox_url: str = setting("", phyphox_url)  # driver = "phyphox": the phone's remote-access address
 
     @property
     def address_or_none(self) -> int | None:

@@ -1,9 +1,9 @@
 """A fake phone running Sensor Logger: posts samples in the app's push format over a real socket.
 
 It takes rows of (t s, ax, ay, az g, gx, gy, gz deg/s) as an IMU would give them and sends what
-the app sends: Android style (`totalacceleration` and `gyroscope`, each sensor with its own
-stamps) or iPhone style (`accelerometer` without gravity plus `gravity`), in m/s^2 and rad/s,
-stamped in UTC epoch nanoseconds by a phone clock that is not the kiosk's. `play` paces the
+the app sends (written by the simulator's phone: Android's `totalacceleration` or the iPhone's
+`accelerometer` plus `gravity`, in m/s^2 and rad/s, stamped in UTC epoch nanoseconds by a phone
+clock that is not the kiosk's). `play` paces the
 batches in real time (optionally on a sped-up clock shared with the receiver) with jitter, and
 holds some batches back so they arrive late, in a burst with the next one.
 """
@@ -12,41 +12,13 @@ from __future__ import annotations
 
 import http.client
 import itertools
-import json
 import threading
 import time
 from collections.abc import Callable
 
 import numpy as np
 
-G = 9.80665
-PHONE_EPOCH_NS = 1_700_000_000_000_000_000  # the phone's clock: nothing to do with the kiosk's monotonic one
-
-
-def payload_entries(rows: np.ndarray, style: str = "android", epoch_ns: int = PHONE_EPOCH_NS) -> list[dict]:
-    """The app's payload entries for rows of (t, ax, ay, az, gx, gy, gz)."""
-    entries = []
-    for row in rows:
-        t_ns = epoch_ns + round(row[0] * 1e9)
-        accel = row[1:4] * G
-        if style == "android":
-            entries.append({"name": "totalacceleration", "time": t_ns, "values": _xyz(accel), "accuracy": 3})
-        else:
-            gravity = accel / max(np.linalg.norm(accel), 1e-9) * G  # the phone's fused gravity estimate
-            entries.append({"name": "accelerometer", "time": t_ns, "values": _xyz(accel - gravity)})
-            entries.append({"name": "gravity", "time": t_ns, "values": _xyz(gravity)})
-        if not np.isnan(row[4]):
-            gyro_ns = t_ns + (3_000_000 if style == "android" else 0)  # Android: each sensor keeps its own time
-            entries.append({"name": "gyroscope", "time": gyro_ns, "values": _xyz(np.radians(row[4:7]))})
-    return entries
-
-
-def _xyz(v) -> dict:
-    return {"x": float(v[0]), "y": float(v[1]), "z": float(v[2])}
-
-
-def push_body(entries: list[dict], message_id: int = 0, device: str = "phone-1", session: str = "session-1") -> bytes:
-    return json.dumps({"messageId": message_id, "sessionId": session, "deviceId": device, "payload": entries}).encode()
+from backstretch.kiosk.simulator.phone import payload_entries, push_body
 
 
 class FakePhone:

@@ -15,9 +15,10 @@ from backstretch.drivers.phone import PhoneSource, PushLimits, new_token, parse_
 from backstretch.drivers.recording import read_recording
 from backstretch.kiosk.motion.pipeline import MotionPipeline, params_for
 from backstretch.kiosk.simulator.mock import ImuModel
+from backstretch.kiosk.simulator.phone import payload_entries, push_body
 from backstretch.kiosk.simulator.script import Script
 
-from .fake_phone import FakePhone, push_body, scaled_clock
+from .fake_phone import FakePhone, scaled_clock
 
 TOKEN = "k7mxq2ab"
 
@@ -158,8 +159,6 @@ def test_a_batch_that_arrives_after_a_newer_one_is_counted_lost_once_and_times_s
 
 
 def _entries(rows):
-    from .fake_phone import payload_entries
-
     return payload_entries(rows)
 
 
