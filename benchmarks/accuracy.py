@@ -1,10 +1,16 @@
 """Accuracy of the motion pipeline on labelled recordings: is the count one a person can trust?
 
-Run: .venv/bin/python benchmarks/accuracy.py [FILE.csv|DIR ...] [--synthetic N] [--quiet]
-Default: every labelled recording in ../shared/data/, the stored sets in tests/data/synthetic/,
-and N (default 25) generated synthetic sets per exercise with fixed seeds. Prints per file and in
-total: exact-count rate, mean absolute count error, hold count and side agreement, hold start and
-end error, and reps counted in non-exercise segments. It asserts nothing.
+Run: .venv/bin/python benchmarks/accuracy.py [FILE.csv|DIR ...] [--synthetic N] [--stress N] [--quiet]
+Prints, per file and in total (exact-count rate, mean absolute error, within one rep, confidence):
+(a) every labelled recording in ../shared/data/ and the stored sets in tests/data/synthetic/;
+(b) leave-one-subject-out cross-validation over the shared recordings: for each subject, the rep
+    counter's turning fraction (RepParams.turn_frac) is chosen from a small grid on the other subjects
+    only and the held-out subject is scored with it;
+(c) stress copies generated from the shared recordings (N seeds each, default 2): random sensor
+    rotation, sway of 1.5 and 3 degrees at 0.25 to 0.6 Hz, a 20 to 45 degree stray movement in
+    every pause, pauses cut to about 3 s, and the recording cut to start mid-rep;
+(d) N (default 25) generated synthetic sets per exercise with fixed seeds.
+Holds: count, side, start and end error; reps counted in non-exercise segments. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -12,15 +18,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from backstretch.drivers.recording import read_recording  # noqa: E402
+from backstretch.kiosk.motion import analysis  # noqa: E402
 from backstretch.kiosk.motion.analysis import run_pipeline, summarize  # noqa: E402
 from backstretch.kiosk.motion.events import RepCounted  # noqa: E402
+from backstretch.kiosk.motion.pipeline import params_for  # noqa: E402
+from backstretch.kiosk.motion.reps import RepParams  # noqa: E402
+from backstretch.kiosk.motion.stress import STRESSES, stress_copy  # noqa: E402
 from backstretch.kiosk.motion.synthetic import SCENARIOS, generate  # noqa: E402
 
 HOLD_TOLERANCE_S = 1.0
@@ -37,6 +47,9 @@ class Tally:
     sides_judged: int = 0
     edge_errors: list[float] = field(default_factory=list)
     false_reps: int = 0
+    within_one: int = 0
+    right_high: int = 0  # right counts marked high confidence
+    wrong_low: int = 0  # wrong counts marked low confidence
 
     def add(self, other: Tally) -> None:
         for name in (
@@ -48,6 +61,9 @@ class Tally:
             "sides_right",
             "sides_judged",
             "false_reps",
+            "within_one",
+            "right_high",
+            "wrong_low",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.edge_errors += other.edge_errors
@@ -56,7 +72,10 @@ class Tally:
         out = [
             f"{title}: {self.sets} sets, exact count {self.exact}/{self.sets} "
             f"({100 * self.exact / max(self.sets, 1):.0f}%), "
-            f"mean abs error {self.abs_error / max(self.sets, 1):.3f} reps"
+            f"mean abs error {self.abs_error / max(self.sets, 1):.3f} reps, "
+            f"within one rep {self.within_one}/{self.sets} ({100 * self.within_one / max(self.sets, 1):.0f}%)",
+            f"  confidence: right counts marked high {self.right_high}/{self.exact}, "
+            f"wrong counts marked low {self.wrong_low}/{self.sets - self.exact}",
         ]
         if self.holds_labelled:
             within = sum(e <= HOLD_TOLERANCE_S for e in self.edge_errors)
@@ -71,11 +90,14 @@ class Tally:
 
 
 def score(exercise: str, samples, labels: dict, duration: float) -> tuple[Tally, str]:
-    events, _ = run_pipeline(samples, exercise, labels.get("hold_target_s"))
-    result = summarize(exercise, events, duration)
+    events, pipeline = run_pipeline(samples, exercise, labels.get("hold_target_s"))
+    result = summarize(exercise, events, duration, pipeline.confidence)
     t = Tally(sets=1)
     err = result["reps"] - labels.get("reps", 0)
-    t.exact, t.abs_error = int(err == 0), abs(err)
+    t.exact, t.abs_error, t.within_one = int(err == 0), abs(err), int(abs(err) <= 1)
+    if exercise in ("reps", "pelvic_tilt"):
+        t.right_high = int(err == 0 and result["confidence"] == "high")
+        t.wrong_low = int(err != 0 and result["confidence"] == "low")
     found = list(result["holds"])
     for want in labels.get("holds", []):
         t.holds_labelled += 1
@@ -91,7 +113,7 @@ def score(exercise: str, samples, labels: dict, duration: float) -> tuple[Tally,
     idle = labels.get("non_exercise", [])
     t.false_reps = sum(isinstance(e, RepCounted) and any(a <= e.t <= b for a, b in idle) for e in events)
     t.holds_found -= len(found)  # holds that were not there count against
-    detail = f"reps {result['reps']}/{labels.get('reps', 0)}"
+    detail = f"reps {result['reps']}/{labels.get('reps', 0)} ({result['confidence']})"
     if labels.get("holds"):
         detail += f", holds {len(result['holds'])}/{len(labels['holds'])}"
     if t.false_reps:
@@ -114,13 +136,20 @@ def labelled_files(paths: list[Path]) -> list[Path]:
     ]
 
 
+def subject(path: Path) -> str:
+    """The person a shared recording comes from (uci-s1-e4 -> s1)."""
+    return path.stem.split("-")[1] if path.stem.count("-") >= 2 else path.stem
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--synthetic", type=int, default=25, help="generated sets per exercise (0 for none)")
+    parser.add_argument("--stress", type=int, default=2, help="stress copies per shared recording and kind")
     parser.add_argument("--quiet", action="store_true", help="totals only")
     args = parser.parse_args()
-    paths = args.paths or [ROOT.parent / "shared" / "data", ROOT / "tests" / "data" / "synthetic"]
+    shared_dir = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT)
+    paths = args.paths or [shared_dir, ROOT / "tests" / "data" / "synthetic"]
     groups: dict[str, Tally] = {}
 
     def record(group: str, name: str, tally: Tally, detail: str) -> None:
@@ -135,25 +164,75 @@ def main() -> None:
                 and tally.sides_right == tally.sides_judged
                 else "MISS"
             )
-            print(f"{mark} {name:<40} {detail}")
+            print(f"{mark} {group[:12]:<12} {name:<40} {detail}")
 
+    real = []
     for f in labelled_files([p for p in paths if p.exists()]):
         labels = json.loads(Path(str(f)[:-4] + ".labels.json").read_text())
         rec = read_recording(f)
         exercise = labels.get("exercise", "reps")
-        tally, detail = score(exercise, rec.samples(), labels, rec.duration)
-        record(f"{f.parent.name} ({exercise})", f.name, tally, detail)
+        tally, detail = score(exercise, rec.data, labels, rec.duration)
+        record(f"(a) {f.parent.name} ({exercise})", f.name, tally, detail)
+        if f.parent.name != "synthetic":
+            real.append((f, rec, labels, exercise))
+    cross_validate(real, record)
+    for f, rec, labels, exercise in real:
+        for kind in STRESSES:
+            for seed in range(args.stress):
+                copy = stress_copy(rec.data, labels, kind, seed)
+                if copy is None:
+                    continue
+                data, want = copy
+                tally, detail = score(exercise, data, want, float(data[-1, 0] - data[0, 0]))
+                record(f"(c) stress {kind}", f"{f.stem}#{seed}", tally, detail)
     for exercise in SCENARIOS:
         for seed in range(1000, 1000 + args.synthetic):
             s = generate(exercise, seed)
             tally, detail = score(exercise, s.samples, s.labels, s.labels["duration"])
-            record(f"generated {exercise}", s.name, tally, detail)
+            record(f"(d) generated {exercise}", s.name, tally, detail)
     print()
-    total = Tally()
+    stress_total = Tally()
     for name, tally in groups.items():
         print("\n".join(tally.lines(name)))
-        total.add(tally)
-    print("\n".join(total.lines("all")))
+        if name.startswith("(c)"):
+            stress_total.add(tally)
+    if stress_total.sets:
+        print("\n".join(stress_total.lines("(c) stress copies, all kinds")))
+
+
+CV_FIELD, CV_GRID = "turn_frac", (0.2, 0.25, 0.3)
+
+
+def with_rep_field(value: float):
+    """params_for, with one field of the rep counter's parameters set (for cross-validation)."""
+
+    def patched(exercise: str, hold_s: float | None = None):
+        p = params_for(exercise, hold_s)
+        return replace(p, reps=replace(p.reps, **{CV_FIELD: value}))
+
+    return patched
+
+
+def cross_validate(real: list, record) -> None:
+    """Leave one subject out: the grid value is picked on the other subjects, scored on the one left out."""
+    subjects = sorted({subject(f) for f, *_ in real})
+    if len(subjects) < 2:
+        return
+    default = getattr(RepParams(), CV_FIELD)
+    scores: dict[tuple[str, float], int] = {}
+    for value in CV_GRID:
+        analysis.params_for = with_rep_field(value)
+        for f, rec, labels, exercise in real:
+            scores[(str(f), value)] = score(exercise, rec.data, labels, rec.duration)[0].exact
+    for held in subjects:
+        train = [f for f, *_ in real if subject(f) != held]
+        best = max(CV_GRID, key=lambda v: (sum(scores[(str(f), v)] for f in train), -abs(v - default)))
+        analysis.params_for = with_rep_field(best)
+        for f, rec, labels, exercise in real:
+            if subject(f) == held:
+                tally, detail = score(exercise, rec.data, labels, rec.duration)
+                record(f"(b) leave-one-subject-out ({CV_FIELD} from the others)", f.name, tally, f"{detail}, {best}")
+    analysis.params_for = params_for
 
 
 if __name__ == "__main__":

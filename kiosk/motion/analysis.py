@@ -35,8 +35,8 @@ def run_pipeline(
     return events, pipeline
 
 
-def summarize(exercise: str, events: list[MotionEvent], duration: float) -> dict:
-    """The JSON form of DESIGN.md: exercise, reps, holds and duration."""
+def summarize(exercise: str, events: list[MotionEvent], duration: float, confidence: str = "high") -> dict:
+    """The JSON form of DESIGN.md: exercise, reps, holds, duration and how sure the rep count is."""
     holds = [
         {
             "side": e.side,
@@ -49,7 +49,13 @@ def summarize(exercise: str, events: list[MotionEvent], duration: float) -> dict
         if isinstance(e, HoldEnded)
     ]
     reps = sum(isinstance(e, RepCounted) for e in events)
-    return {"exercise": exercise, "reps": reps, "holds": holds, "duration": round(duration, 2)}
+    return {
+        "exercise": exercise,
+        "reps": reps,
+        "holds": holds,
+        "duration": round(duration, 2),
+        "confidence": confidence,
+    }
 
 
 def analyze_path(
@@ -65,14 +71,15 @@ def analyze_path(
             events += pipeline.feed(chunk)
         duration = reader.last_t - reader.first_t
     events += pipeline.finish()
-    return summarize(exercise, events, duration), events, pipeline
+    return summarize(exercise, events, duration, pipeline.confidence), events, pipeline
 
 
 def describe(path: str, result: dict) -> str:
     """A readable summary for a person at a terminal."""
     lines = [f"{path}: {result['exercise'].replace('_', ' ')}, {result['duration']:.0f} s"]
     if result["exercise"] in ("pelvic_tilt", "reps"):
-        lines.append(f"  reps: {result['reps']}")
+        unsure = "" if result["confidence"] == "high" else " (low confidence: two independent counts disagree)"
+        lines.append(f"  reps: {result['reps']}{unsure}")
     if result["holds"] or result["exercise"] in ("spinal_twist", "swiss_ball"):
         lines.append(f"  holds: {len(result['holds'])}")
         for h in result["holds"]:

@@ -13,6 +13,7 @@ import numpy as np
 
 from backstretch.drivers.sample import Sample
 
+from .cycles import CycleCounter, CycleParams
 from .events import ActivityChanged, MotionEvent, SideChanged, StillChanged
 from .holds import HoldParams, HoldTimer
 from .orientation import Frame, Orientation
@@ -34,6 +35,7 @@ class MotionParams:
     exercise: str = "reps"
     hold: HoldParams = HoldParams()
     reps: RepParams = RepParams()
+    cycles: CycleParams = CycleParams()  # the second, independent counter
     posture_max_deg: float = 30.0  # reps count only this close to the start pose (still lying down)
     first_side: str = "left"
     calibrate_s: float = 2.0
@@ -48,6 +50,7 @@ def params_for(exercise: str, hold_s: float | None = None) -> MotionParams:
     if exercise == "pelvic_tilt":
         # tilts are slow and can be small; the routine says when they happen, so count at once
         p = replace(p, reps=replace(p.reps, min_amplitude_deg=2.0, min_duration_s=2.0, neighbour_s=0.0, doubt_frac=0.6))
+        p = replace(p, cycles=CycleParams(min_set_reps=1, learn_axis_reps=2))
     elif exercise == "spinal_twist":
         p = replace(p, hold=replace(p.hold, zone_min_deg=15.0, zone_max_deg=80.0))
     elif exercise == "swiss_ball":
@@ -83,6 +86,7 @@ class MotionPipeline:
         self.orientation = Orientation()
         self.pose = StartPose(params.calibrate_s)
         self.reps = RepCounter(params.reps)
+        self.cycles = CycleCounter(params.cycles)
         self.hold = HoldTimer(params.hold)
         self.state = MotionState()
         self._still_since: float | None = None
@@ -112,6 +116,7 @@ class MotionPipeline:
         self.p = params
         self.hold = HoldTimer(params.hold)
         self.reps = RepCounter(params.reps, self.pose.up, self.state.t, expected_axis=self.pose.right)
+        self.cycles = CycleCounter(params.cycles, self.pose.up, self.state.t, expected_axis=self.pose.right)
         self.state.reps, self.state.holding, self.state.hold_seconds = 0, False, 0.0
         self._last_side = None
         self._ready = params.auto_calibrate  # otherwise detection waits for this exercise's start pose
@@ -119,6 +124,7 @@ class MotionPipeline:
 
     def _new_start_pose(self, t: float) -> None:
         self.reps = RepCounter(self.p.reps, self.pose.up, t, expected_axis=self.pose.right)
+        self.cycles = CycleCounter(self.p.cycles, self.pose.up, t, expected_axis=self.pose.right)
         self.hold = HoldTimer(self.p.hold)
         self.state.calibrated, self.state.reps = True, 0
         self._ready = True
@@ -136,7 +142,13 @@ class MotionPipeline:
         events: list[MotionEvent] = []
         for frame in self.orientation.flush():
             events += self._step(frame)
+        self.cycles.finish(self.state.t)
         return events + self.hold.finish()
+
+    @property
+    def confidence(self) -> str:
+        """How sure the rep count is: 'high' when the second, independent counter counts the same."""
+        return "high" if self.cycles.count == self.reps.count else "low"
 
     def _step(self, f: Frame) -> list[MotionEvent]:
         s = self.state
@@ -158,6 +170,7 @@ class MotionPipeline:
         else:
             self.pose.cancel_capture()
         if generic:
+            self.cycles.update(f)
             events += self.reps.update(f)
             s.reps = self.reps.count
             s.angle_deg = self.reps.angle_from_start(f.up)
@@ -194,7 +207,9 @@ class MotionPipeline:
         s = self.state
         if s.angle_deg > self.p.posture_max_deg or s.moving_about:
             self.reps.reset(None, f.t)  # sat up or walked off: start again from the next pose
+            self.cycles.reset(None, f.t)
             return []
+        self.cycles.update(f)
         counted = self.reps.update(f)
         s.reps = self.reps.count
         return counted

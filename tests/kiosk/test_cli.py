@@ -146,7 +146,8 @@ def test_analyze_json_is_one_object_per_file_in_the_design_form(tmp_path):
     import json
 
     result = json.loads(lines[0])
-    assert list(result) == ["exercise", "reps", "holds", "duration"]
+    assert list(result) == ["exercise", "reps", "holds", "duration", "confidence"]
+    assert result["confidence"] in ("high", "low")
     assert set(result["holds"][0]) == {"side", "start", "end", "seconds", "completed"}
     assert result["holds"][0]["side"] in ("left", "right")
 

@@ -1,0 +1,44 @@
+"""Every number the rep counter uses, in one place, each relative to the signal or physically motivated.
+
+None of these was fitted to a recording: each is a fraction of something the signal measures about
+itself (its quiet level, its local envelope, its local period) or a bound on human movement.
+`benchmarks/accuracy.py` judges them by leave-one-subject-out cross-validation and by stress copies.
+
+What "still" means, and where (one idea per place, so they are not to be unified):
+- orientation.py: the gyro's bias is learnt only where the accelerometer alone says nothing moves
+  (a quick and a slow average agree within STILL_ACCEL_DEG there); a sensor-level notion.
+- pipeline.py: `still` for the screen and the start pose is a smoothed angular speed under STILL_DPS
+  and little bouncing, held for STILL_S; a body-level notion for calibration and the idle screen.
+- reps (here): no absolute stillness at all; a recording's quiet level is the smallest range the
+  projected angle keeps over one second, so a ball that never stops wobbling sets its own quiet level.
+- holds.py: a hold's plateau edges are where the speed rises above a multiple of the wobble measured
+  inside that hold, not a fixed deg/s.
+"""
+
+from __future__ import annotations
+
+# -- the signal the counter looks at -------------------------------------------------------------------
+WINDOW_S = 30.0  # s: the bounded history the counter looks back over (three periods of the slowest rep)
+REFRESH_S = 1.0  # s: how often the axis, period, envelope and quiet level are measured again
+MIN_PERIOD_S = 0.8  # s: the fastest a person repeats a deliberate movement of the trunk or a limb
+MAX_PERIOD_S = 10.0  # s: the slowest rep a counter should still call one movement
+START_PERIOD_S = 4.0  # s: the period assumed until the signal shows its own (a typical slow rep)
+PERIOD_MIN_CORRELATION = 0.3  # autocorrelation a period must show to replace the one in use
+
+# -- the decision: hysteresis on the projected angle -----------------------------------------------------
+HYSTERESIS_FRAC = 0.25  # thresholds at the midline +/- this fraction of the envelope: half the range must be covered
+ENVELOPE_PERIODS = 3  # envelope = median of the ranges of this many period-long windows (one stray is outvoted)
+QUIET_MEMORY_S = 120.0  # s: the quiet level is the smallest one-second range seen over this long
+QUIET_FACTOR = 3.0  # the envelope never drops below this multiple of the quiet level
+MIN_ENVELOPE_DEG = 2.0  # deg: and never below what a deliberate movement covers (sensor noise is ~0.1 deg)
+RECENT_REP_FRAC = 0.25  # nor below this fraction of the last counted rep's range...
+RECENT_REP_HALF_LIFE_S = 20.0  # s: ...a floor that halves this often while no rep comes (a new, smaller set)
+
+# -- what a rep and a set are --------------------------------------------------------------------------
+DIRECTION_MAX_DEG = 45.0  # deg: a cycle more than this far off the set's axis is some other movement
+SET_GAP_PERIODS = 2.0  # no half-cycle for this many periods ends a set
+MIN_SET_REPS = 3  # a "set" of fewer cycles is a stray movement (generic mode; the routine may ask for 1)
+
+# -- the second, independent counter (for the confidence) ---------------------------------------------
+PEAK_SPACING_FRAC = 0.5  # peaks closer than this fraction of the period are one peak
+PEAK_PROMINENCE_FRAC = 0.5  # a peak must rise this fraction of the local envelope above both neighbours

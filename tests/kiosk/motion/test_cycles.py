@@ -1,0 +1,38 @@
+"""The second counter's numbered rules, on constructed signals (kiosk/motion/cycles.py)."""
+
+from backstretch.kiosk.motion.cycles import CycleCounter, CycleParams
+from backstretch.kiosk.motion.orientation import Orientation
+from backstretch.kiosk.simulator.body import SUPINE
+from backstretch.kiosk.simulator.script import Script
+
+from .helpers import render
+
+
+def count(samples, params: CycleParams | None = None) -> CycleCounter:
+    o, c = Orientation(), CycleCounter(params or CycleParams())
+    for i in range(0, len(samples), 4):
+        for f in o.feed(samples[i : i + 4]):
+            c.update(f)
+    c.finish(samples[-1].t)
+    return c
+
+
+def test_full_cycles_are_counted_whichever_end_is_rest():
+    up = Script(start=SUPINE).still(5).tilt_reps(6, 20.0, period_s=4.0, pause_s=1.0).still(10)
+    down = Script(start=SUPINE).still(5).tilt_reps(6, -20.0, period_s=4.0, pause_s=1.0).still(10)
+    assert count(render(up, 50, seed=1)).count == 6
+    assert count(render(down, 50, seed=1)).count == 6
+
+
+def test_a_set_of_one_or_two_movements_is_strays():
+    s = Script(start=SUPINE).still(5).tilt_reps(2, 25.0, period_s=4.0, pause_s=1.0).still(40)
+    assert count(render(s, 50, seed=2)).count == 0
+    assert count(render(s, 50, seed=2), CycleParams(min_set_reps=1)).count == 2
+
+
+def test_cycles_off_the_learnt_axis_are_refused():
+    s = Script(start=SUPINE).still(5).tilt_reps(4, 20.0, period_s=4.0, pause_s=1.0)
+    for _ in range(3):  # hip rolls: the same size, about the head-to-toe axis
+        s.move(2.0, roll=SUPINE[1] + 20).move(2.0, roll=SUPINE[1]).still(1.0)
+    c = count(render(s.still(5), 50, seed=4), CycleParams(min_set_reps=1, learn_axis_reps=2))
+    assert c.count == 4  # the rolls, off the axis learnt from the first tilts, are not tilts
