@@ -55,5 +55,9 @@ class BadMessage(BackstretchError, ValueError):
     """A message on a kiosk's sessions topic that is not one of ours; the collector logs and drops it."""
 
 
+class PeopleError(BackstretchError, ValueError):
+    """A person's name or target that cannot be used, or a person who is not there."""
+
+
 def _more(left_out: int) -> str:
     return f" (and {left_out} more)" if left_out > 0 else ""

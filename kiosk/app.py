@@ -268,3 +268,15 @@ def plot(out: Path, title: str, trace, events, zone) -> None:
     from backstretch.ui.plot import plot_trace
 
     plot_trace(str(out), title, trace, events, zone)
+
+
+def report(out: Path, progress, sessions) -> None:
+    """A person's progress page as a PNG, drawn headless."""
+    import os
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from backstretch.ui.report import write_report
+
+    from .fleet import software_version
+
+    write_report(out, progress, sessions, f"backstretch {software_version()}")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from backstretch.drivers.factory import DRIVERS
-from backstretch.errors import BackstretchError, BadInput, ConfigError, RecordingError
+from backstretch.errors import BackstretchError, BadInput, ConfigError, PeopleError, RecordingError
 
 from .config import Config, default_layers, load_config
 from .simulator import PERFORMERS
@@ -54,6 +54,29 @@ def build_parser() -> argparse.ArgumentParser:
     his = sub.add_parser("history", help="list past sessions, streak and weekly totals, or export them")
     his.add_argument("--csv", action="store_true", help="one row per exercise result, for a spreadsheet")
     his.add_argument("--data-dir", metavar="DIR", help="where the history database is (or BACKSTRETCH_DATA_DIR)")
+    his.add_argument("--person", metavar="NAME", help="only this person's sessions (and their streak)")
+
+    rep = sub.add_parser("report", help="a person's progress as one PNG page for a therapist, drawn headless")
+    rep.add_argument("--person", metavar="NAME", help="whose progress (needed when there is more than one person)")
+    rep.add_argument("--out", required=True, metavar="REPORT.png")
+    rep.add_argument("--sessions", type=int, default=60, metavar="N", help="the last N sessions (default 60)")
+    rep.add_argument("--data-dir", metavar="DIR", help="the kiosk's, or a clinic collector's, data directory")
+
+    ppl = sub.add_parser("people", help="list, add, rename or remove people, and set their own targets")
+    ppl.add_argument("--data-dir", metavar="DIR", help="where the history database is (or BACKSTRETCH_DATA_DIR)")
+    act = ppl.add_subparsers(dest="action", metavar="ACTION")
+    act.add_parser("list", help="everyone, with sessions, streak and own targets (the default)")
+    act.add_parser("add", help="a new person").add_argument("name")
+    ren = act.add_parser("rename", help="a new name; past sessions follow")
+    ren.add_argument("name")
+    ren.add_argument("new_name")
+    rem = act.add_parser("remove", help="the person and ALL their history")
+    rem.add_argument("name")
+    rem.add_argument("--yes", action="store_true", help="do it without asking (scripts)")
+    tgt = act.add_parser("target", help="a person's own target: reps, or hold seconds; 'routine' goes back")
+    tgt.add_argument("name")
+    tgt.add_argument("exercise", help="an exercise id of the routine, e.g. pelvic_tilt")
+    tgt.add_argument("value", help="reps for a reps exercise, seconds for a hold, or 'routine'")
 
     sub.add_parser("routine", help="validate the routine file and show it")
 
@@ -130,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         report_config_problems(exc)
         return EXIT_BAD_INPUT
-    except (RecordingError, BadInput) as exc:
+    except (RecordingError, BadInput, PeopleError) as exc:
         print(f"backstretch: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BackstretchError as exc:
@@ -186,29 +209,129 @@ def cmd_run(args, cfg: Config) -> int:
 def cmd_history(args, cfg: Config) -> int:
     from datetime import date
 
+    from . import people
     from .history import History, database_path
 
     history = History(database_path(args.data_dir, cfg.history.database))
     try:
+        person = people.named(history, args.person) if args.person else None
         if args.csv:
-            history.export_csv(sys.stdout)
+            history.export_csv(sys.stdout, person.name if person else None)
             return 0
-        sessions = history.sessions()
+        sessions = [s for s in history.sessions() if person is None or s.person == person.name]
         if not sessions:
-            print(f"no sessions yet in {history.path}")
+            print(f"no sessions yet in {history.path}" + (f" for {person.name}" if person else ""))
             return 0
-        print(f"{len(sessions)} session(s) in {history.path}; streak: {history.streak(date.today())} day(s)")
+        streak = history.streak(date.today(), person.id if person else None)
+        whose = f" of {person.name}" if person else ""
+        print(f"{len(sessions)} session(s){whose} in {history.path}; streak: {streak} day(s)")
         for s in sessions[:20]:
             pain = f", pain {s.pain}/10" if s.pain is not None else ""
             done = ", ".join(f"{r.name} {_result_short(r)}" for r in s.results) or "no exercise finished"
             who = (s.person or "guest") + (f" at {s.kiosk}" if s.kiosk else "")
             print(f"  {s.started_at.replace('T', ' ')}  {who:<16} {s.status:<12} {done}{pain}")
-        print("weekly totals:")
+        print("weekly totals" + (" (everyone):" if person else ":"))
         for w in history.weekly_totals()[:8]:
             print(f"  {w['week']}  {w['sessions']} session(s), {w['reps']} reps, {w['hold_minutes']} min holding")
         return 0
     finally:
         history.close()
+
+
+def cmd_report(args, cfg: Config) -> int:
+    from . import app, people
+    from .history import History, database_path
+    from .progress import progress
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".png":
+        raise BadInput(f"--out {args.out}: the report is a PNG page; name it REPORT.png")
+    if args.sessions < 1:
+        raise BadInput("--sessions must be at least 1")
+    history = History(database_path(args.data_dir, cfg.history.database))
+    try:
+        if args.person:
+            person = people.named(history, args.person).name
+        else:
+            everyone = people.everyone(history)
+            if len(everyone) != 1:
+                names = ", ".join(p.name for p in everyone) or "nobody yet"
+                raise BadInput(f"--person is needed: {history.path} has {names}")
+            person = everyone[0].name
+        sessions = [s for s in history.sessions() if s.person == person]
+        p = progress(sessions, person, args.sessions)
+        app.report(out, p, sessions)
+    finally:
+        history.close()
+    print(f"wrote {out}: {p.sessions} session(s) of {person}")
+    return 0
+
+
+def cmd_people(args, cfg: Config) -> int:
+    from datetime import date
+
+    from . import people
+    from .history import History, database_path
+    from .routine import load_routine
+
+    history = History(database_path(args.data_dir, cfg.history.database))
+    try:
+        action = args.action or "list"
+        if action == "list":
+            for p in people.everyone(history):
+                count = history.db.execute("SELECT count(*) FROM sessions WHERE profile_id = ?", (p.id,)).fetchone()[0]
+                own = ", ".join(f"{ex} {v}" for ex, t in p.targets.items() for v in _target_words(t))
+                print(f"{p.name}: {count} session(s), streak {history.streak(date.today(), p.id)} day(s)", end="")
+                print(f"; own targets: {own}" if own else "")
+        elif action == "add":
+            print(f"added {people.add(history, args.name).name}")
+        elif action == "rename":
+            old = people.named(history, args.name)
+            print(f"renamed {old.name} to {people.rename(history, old, args.new_name).name}")
+        elif action == "remove":
+            person = people.named(history, args.name)
+            if not args.yes and not _confirm(
+                f"Remove {person.name} and all their sessions? Type the name to confirm: ", person.name
+            ):
+                print("nothing removed")
+                return 1
+            print(f"removed {person.name} and {people.remove(history, person)} session(s)")
+        else:
+            person = people.named(history, args.name)
+            routine = load_routine(cfg.history.routine or None)
+            exercise = next((e for e in routine.exercises if e.id == args.exercise), None)
+            if exercise is None:
+                raise BadInput(
+                    f"no exercise {args.exercise!r} in the routine; ids: {', '.join(e.id for e in routine.exercises)}"
+                )
+            value = None if args.value == "routine" else _number(args.value, exercise.detect == "reps")
+            person = people.set_target(history, person, exercise, value)
+            print(
+                f"{person.name}: {exercise.id} "
+                + (", ".join(_target_words(person.targets.get(exercise.id, {}))) or "as the routine says")
+            )
+        return 0
+    finally:
+        history.close()
+
+
+def _target_words(target: dict) -> list[str]:
+    return [f"{v:g} reps" if k == "reps" else f"{v:g} s holds" for k, v in target.items()]
+
+
+def _number(text: str, whole: bool) -> int | float:
+    try:
+        return int(text) if whole else float(text)
+    except ValueError:
+        raise BadInput(
+            f"{text!r} is not {'a whole number of reps' if whole else 'a number of seconds'} (or 'routine')"
+        ) from None
+
+
+def _confirm(question: str, answer: str) -> bool:
+    if not sys.stdin.isatty():
+        raise BadInput("removing a person asks first: run it in a terminal, or add --yes")
+    return input(question).strip().casefold() == answer.casefold()
 
 
 def _result_short(r) -> str:
@@ -376,6 +499,8 @@ COMMANDS = {
     "history": cmd_history,
     "routine": cmd_routine,
     "collect": cmd_collect,
+    "report": cmd_report,
+    "people": cmd_people,
     "screenshots": cmd_screenshots,
     "doctor": cmd_doctor,
     "config": cmd_config,

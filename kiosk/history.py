@@ -248,17 +248,18 @@ class History:
             )
         return results
 
-    def active_days(self) -> list[date]:
-        """Days with at least one exercise done, newest first."""
+    def active_days(self, person: int | None = None) -> list[date]:
+        """Days with at least one exercise done, newest first; one person's when `person` is given."""
         rows = self.db.execute(
             "SELECT DISTINCT substr(s.started_at, 1, 10) FROM sessions s JOIN exercise_results r "
-            "ON r.session_id = s.id WHERE r.status != 'skipped' ORDER BY 1 DESC"
+            "ON r.session_id = s.id WHERE r.status != 'skipped' AND (? IS NULL OR s.profile_id = ?) ORDER BY 1 DESC",
+            (person, person),
         ).fetchall()
         return [date.fromisoformat(r[0]) for r in rows]
 
-    def streak(self, today: date) -> int:
+    def streak(self, today: date, person: int | None = None) -> int:
         """Days in a row with a session, counting back from today (or from yesterday, if not yet today)."""
-        days = set(self.active_days())
+        days = set(self.active_days(person))
         day = today if today in days else today - timedelta(days=1)
         count = 0
         while day in days:
@@ -281,11 +282,17 @@ class History:
             for w in sorted(weeks.values(), key=lambda w: w["week"], reverse=True)
         ]
 
-    def export_csv(self, out: TextIO) -> int:
-        """One row per exercise result, with its session's date, status and pain: a sheet for a therapist."""
+    def export_csv(self, out: TextIO, person: str | None = None) -> int:
+        """One row per exercise result, with its session's person, date, status and pain: a sheet for a therapist.
+
+        With `person`, only theirs (the export a person may ask for). Guests are "guest"; `kiosk` is
+        filled in a clinic's collected history.
+        """
         writer = csv.writer(out)
         writer.writerow(
             [
+                "person",
+                "kiosk",
                 "session",
                 "started_at",
                 "session_status",
@@ -308,9 +315,13 @@ class History:
         )
         count = 0
         for s in reversed(self.sessions()):
+            if person is not None and (s.person or "").casefold() != person.casefold():
+                continue
             for r in s.results:
                 writer.writerow(
                     [
+                        s.person or "guest",
+                        s.kiosk or "",
                         s.id,
                         s.started_at,
                         s.status,

@@ -15,3 +15,17 @@ PALETTE = {
     "alert": (213, 94, 0),  # vermillion
     "zone": (26, 60, 52),
 }
+
+# Paper: the printed progress report (`backstretch report`), dark on white so it prints; the same
+# colour-blind-safe set, darker where a light background needs it. Series also differ by marker.
+PAPER = {
+    "background": (255, 255, 255),
+    "panel": (244, 245, 247),
+    "text": (20, 24, 32),
+    "muted": (110, 116, 128),
+    "grid": (222, 225, 230),
+    "series": [(0, 114, 178), (213, 94, 0), (0, 158, 115), (204, 121, 167), (230, 159, 0), (86, 180, 233)],
+    "left": (0, 114, 178),  # blue
+    "right": (230, 159, 0),  # orange
+    "pain": (213, 94, 0),  # vermillion
+}
