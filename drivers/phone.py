@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import errno
 import hmac
 import ipaddress
 import logging
@@ -433,6 +434,7 @@ class PhoneSource:
         self._server: PushServer | None = None
         self._thread: threading.Thread | None = None
         self._bind_error = ""
+        self.port_taken = False  # another program (or the running kiosk) holds the port
         self._retry_at = 0.0
         self._address, self._address_at = "", float("-inf")
 
@@ -457,6 +459,7 @@ class PhoneSource:
         try:
             self._server = PushServer((self.host, self.port), self.receiver, self.token)
         except OSError as exc:
+            self.port_taken = exc.errno == errno.EADDRINUSE
             message = f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}"
             if message != self._bind_error:
                 _log.warning("phone: %s", message)
@@ -464,6 +467,7 @@ class PhoneSource:
             self._retry_at = self._clock() + REBIND_S
             return False
         self._bind_error = ""
+        self.port_taken = False
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.2,), name="phone-push", daemon=True)
         self._thread.start()

@@ -122,7 +122,8 @@ class PhyphoxSource:
             self._throttle.warning("poll", "phyphox: %s", exc)
             return []
         self._problem = ""
-        status = doc.get("status") if isinstance(doc.get("status"), dict) else {}
+        found = doc.get("status")
+        status: dict = found if isinstance(found, dict) else {}
         self._follow_session(str(status.get("session", "")), columns[TIME])
         if status.get("measuring") is False:
             self._problem = "phyphox is paused: press play in the app"

@@ -22,6 +22,7 @@ class Command(StrEnum):
     CANCEL = "cancel"  # closes a question ("it hurts", "skip the whole exercise?") without an answer
     HOME = "home"  # back to the start screen (after a summary, or from history)
     HISTORY = "history"
+    PHONE = "phone"  # the "Use your phone" screen: the push URL, its QR code and the app's steps
 
 
-ENGINE = frozenset(Command) - {Command.HISTORY}
+ENGINE = frozenset(Command) - {Command.HISTORY, Command.PHONE}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from backstretch.drivers.factory import REAL_DRIVERS
+from backstretch.drivers.factory import NETWORK_DRIVERS, REAL_DRIVERS
 from backstretch.drivers.gpio import GpioPanel
 from backstretch.drivers.i2c import ENABLE_I2C_HINT, bus_path, describe_os_error, open_bus
 from backstretch.drivers.i2c_source import I2CSource
@@ -19,6 +20,7 @@ from .config import Config
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 RATE_TOLERANCE = 0.15
 RATE_WINDOW_S = 1.0
+PHONE_WAIT_S = 10.0  # long enough to type the URL shown into the app and start it
 
 
 @dataclass
@@ -41,6 +43,8 @@ def run_checks(cfg: Config, extra: Sequence[Callable[[Config], Check]] = ()) -> 
 
 def sensor_checks(cfg: Config) -> list[Check]:
     s = cfg.sensor
+    if s.driver in NETWORK_DRIVERS:
+        return [Check("i2c", OK, f"not used (sensor.driver = {s.driver!r})"), *network_sensor_checks(cfg)]
     if s.driver not in REAL_DRIVERS:
         return [Check("i2c", OK, f"not used (sensor.driver = {s.driver!r})"), replay_or_mock_check(cfg)]
     path = bus_path(s.bus)
@@ -105,6 +109,93 @@ def replay_or_mock_check(cfg: Config) -> Check:
             return Check("sensor", FAIL, str(exc))
         return Check("sensor", OK, f"replay of {rec.path}: {len(rec.data)} samples at {rec.rate_hz:.4g} Hz")
     return Check("sensor", OK, "mock sensor (simulator)")
+
+
+def say_now(text: str) -> None:
+    """A line the installer needs before the checks end (the URL to type into the phone while doctor waits)."""
+    print(f"doctor: {text}", file=sys.stderr, flush=True)
+
+
+def network_sensor_checks(
+    cfg: Config, wait_s: float = PHONE_WAIT_S, notice: Callable[[str], None] = say_now
+) -> list[Check]:
+    """A phone: where it should push (or where phyphox is), then whether samples come, and how many."""
+    if cfg.sensor.driver == "phone":
+        return phone_checks(cfg, wait_s, notice)
+    return [phyphox_check(cfg)]
+
+
+def phone_checks(cfg: Config, wait_s: float, notice: Callable[[str], None]) -> list[Check]:
+    from backstretch.drivers.phone import PhoneSource
+
+    s = cfg.sensor
+    source = PhoneSource(s.phone_listen, s.phone_token)
+    source.open()
+    status = source.status()
+    if not status.listening:
+        if source.port_taken:
+            return [
+                Check(
+                    "phone",
+                    WARN,
+                    f"{status.problem}: the kiosk is running and listening (its screen shows "
+                    "the URL), or another program holds the port; stop the kiosk to run this check",
+                )
+            ]
+        return [Check("phone", FAIL, f"{status.problem}: check sensor.phone_listen")]
+    made = (
+        ""
+        if s.phone_token
+        else " (token made for this check; the kiosk makes one at each start: set sensor.phone_token to keep one)"
+    )
+    checks = [Check("phone", OK, f"listening: in Sensor Logger, HTTP push to {status.url}{made}")]
+    notice(f"waiting {wait_s:g} s for a phone to push to {status.url}")
+    end = time.monotonic() + wait_s
+    while time.monotonic() < end:
+        source.read()
+        status = source.status()
+        if status.figures.samples and status.figures.rate_hz and status.figures.batches >= 3:
+            break
+        time.sleep(0.1)
+    source.close()
+    return [*checks, _pushing(status, wait_s)]
+
+
+def _pushing(status, wait_s: float) -> Check:
+    f = status.figures
+    if status.problem:
+        return Check("samples", FAIL, status.problem)
+    if f.samples:
+        gyro = "with gyroscope" if status.has_gyro else "no gyroscope"
+        return Check(
+            "samples",
+            OK,
+            f"a phone is pushing: {f.rate_hz:.0f} samples a second ({status.accel_from}, {gyro}), "
+            f"{f.late_batches} late batches, {f.lost} lost",
+        )
+    if status.refused.get("wrong_token"):
+        return Check("samples", WARN, "a phone pushes with another token: type the URL above into the app")
+    return Check(
+        "samples", WARN, f"no phone pushed in {wait_s:g} s: start a recording in Sensor Logger with HTTP push on"
+    )
+
+
+def phyphox_check(cfg: Config) -> Check:
+    from backstretch.drivers.phyphox import PhyphoxSource
+
+    try:
+        source = PhyphoxSource(cfg.sensor.phyphox_url)
+        source.open()
+    except (BackstretchError, ValueError) as exc:
+        return Check("phyphox", FAIL, str(exc))
+    count, start = 0, time.monotonic()
+    while time.monotonic() - start < RATE_WINDOW_S * 2:
+        count += len(source.read())
+        time.sleep(1.0 / source.poll_hz)
+    health = source.health()
+    if not count:
+        return Check("phyphox", FAIL, health.last_error or f"no samples from phyphox at {source.url}")
+    return Check("phyphox", OK, f"{source.url}: {source.rate_hz:.0f} samples a second")
 
 
 def gpio_check(cfg: Config, pin_factory=None) -> Check:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pygame
 
+from backstretch.drivers.phone import PhoneStatus
 from backstretch.drivers.sample import Health
 from backstretch.kiosk.engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, View
 from backstretch.kiosk.results import SessionRecord
@@ -17,6 +18,7 @@ from backstretch.kiosk.results import SessionRecord
 from . import widgets
 from .canvas import Canvas
 from .figure import draw_figure
+from .pairing import draw_pairing, lost_hint
 from .theme import PALETTE
 
 SCREENS = (
@@ -31,6 +33,7 @@ SCREENS = (
     "history",
     "sensor-lost",
     "config-error",
+    "phone",
 )
 
 
@@ -45,11 +48,15 @@ class Extras:
     sensor: Health = field(default_factory=Health)
     show_history: bool = False
     note: str = ""  # a line for the idle screen (no GPIO, silent, ...)
+    show_phone: bool = False
+    phone: PhoneStatus | None = None  # None: the kiosk is not set up for a phone
 
 
 def screen_name(view: View, extras: Extras) -> str:
     if extras.problems:
         return "config-error"
+    if extras.show_phone:
+        return "phone"
     if view.sensor_lost and view.phase not in (IDLE, SUMMARY):
         return "sensor-lost"
     if view.phase == IDLE:
@@ -103,7 +110,7 @@ def _idle(c: Canvas, v: View, x: Extras) -> None:
             PALETTE["warn"] if v.sensor_lost else PALETTE["muted"],
             max_lines=1,
         )
-    c.button_row([("Start", "start"), ("History", "history")], foot)
+    c.button_row([("Start", "start"), ("History", "history"), ("Use your phone", "phone")], foot)
 
 
 def _intro(c: Canvas, v: View, x: Extras) -> None:
@@ -365,15 +372,16 @@ def _history(c: Canvas, v: View, x: Extras) -> None:
 def _sensor_lost(c: Canvas, v: View, x: Extras) -> None:
     lay, body, foot = c.layout, c.layout.body(), c.layout.footer()
     c.text("Sensor not found", c.layout.header(), c.layout.header().height, PALETTE["alert"], max_lines=1)
+    hint = lost_hint(x.sensor)
     if lay.kind == "watch":
-        c.text("Check the clip's cable", body, body.height // 3, max_lines=2)
+        c.text(hint, body, body.height // 3, max_lines=2)
         return
     top, mid, low = _rows(body, 3)
-    c.text("Check the clip's cable", top, top.height, max_lines=1)
+    c.text(hint, top, top.height, max_lines=1)
     c.text("The routine carries on when the sensor is back.", mid, mid.height // 2, PALETTE["muted"], max_lines=2)
     status = x.sensor.last_error or "waiting for the sensor"
     c.text(f"Status: {status}", low, low.height // 3, PALETTE["warn"], max_lines=2)
-    c.button_row([("Stop", "stop")], foot, primary=None)
+    c.button_row([("Use your phone", "phone"), ("Stop", "stop")], foot, primary=None)
 
 
 def _config_error(c: Canvas, v: View, x: Extras) -> None:
@@ -395,6 +403,7 @@ DRAW = {
     "summary": _summary,
     "history": _history,
     "sensor-lost": _sensor_lost,
+    "phone": lambda c, v, x: draw_pairing(c, x.phone, x.sensor),
     "config-error": _config_error,
 }
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pygame
 
+from backstretch.drivers.phone import PhoneStatus
 from backstretch.drivers.sample import Health
 from backstretch.kiosk.engine import ACTIVE, CALIBRATE, IDLE, INTRO, REST, SUMMARY, SWITCH, Freeze, View
 from backstretch.kiosk.motion.pipeline import MotionState
@@ -116,6 +117,10 @@ def states(routine: Routine) -> dict[str, tuple[View, Extras]]:
             Extras(
                 sensor=Health(last_error="Remote I/O error (errno 121): the sensor does not answer, check its cable")
             ),
+        ),
+        "phone": (
+            View(phase=IDLE, **base),
+            Extras(show_phone=True, phone=PhoneStatus("http://192.168.1.50:8765/push/k7mxq2ab", "k7mxq2ab", True)),
         ),
         "config-error": (
             View(**base),

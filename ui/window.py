@@ -17,6 +17,7 @@ from datetime import date
 import pygame
 
 from backstretch.drivers.gpio import GpioPanel
+from backstretch.drivers.phone import PhoneSource
 from backstretch.errors import BackstretchError
 from backstretch.kiosk import phrases
 from backstretch.kiosk.commands import ENGINE as ENGINE_COMMANDS
@@ -30,6 +31,7 @@ from backstretch.kiosk.simulator.keyboard import SimKeys
 from .audio import Sound
 from .canvas import Canvas
 from .input import GPIO_COMMANDS, SIM_KEYS, Rotation, command_for
+from .pairing import lost_hint, status_line
 from .screens import Extras, draw
 from .theme import PALETTE
 
@@ -65,6 +67,7 @@ class KioskWindow:
         self.sim_keys = sim_keys
         self.extras = Extras(note=self._note())
         self.show_history = False
+        self.show_phone = False
         self.last_touch = time.monotonic()
         self._motion_t = 0.0
         self.frames = 0
@@ -167,11 +170,15 @@ class KioskWindow:
             if self.show_history and self.history:
                 self.extras.sessions = self.history.sessions(limit=10)
             return
-        if name == "home":
+        if name == "phone":
+            self.show_phone = not self.show_phone and (engine.view.phase == IDLE or engine.view.sensor_lost)
             self.show_history = False
             return
+        if name == "home":
+            self.show_history = self.show_phone = False
+            return
         if name in ENGINE_COMMANDS and not self.problems:
-            self.show_history = False
+            self.show_history = self.show_phone = False
             try:
                 engine.command(name, value)
             except ValueError as exc:
@@ -184,7 +191,17 @@ class KioskWindow:
         x.problems = self.problems
         x.show_history = self.show_history
         x.sensor = self.kiosk.source.health()
-        x.note = "Sensor not found: check the clip's cable" if view.sensor_lost else self._note()
+        source = self.kiosk.source
+        x.phone = source.status() if isinstance(source, PhoneSource) else None
+        if self.show_phone and view.phase in SESSION_PHASES and not view.sensor_lost:
+            self.show_phone = False  # the phone is back mid-routine: the routine's screen again
+        x.show_phone = self.show_phone
+        if x.phone is not None and view.phase == IDLE:  # waiting, connected, silent, or a second phone refused
+            x.note = status_line(x.phone)[0]
+        elif view.sensor_lost:
+            x.note = f"Sensor not found: {lost_hint(x.sensor).lower()}"
+        else:
+            x.note = self._note()
         if view.phase == IDLE and self.history and self.frames % 300 == 0:
             x.streak = self.history.streak(date.today())
         draw(self.canvas, view, x)

@@ -114,3 +114,23 @@ def test_a_bad_fleet_or_people_value_names_its_key_and_what_is_allowed(tmp_path,
         load_config(layers(toml(tmp_path, line)))
     [problem] = err.value.problems
     assert problem.startswith(named) and allowed in problem
+
+
+def test_phone_keys_are_checked_with_what_is_allowed(tmp_path):
+    from backstretch.config import DEFAULT_CONFIG
+    from backstretch.errors import ConfigError
+    from backstretch.kiosk.config import load_config
+
+    path = tmp_path / "phone.toml"
+    path.write_text(
+        '[sensor]\ndriver = "phone"\nphone_listen = "0.0.0.0:80"\nphone_token = "short"\nphyphox_url = "ftp://x"\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config([(DEFAULT_CONFIG, True), (path, True)])
+    problems = "\n".join(caught.value.problems)
+    assert 'sensor.phone_listen = "0.0.0.0:80"' in problems and "port from 1024 to 65535" in problems
+    assert "sensor.phone_token" in problems and "8 to 64 letters and digits" in problems
+    assert "sensor.phyphox_url" in problems and "http://192.168.1.23:8080" in problems
+    path.write_text('[sensor]\ndriver = "phone"\nphone_listen = "[::]:9000"\nphone_token = "Abcdefgh12"\n')
+    s = load_config([(DEFAULT_CONFIG, True), (path, True)]).sensor
+    assert (s.driver, s.phone_listen, s.phone_token) == ("phone", "[::]:9000", "Abcdefgh12")
