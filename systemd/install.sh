@@ -16,6 +16,7 @@ VENV=$PREFIX/venv
 ETC=/etc/backstretch
 STATE=/var/lib/backstretch
 UNIT=/etc/systemd/system/backstretch.service
+DROPIN=/etc/systemd/system/backstretch.service.d/network.conf
 USER_NAME=backstretch
 GROUPS_WANTED=(video render input i2c gpio audio)
 MODEL_FILE=${BACKSTRETCH_MODEL_FILE:-/proc/device-tree/model}  # tests point these at fake files
@@ -153,8 +154,35 @@ write_config() {
     fi
 }
 
+# The service has no network unless the config uses a phone over Wi-Fi; then systemd/network.conf opens
+# it to the local networks only, listening only on sensor.phone_listen's port (none for phyphox).
+network_dropin() {
+    local settings driver port
+    if [ "$DRY_RUN" = 1 ]; then
+        say "would allow the local network (systemd/network.conf) only if sensor.driver is phone or phyphox"
+        return
+    fi
+    settings=$(runuser -u "$USER_NAME" -- "$VENV/bin/backstretch" --config "$ETC/config.toml" config 2>/dev/null || true)
+    driver=$(printf '%s\n' "$settings" | sed -n 's/^driver = "\(.*\)"$/\1/p')
+    port=$(printf '%s\n' "$settings" | sed -n 's/^phone_listen = ".*:\([0-9]*\)"$/\1/p')
+    case $driver in
+        phone|phyphox)
+            run mkdir -p "$(dirname "$DROPIN")"
+            if [ "$driver" = phone ]; then
+                sed "s/@PORT@/${port:-8765}/" "$SRC/systemd/network.conf" | write_file "$DROPIN" 0644
+            else
+                sed '/^SocketBindAllow=/d' "$SRC/systemd/network.conf" | write_file "$DROPIN" 0644
+            fi
+            say "network: open to the local network for the phone (sensor.driver = $driver)" ;;
+        *)
+            [ ! -f "$DROPIN" ] || run rm -f "$DROPIN"
+            say "network: none (sensor.driver = ${driver:-unknown})" ;;
+    esac
+}
+
 install_unit() {
     write_file "$UNIT" 0644 < "$SRC/systemd/backstretch.service"
+    network_dropin
     run systemctl daemon-reload
     run systemctl enable backstretch.service
 }
@@ -177,7 +205,7 @@ console_login() {
 
 uninstall() {
     run systemctl disable --now backstretch.service
-    run rm -f "$UNIT"
+    run rm -f "$UNIT" "$DROPIN"
     run systemctl daemon-reload
     run rm -rf "$PREFIX"
     if [ "$PURGE" = 1 ]; then
