@@ -22,13 +22,31 @@ class RecordingError(BackstretchError, ValueError):
     """A recording file is malformed; the message names the file and line."""
 
 
+MAX_PROBLEMS = 20  # a file with 200,000 unknown keys gets 20 lines and a count, not 26 MB of stderr
+MAX_MESSAGE = 300  # characters of one problem: a million-column header is quoted, not echoed
+
+
+def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Cut a message to `limit` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
 class ConfigError(BackstretchError, ValueError):
-    """One or more configuration or routine problems, each naming its key, the bad value and what is allowed."""
+    """One or more configuration or routine problems, each naming its key, the bad value and what is allowed.
+
+    The list is cut to MAX_PROBLEMS lines of MAX_MESSAGE characters, the last one saying how many
+    more there were, so hostile input cannot flood the terminal, the journal or the screen.
+    """
 
     def __init__(self, problems: list[str], source: str = "configuration"):
-        self.problems = list(problems)
-        self.source = source
-        super().__init__(f"{source}: " + "; ".join(self.problems[:3]) + _more(len(self.problems) - 3))
+        shown = [shorten(p) for p in problems[:MAX_PROBLEMS]]
+        if len(problems) > MAX_PROBLEMS:
+            shown[-1] = f"… and {len(problems) - MAX_PROBLEMS + 1} more problem(s) not shown"
+        self.problems = shown
+        self.source = shorten(source)
+        super().__init__(f"{self.source}: " + "; ".join(shown[:3]) + _more(len(problems) - 3))
 
 
 class HistoryError(BackstretchError, OSError):

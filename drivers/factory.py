@@ -13,7 +13,7 @@ from collections.abc import Callable
 from backstretch.errors import SensorError
 
 from .background import BackgroundSource
-from .i2c_source import I2CSource
+from .i2c_source import LOST_AFTER_S, I2CSource
 from .probe import FAMILIES
 
 REAL_DRIVERS = ("auto", *FAMILIES)
@@ -33,13 +33,16 @@ def make_source(
     phone_listen: str = "0.0.0.0:8765",
     phone_token: str = "",
     phyphox_url: str = "",
+    lost_after_s: float = LOST_AFTER_S,
     clock: Callable[[], float] = time.monotonic,
 ):
     """A SampleSource for a chip, a phone or a replay; chips and phyphox get a reader thread so callers
     never wait on I2C or the network (the phone's pushes arrive on the listener's own threads)."""
     if driver in REAL_DRIVERS:
         chip = None if driver == "auto" else FAMILIES[driver]
-        return BackgroundSource(I2CSource(bus, chip, address, rate_hz, accel_range_g, gyro_range_dps, clock))
+        return BackgroundSource(
+            I2CSource(bus, chip, address, rate_hz, accel_range_g, gyro_range_dps, clock, lost_after_s)
+        )
     if driver == "phone":
         from .phone import PhoneSource
 

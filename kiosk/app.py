@@ -75,6 +75,7 @@ def sensor_source(
         phone_listen=s.phone_listen,
         phone_token=s.phone_token,
         phyphox_url=s.phyphox_url,
+        lost_after_s=s.lost_after_s,
         clock=clock,
     )
 

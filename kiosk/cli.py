@@ -118,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     syn.add_argument("--seed", type=int, default=1, help="first seed; the sets use seed, seed+1, ...")
     syn.add_argument("--rate", type=positive_float, help="sample rate in Hz (default: one of 25 to 200 per set)")
 
+    bench = sub.add_parser("bench", help="measure the kiosk: `faults` runs the sensor layer under I2C faults")
+    bench.add_argument("what", choices=["faults"])
+    bench.add_argument("--json", action="store_true", help="one JSON object on the last line")
+    bench.add_argument("--case", action="append", default=[], metavar="NAME", help="run only this case (repeatable)")
+
     sub.add_parser("doctor", help="check the I2C bus, sensor, sample rate, GPIO, display and audio")
     sub.add_parser("config", help="validate the configuration and show the merged values")
     return parser
@@ -212,7 +217,11 @@ def cmd_history(args, cfg: Config) -> int:
     from . import people
     from .history import History, database_path
 
-    history = History(database_path(args.data_dir, cfg.history.database))
+    path = database_path(args.data_dir, cfg.history.database)
+    if not path.exists():  # nothing is created: `history` only ever reads
+        print(f"no sessions yet in {path}")
+        return 0
+    history = History(path, readonly=True)
     try:
         person = people.named(history, args.person) if args.person else None
         if args.csv:
@@ -475,6 +484,23 @@ def cmd_doctor(args, cfg: Config) -> int:
     return 1 if failed else 0
 
 
+def cmd_bench(args, cfg: Config) -> int:
+    import json
+
+    from .faultbench import CASES, run_all
+
+    unknown = sorted(set(args.case) - {c.name for c in CASES})
+    if unknown:
+        raise BadInput(f"--case: unknown {', '.join(unknown)}; choose from {', '.join(c.name for c in CASES)}")
+    result = run_all(names=tuple(args.case))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for name, figures in result["cases"].items():
+            print(f"{name:<18} " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    return 0
+
+
 def cmd_config(args, cfg: Config) -> int:
     import dataclasses
 
@@ -504,6 +530,7 @@ COMMANDS = {
     "screenshots": cmd_screenshots,
     "doctor": cmd_doctor,
     "config": cmd_config,
+    "bench": cmd_bench,
 }
 
 

@@ -19,7 +19,7 @@ from backstretch.drivers.factory import DRIVERS
 from backstretch.errors import ConfigError
 
 from .mqtt import url_problem
-from .validation import boolean, fill, known_keys, number_between, one_of, read_toml, setting, text
+from .validation import boolean, fill, known_keys, number_between, one_of, read_toml, setting, show_key, text
 
 SYSTEM_CONFIG = Path("/etc/backstretch/config.toml")
 
@@ -77,6 +77,7 @@ class SensorConfig:
     phone_listen: str = setting("0.0.0.0:8765", listen_address)  # driver = "phone": where Sensor Logger pushes
     phone_token: str = setting("", phone_token)
     phyphox_url: str = setting("", phyphox_url)  # driver = "phyphox": the phone's remote-access address
+    lost_after_s: float = setting(0.5, number_between(0.1, 5.0))
 
     @property
     def address_or_none(self) -> int | None:
@@ -221,7 +222,7 @@ def _merge(table: dict, path: Path, values: dict, origin: dict, problems: list[s
     """Later files win key by key; unknown sections and keys are reported with the file they are in."""
     for section, entries in table.items():
         if section not in SECTION_TYPES:
-            problems.append(f"{section} ({path}): unknown section; known: {', '.join(SECTION_TYPES)}")
+            problems.append(f"{show_key(section)} ({path}): unknown section; known: {', '.join(SECTION_TYPES)}")
             continue
         if not isinstance(entries, dict):
             problems.append(f"{section} ({path}): must be a [{section}] table")
@@ -229,7 +230,7 @@ def _merge(table: dict, path: Path, values: dict, origin: dict, problems: list[s
         known = known_keys(SECTION_TYPES[section])
         for key, value in entries.items():
             if key not in known:
-                problems.append(f"{section}.{key} ({path}): unknown key; known: {', '.join(known)}")
+                problems.append(f"{section}.{show_key(key)} ({path}): unknown key; known: {', '.join(known)}")
                 continue
             values[section][key] = value
             origin[f"{section}.{key}"] = path

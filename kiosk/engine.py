@@ -75,6 +75,8 @@ class Step(StrEnum):
 IDLE, INTRO, CALIBRATE, COUNTDOWN, ACTIVE, SWITCH, REST, SUMMARY = Phase
 SESSION_PHASES = (INTRO, CALIBRATE, COUNTDOWN, ACTIVE, SWITCH, REST)
 SWITCH_S = 4.0
+SENSOR_BACK_AFTER_S = 1.0  # a lost sensor must stay connected this long before the routine carries on
+SENSOR_LOST_REPEAT_S = 60.0  # "Sensor lost" is said at most this often; in between the screen shows it
 COME_BACK_S = 12.0
 RETRY_PAUSE_S = 2.0  # after a broken hold, this long before the countdown for the next try
 SUMMARY_S = 90.0
@@ -187,6 +189,8 @@ class RoutineEngine:
         self._cues: list[Cue] = []
         self._deadline: float | None = None
         self._frozen_at: float | None = None
+        self._connected_since: float | None = None  # the sensor is back since then (debounce)
+        self._lost_said_at: float | None = None
         self._session: int | None = None
         self._last_activity = clock()
         self._result: ExerciseResult | None = None
@@ -226,14 +230,28 @@ class RoutineEngine:
         self.view.motion = self.motion.state
 
     def sensor(self, connected: bool) -> None:
+        """The source's health each frame. Debounced for the person's ears: the routine carries on only
+        after SENSOR_BACK_AFTER_S of steady connection (a flapping cable stays one outage), and "Sensor
+        lost" is said at most once per SENSOR_LOST_REPEAT_S; after that the screen and the LED say it."""
         v = self.view
-        if not connected and not v.sensor_lost:
-            if v.phase in SESSION_PHASES:
-                self._freeze(Freeze.SENSOR_LOST, Cue(Kind.SENSOR, say.SENSOR_LOST))
-            else:
+        now = self.clock()
+        if not connected:
+            self._connected_since = None
+            if v.sensor_lost:
+                return
+            if v.phase not in SESSION_PHASES:
                 v.frozen.add(Freeze.SENSOR_LOST)  # nothing to stop: the idle screen says so in a line
-        elif connected and v.sensor_lost:
-            self._thaw(Freeze.SENSOR_LOST, say.SENSOR_BACK)
+            elif self._lost_said_at is not None and now - self._lost_said_at < SENSOR_LOST_REPEAT_S:
+                self._freeze(Freeze.SENSOR_LOST, None)
+            else:
+                self._lost_said_at = now
+                self._freeze(Freeze.SENSOR_LOST, Cue(Kind.SENSOR, say.SENSOR_LOST))
+        elif v.sensor_lost:
+            if self._connected_since is None:
+                self._connected_since = now
+            if now - self._connected_since >= SENSOR_BACK_AFTER_S or v.phase not in SESSION_PHASES:
+                self._connected_since = None
+                self._thaw(Freeze.SENSOR_LOST, say.SENSOR_BACK)
 
     def tick(self) -> None:
         """Move on when a phase's time is up; ask whether anyone is there after a long quiet."""
@@ -613,11 +631,12 @@ class RoutineEngine:
         self.view.exercise = None
         self._step = None
 
-    def _freeze(self, reason: Freeze, cue: Cue) -> None:
+    def _freeze(self, reason: Freeze, cue: Cue | None) -> None:
         self.view.frozen.add(reason)
         if self._frozen_at is None:
             self._frozen_at = self.clock()
-        self._say(cue)
+        if cue is not None:
+            self._say(cue)
 
     def _thaw(self, reason: Freeze, words: str) -> None:
         """One reason is gone; when it was the last, the phase's clock runs again from where it stood."""

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import sqlite3
+import time
+from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -19,6 +22,8 @@ from backstretch.errors import HistoryError
 
 from .outbox import Outbox
 from .results import ExerciseResult, HoldRecord, SessionRecord
+
+_log = logging.getLogger(__name__)
 
 DB_NAME = "history.sqlite3"
 
@@ -110,35 +115,101 @@ def database_path(data_dir: str | None = None, configured: str = "") -> Path:
     return default_data_dir() / DB_NAME
 
 
+WRITE_TIMEOUT_S = 0.2  # a write waits this long for a lock, then is kept and retried: the screen never freezes
+RETRY_FIRST_S = 2.0
+RETRY_MAX_S = 60.0
+PENDING_SUFFIX = ".pending.json"  # what could not be written before the kiosk stopped, replayed on the next start
+
+
 class History:
-    def __init__(self, path: str | Path, outbox: Outbox | None = None):
+    """The history database.
+
+    Writing never takes the kiosk down: a write that fails (locked by another process, disk full,
+    read-only) is kept in memory in order, retried with back-off on later calls and by `retry()`,
+    and written when it can be; `unsaved` says so in a line for the screen. What is still unwritten
+    at close() is put in a file beside the database and replayed on the next open.
+    `readonly=True` (for `backstretch history`) opens without writing anything, even on read-only media.
+    """
+
+    def __init__(self, path: str | Path, outbox: Outbox | None = None, readonly: bool = False, clock=time.monotonic):
         self.path = Path(path)
         self.outbox = outbox  # fleet messages, written in the same transaction as what they describe
+        self.readonly = readonly
+        self._clock = clock
+        self._pending: list[tuple] = []  # writes not yet in the database, oldest first
+        self._ids: dict[int, int] = {}  # provisional session id -> the database's id
+        self._next_key = -1
+        self._retry_at = 0.0
+        self._retry_s = RETRY_FIRST_S
+        self.unsaved = ""  # one line for the screen while something is not yet written
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, isolation_level=None)  # transactions are explicit
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-            self._mark_interrupted()
+            self.db = self._open_readonly() if readonly else self._open()
             # who the next session belongs to: the person tapped on the idle screen, None for a guest
             self.person: int | None = self.db.execute("SELECT min(id) FROM profiles").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise HistoryError(f"{self.path}: cannot use the history database: {exc}") from None
         except OSError as exc:
             raise HistoryError(f"{self.path}: cannot open the history database: {exc.strerror or exc}") from None
+        if not readonly:
+            self._load_spilled()
 
-    def close(self) -> None:
-        self.db.close()
+    def _open(self) -> sqlite3.Connection:
+        _private_dirs(self.path.parent)
+        if not self.path.exists():
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))  # pain scores are health data
+        _tighten(self.path, 0o600)
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=WRITE_TIMEOUT_S)  # transactions are explicit
+        try:
+            self._check_version(db)  # before anything that writes: a newer file is left truly untouched
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            self.db = db
+            self._migrate()
+            self._mark_interrupted()
+        except BaseException:
+            db.close()
+            raise
+        return db
 
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+    def _open_readonly(self) -> sqlite3.Connection:
+        """Read-only, marking nothing; on read-only media (no -shm can be made) the file is read as immutable."""
+        if not self.path.is_file():
+            raise HistoryError(f"{self.path}: no history database there yet")
+        flags = "mode=ro" if os.access(self.path.parent, os.W_OK) else "immutable=1"
+        uri = f"{self.path.resolve().as_uri()}?{flags}"
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=WRITE_TIMEOUT_S)
+        try:
+            self._check_version(db)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                raise HistoryError(f"{self.path}: not a backstretch history database (no tables in it)")
+            if version < SCHEMA_VERSION:
+                raise HistoryError(
+                    f"{self.path}: written by an older backstretch (schema {version}); start the kiosk once to "
+                    "update it (`history` only reads)"
+                )
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _check_version(self, db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise HistoryError(
                 f"{self.path}: written by a newer backstretch (schema {version}, this one knows "
                 f"{SCHEMA_VERSION}); upgrade backstretch, the file was left untouched"
             )
+
+    def close(self) -> None:
+        if not self.readonly:
+            self._flush()
+            self._spill()
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
         for number in range(version, SCHEMA_VERSION):
             with self._transaction():
                 for statement in MIGRATIONS[number].split(";"):
@@ -151,14 +222,19 @@ class History:
 
         Only this kiosk's own: a session a collector holds for another kiosk may still be running there.
         """
-        with self._transaction():
-            open_ids = [
-                row[0]
-                for row in self.db.execute("SELECT id FROM sessions WHERE status = 'in_progress' AND kiosk_id IS NULL")
-            ]
-            self.db.executemany("UPDATE sessions SET status = 'interrupted' WHERE id = ?", [(i,) for i in open_ids])
-            for session_id in open_ids if self.outbox else ():
-                self.outbox.session(self.db, session_id)
+        try:
+            with self._transaction():
+                open_ids = [
+                    row[0]
+                    for row in self.db.execute(
+                        "SELECT id FROM sessions WHERE status = 'in_progress' AND kiosk_id IS NULL"
+                    )
+                ]
+                self.db.executemany("UPDATE sessions SET status = 'interrupted' WHERE id = ?", [(i,) for i in open_ids])
+                for session_id in open_ids if self.outbox else ():
+                    self.outbox.session(self.db, session_id)
+        except sqlite3.OperationalError as exc:  # locked or full: the marking can wait for the next start
+            _log.warning("history: old sessions not marked interrupted yet: %s", exc)
 
     def _transaction(self):
         return _Transaction(self.db)
@@ -167,32 +243,106 @@ class History:
         """All of a change or none of it, for writers outside this class (the clinic collector)."""
         return self._transaction()
 
-    # -- writing --------------------------------------------------------------------------
+    # -- writing: kept in order, written when the database lets us --------------------------
     def begin_session(self, started_at: str, routine: str) -> int:
-        with self._transaction():
-            cur = self.db.execute(
-                "INSERT INTO sessions (started_at, routine, profile_id) VALUES (?, ?, ?)",
-                (started_at, routine, self.person),
-            )
-        return cur.lastrowid
+        key = self._next_key
+        self._next_key -= 1
+        self._write(("begin", key, started_at, routine, self.person))
+        return self._ids.get(key, key)
 
     def add_result(self, session_id: int, r: ExerciseResult) -> None:
-        with self._transaction():
-            insert_result(self.db, session_id, r, datetime.now().isoformat(timespec="seconds"))
-            if self.outbox:
-                self.outbox.result(self.db, session_id, r)
+        self._write(("result", session_id, r, datetime.now().isoformat(timespec="seconds")))
 
     def end_session(self, session_id: int, ended_at: str, status: str) -> None:
+        self._write(("end", session_id, ended_at, status))
+
+    def set_pain(self, session_id: int, pain: int) -> None:
+        self._write(("pain", session_id, pain))
+
+    def retry(self) -> None:
+        """Write what was kept, when its back-off is over (cheap to call every frame)."""
+        if self._pending and self._clock() >= self._retry_at:
+            self._flush()
+
+    def _write(self, op: tuple) -> None:
+        if self.readonly:
+            raise HistoryError(f"{self.path}: opened read-only")
+        self._pending.append(op)
+        if self._clock() >= self._retry_at:  # while backing off, a new write joins the queue behind the others
+            self._flush()
+
+    def _flush(self) -> None:
+        while self._pending:
+            op = self._pending[0]
+            try:
+                self._apply(op)
+            except sqlite3.Error as exc:
+                self._retry_at = self._clock() + self._retry_s
+                self._retry_s = min(2 * self._retry_s, RETRY_MAX_S)
+                reason = str(exc)
+                if not self.unsaved:
+                    _log.warning("history: cannot write (%s); kept in memory, retrying", reason)
+                self.unsaved = f"History not saved yet ({reason}): kept, retrying"
+                return
+            self._pending.pop(0)
+        if self.unsaved:
+            _log.info("history: everything kept in memory is written now")
+        self.unsaved = ""
+        self._retry_s = RETRY_FIRST_S
+
+    def _apply(self, op: tuple) -> None:
+        kind, key, *rest = op
+        session_id = self._ids.get(key, key)
         with self._transaction():
-            self.db.execute("UPDATE sessions SET ended_at = ?, status = ? WHERE id = ?", (ended_at, status, session_id))
+            if kind == "begin":
+                sql = "INSERT INTO sessions (started_at, routine, profile_id) VALUES (?, ?, ?)"
+                self._ids[key] = int(self.db.execute(sql, rest).lastrowid or 0)
+                return
+            if kind == "result":
+                insert_result(self.db, session_id, *rest)
+                if self.outbox:
+                    self.outbox.result(self.db, session_id, rest[0])
+                return
+            if kind == "end":
+                self.db.execute("UPDATE sessions SET ended_at = ?, status = ? WHERE id = ?", (*rest, session_id))
+            elif kind == "pain":
+                self.db.execute("UPDATE sessions SET pain = ? WHERE id = ?", (*rest, session_id))
             if self.outbox:
                 self.outbox.session(self.db, session_id)
 
-    def set_pain(self, session_id: int, pain: int) -> None:
-        with self._transaction():
-            self.db.execute("UPDATE sessions SET pain = ? WHERE id = ?", (pain, session_id))
-            if self.outbox:
-                self.outbox.session(self.db, session_id)
+    # -- what could not be written before the kiosk stopped --------------------------------
+    def _spill_path(self) -> Path:
+        return self.path.with_name(self.path.name + PENDING_SUFFIX)
+
+    def _spill(self) -> None:
+        if not self._pending:
+            return
+        ops = [_op_to_json(op, self._ids) for op in self._pending]
+        try:
+            fd = os.open(self._spill_path(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(ops, out)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:
+            _log.error("history: %d write(s) could not be saved anywhere (%s): they are lost", len(ops), exc)
+            return
+        _log.warning("history: %d write(s) kept in %s, written at the next start", len(ops), self._spill_path())
+
+    def _load_spilled(self) -> None:
+        path = self._spill_path()
+        try:
+            ops = json.loads(path.read_text(encoding="utf-8"))
+            self._pending = [_op_from_json(op) for op in ops] + self._pending
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            _log.error("history: cannot read %s (%s); left there for a person to look at", path, exc)
+            return
+        self._next_key = min([self._next_key, *(op[1] - 1 for op in self._pending if op[0] == "begin")])
+        self._flush()
+        if not self._pending:
+            path.unlink(missing_ok=True)
 
     # -- reading --------------------------------------------------------------------------
     def sessions(self, limit: int | None = None) -> list[SessionRecord]:
@@ -384,5 +534,51 @@ class _Transaction:
         return self.db
 
     def __exit__(self, exc_type, exc, tb):
-        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        if exc_type is None:
+            try:
+                self.db.execute("COMMIT")
+                return False
+            except sqlite3.Error:  # a full disk can fail the commit itself: leave no transaction open
+                self.db.execute("ROLLBACK")
+                raise
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
         return False
+
+
+def _private_dirs(folder: Path) -> None:
+    """Create the folder and any missing parents 0700 (only the ones created here are touched)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700)
+        _tighten(path, 0o700)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """Make a file or folder we own private; someone else's is left as it is."""
+    try:
+        if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+    except OSError:
+        pass
+
+
+def _op_to_json(op: tuple, ids: dict[int, int]) -> list:
+    kind, key, *rest = op
+    if kind == "result":
+        rest = [asdict(rest[0]), rest[1]]
+    return [kind, ids.get(key, key), *rest]
+
+
+def _op_from_json(item: list) -> tuple:
+    kind, key, *rest = item
+    if kind == "result":
+        fields = dict(rest[0])
+        fields["holds"] = [HoldRecord(**h) for h in fields["holds"]]
+        rest = [ExerciseResult(**fields), rest[1]]
+    if kind not in ("begin", "result", "end", "pain"):
+        raise ValueError(f"unknown write {kind!r}")
+    return (kind, int(key), *rest)

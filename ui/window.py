@@ -74,6 +74,8 @@ class KioskWindow:
         self.running = True
 
     def _note(self) -> str:
+        if self.history and self.history.unsaved:
+            return self.history.unsaved
         return "" if self.gpio.available else "No GPIO buttons: use the screen"
 
     # -- set up -----------------------------------------------------------------------------
@@ -202,6 +204,8 @@ class KioskWindow:
             x.note = f"Sensor not found: {lost_hint(x.sensor).lower()}"
         else:
             x.note = self._note()
+        if self.history:
+            self.history.retry()  # a write that failed is tried again after its back-off
         if view.phase == IDLE and self.history and self.frames % 300 == 0:
             x.streak = self.history.streak(date.today())
         draw(self.canvas, view, x)

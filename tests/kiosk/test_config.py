@@ -134,3 +134,86 @@ def test_phone_keys_are_checked_with_what_is_allowed(tmp_path):
     path.write_text('[sensor]\ndriver = "phone"\nphone_listen = "[::]:9000"\nphone_token = "Abcdefgh12"\n')
     s = load_config([(DEFAULT_CONFIG, True), (path, True)]).sensor
     assert (s.driver, s.phone_listen, s.phone_token) == ("phone", "[::]:9000", "Abcdefgh12")
+# -- hostile input: short one-line problems, never a traceback, never a hang ---------------------
+
+
+def problems_for(path):
+    with pytest.raises(ConfigError) as caught:
+        load_config(layers(path))
+    return caught.value.problems
+
+
+def test_deep_nesting_is_a_problem_not_a_recursion_error(tmp_path):
+    deep = toml(tmp_path, "x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    [problem] = problems_for(deep)
+    assert problem.endswith("not valid TOML: nested more than 8 levels deep")
+    shallow_but_deep = toml(tmp_path, "[sensor]\nreplay_file = " + "[" * 20 + "]" * 20 + "\n", "d2.toml")
+    assert "nested more than 8 levels deep" in problems_for(shallow_but_deep)[0]
+
+
+@pytest.mark.parametrize("key", ["history.routine", "history.database", "sensor.replay_file"])
+def test_a_nul_byte_in_a_path_is_refused_at_validation_naming_the_key(tmp_path, key):
+    section, name = key.split(".")
+    bad = toml(tmp_path, f'[{section}]\n{name} = "/tmp/a\\u0000b"\n')
+    [problem] = problems_for(bad)
+    assert problem.startswith(f'{key} = "/tmp/a\\u0000b"') and "no control characters" in problem
+    assert "\0" not in problem
+
+
+@pytest.mark.parametrize("what", ["fifo", "/dev/zero", "directory"])
+def test_a_pipe_a_device_or_a_folder_is_refused_without_blocking(tmp_path, what):
+    import os
+    import threading
+
+    if what == "fifo":
+        path = tmp_path / "config.toml"
+        os.mkfifo(path)  # nobody writes to it: reading would block forever
+    elif what == "directory":
+        path = tmp_path
+    else:
+        path = what
+    result = []
+    reader = threading.Thread(target=lambda: result.append(problems_for(path)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert result, "reading the configuration blocked"
+    [[problem]] = result
+    assert "not a regular file" in problem or "is a directory" in problem
+
+
+def test_a_huge_file_is_refused_by_its_size(tmp_path):
+    big = toml(tmp_path, "# padding\n" * 200_000)
+    [problem] = problems_for(big)
+    assert "larger than 1024 kB" in problem
+
+
+def test_200000_unknown_keys_are_refused_in_one_line_and_60000_in_twenty(tmp_path):
+    huge = toml(tmp_path, "[sensor]\n" + "".join(f"k{i}=1\n" for i in range(200_000)), "huge.toml")
+    assert [p.split(": ", 1)[1] for p in problems_for(huge)] == [
+        "larger than 1024 kB, too large for a TOML settings file"
+    ]
+    many = toml(tmp_path, "[sensor]\n" + "".join(f"k{i}=1\n" for i in range(60_000)))
+    with pytest.raises(ConfigError) as caught:
+        load_config(layers(many))
+    problems = caught.value.problems
+    assert len(problems) == 20 and problems[-1] == "… and 59981 more problem(s) not shown"
+    assert sum(len(p) for p in problems) < 20 * 300 + 100 and len(str(caught.value)) < 2000
+
+
+def test_control_characters_in_keys_and_values_are_shown_escaped(tmp_path):
+    bad = toml(tmp_path, '[sensor]\n"evil\\u001b[2J" = 1\ndriver = "x\\u001b[31m"\n')
+    problems = problems_for(bad)
+    assert all("\x1b" not in p for p in problems)
+    assert any(p.startswith('sensor."evil\\u001b[2J"') for p in problems)
+
+
+def test_a_long_value_is_cut_short_in_the_message(tmp_path):
+    bad = toml(tmp_path, f'[sensor]\ndriver = "{"x" * 100_000}"\n')
+    [problem] = problems_for(bad)
+    assert len(problem) < 400 and "more characters" in problem
+
+
+def test_lost_after_s_is_a_setting_with_a_range(tmp_path):
+    assert load_config(layers(toml(tmp_path, "[sensor]\nlost_after_s = 1.5\n"))).sensor.lost_after_s == 1.5
+    [problem] = problems_for(toml(tmp_path, "[sensor]\nlost_after_s = 0\n", "bad.toml"))
+    assert "must be a number between 0.1 and 5" in problem

@@ -269,10 +269,31 @@ def test_sensor_lost_pauses_and_resumes_where_it_was(kiosk):
     kiosk.wait(120)
     assert kiosk.phase == ACTIVE and kiosk.engine.view.sensor_lost and not kiosk.engine.view.still_there
     kiosk.engine.sensor(True)
+    assert kiosk.engine.view.sensor_lost  # back only once it stays back
+    kiosk.clock.advance(1.0)
+    kiosk.engine.sensor(True)
     kiosk.said += [c.words for c in kiosk.engine.take_cues()]
     assert kiosk.said[-1] == "Sensor back. Carry on."
     kiosk.reps(1)
     assert kiosk.engine.view.results[0].reps_done == 3
+
+
+def test_a_flapping_cable_is_one_outage_said_once(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.engine.take_cues()
+    for _ in range(30):  # 30 s of a cable that connects for half a second, then fails again
+        kiosk.engine.sensor(False)
+        kiosk.clock.advance(0.5)
+        kiosk.engine.sensor(True)
+        kiosk.clock.advance(0.5)
+    words = [c.words for c in kiosk.engine.take_cues()]
+    assert words.count("Sensor lost. Check the clip's cable.") == 1 and "Sensor back. Carry on." not in words
+    kiosk.clock.advance(1.0)
+    kiosk.engine.sensor(True)
+    kiosk.engine.sensor(False)  # lost again soon after: shown, not said again
+    assert [c.words for c in kiosk.engine.take_cues()] == ["Sensor back. Carry on."]
+    assert kiosk.engine.view.sensor_lost
 
 
 def test_high_pain_mid_routine_stops_with_advice(kiosk):

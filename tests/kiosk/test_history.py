@@ -2,12 +2,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from backstretch.kiosk.history import SCHEMA_VERSION, History, HistoryError, database_path
+from backstretch.errors import HistoryError
+from backstretch.kiosk.history import SCHEMA_VERSION, History, database_path
 from backstretch.kiosk.results import ExerciseResult, HoldRecord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,3 +186,115 @@ def test_killed_while_writing_history_loses_nothing_already_written(tmp_path):
     assert all(s.status in ("completed", "interrupted") for s in crashed)
     assert all(len(s.results) == 3 for s in crashed if s.status == "completed")
     h.close()
+
+
+# -- storage that never takes the kiosk down ---------------------------------------------------
+
+
+class Clock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_a_write_while_another_process_holds_the_lock_is_kept_and_written_later(tmp_path):
+    clock = Clock()
+    h = History(tmp_path / "h.sqlite3", clock=clock)
+    sid = h.begin_session("2026-11-20T09:00:00", "r")
+    other = sqlite3.connect(tmp_path / "h.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock (for as long as it likes)
+    h.add_result(sid, result())  # returns at once: no exception, no five-second wait
+    h.end_session(sid, "2026-11-20T09:10:00", "completed")
+    assert h.unsaved.startswith("History not saved yet (database is locked)")
+    other.execute("COMMIT")
+    h.retry()  # the back-off is not over yet
+    assert h.unsaved
+    clock.t += 2.0
+    h.retry()
+    assert h.unsaved == ""
+    [s] = h.sessions()
+    assert s.status == "completed" and s.results == [result()]
+    h.close()
+
+
+def test_a_full_disk_mid_session_loses_nothing_even_across_a_restart(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    h = History(path)
+    sid = h.begin_session("2026-11-20T09:00:00", "r")
+    pages = h.db.execute("PRAGMA page_count").fetchone()[0]
+    h.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full from here on
+    long_twist = replace(twist(), calibration="x" * 20_000)  # needs pages the disk no longer has
+    h.add_result(sid, long_twist)
+    h.set_pain(sid, 3)
+    h.end_session(sid, "2026-11-20T09:10:00", "partial")
+    second = h.begin_session("2026-11-20T10:00:00", "r")
+    h.add_result(second, result())
+    assert "full" in h.unsaved
+    h.close()  # still full: what is unwritten goes beside the database
+    assert (tmp_path / "h.sqlite3.pending.json").exists()
+    h = History(path)  # space again: written at the next start
+    assert h.unsaved == "" and not (tmp_path / "h.sqlite3.pending.json").exists()
+    first, later = sorted(h.sessions(), key=lambda s: s.started_at)
+    assert (first.status, first.pain, first.results) == ("partial", 3, [long_twist])
+    assert later.results == [result()] and later.status == "in_progress"
+    h.close()
+
+
+def test_history_opens_read_only_and_marks_nothing(tmp_path):
+    import hashlib
+
+    path = tmp_path / "h.sqlite3"
+    h = History(path)
+    h.begin_session("2026-11-20T09:00:00", "r")  # the kiosk is in the middle of a session
+    h.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    ro = History(path, readonly=True)
+    assert [s.status for s in ro.sessions()] == ["in_progress"]
+    with pytest.raises(HistoryError, match="read-only"):
+        ro.begin_session("2026-11-20T10:00:00", "r")
+    ro.close()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_history_reads_a_database_on_read_only_media(tmp_path, monkeypatch):
+    import os
+
+    path = tmp_path / "h.sqlite3"
+    h = History(path)
+    h.add_result(h.begin_session("2026-11-20T09:00:00", "r"), result())
+    h.close()
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)  # a folder nobody may write: no -shm can be made
+    ro = History(path, readonly=True)
+    assert len(ro.sessions()[0].results) == 1
+    ro.close()
+
+
+def test_a_newer_schema_is_left_truly_untouched(tmp_path):
+    import hashlib
+
+    path = tmp_path / "h.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE future (x)")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(HistoryError, match="left untouched"):
+        History(path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # not switched to WAL, not written at all
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h.sqlite3"]
+
+
+def test_the_database_is_private_and_so_is_the_folder_made_for_it(tmp_path):
+    path = tmp_path / "new" / "deeper" / "h.sqlite3"
+    History(path).close()
+    assert path.stat().st_mode & 0o777 == 0o600  # pain scores are health data
+    assert (tmp_path / "new").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "new" / "deeper").stat().st_mode & 0o777 == 0o700
+    loose = tmp_path / "loose.sqlite3"
+    History(loose).close()
+    loose.chmod(0o644)
+    History(loose).close()
+    assert loose.stat().st_mode & 0o777 == 0o600
