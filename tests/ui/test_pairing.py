@@ -127,6 +127,8 @@ def test_the_window_pairs_a_phone_from_idle_and_from_sensor_not_found(tmp_path):
         later = rows.copy()
         later[:, 0] += 11.0  # eleven seconds on, on the phone's clock
         assert FakePhone(source.port, "k7mxq2ab").send(later)[0] == 200
+        shown()  # connected again; the routine carries on after a second of steady connection
+        clock.t += 1
         assert source.url not in shown()  # the phone is back: the routine's own screen again
     finally:
         window.close()
