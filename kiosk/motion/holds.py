@@ -64,7 +64,7 @@ class HoldTimer:
                 if self._settle_since is None:
                     self._settle_since = t
                 if t - self._settle_since >= p.settle_s:
-                    return self._begin(t, side)
+                    return self._begin(t, side, self._settle_since)
             else:
                 self._settle_since = None
             return []
@@ -85,10 +85,10 @@ class HoldTimer:
             return self._end()
         return []
 
-    def _begin(self, t: float, side: str | None) -> list[MotionEvent]:
+    def _begin(self, t: float, side: str | None, settled_at: float) -> list[MotionEvent]:
         self.holding, self.side, self.completed = True, side, False
-        self.seconds = t - self._settle_since
-        self._start = self._settle_since
+        self.seconds = t - settled_at
+        self._start = settled_at
         self._last_t = self._last_still = self._last_in = t
         self._seconds_at_still = self.seconds
         self._wobble_since = None

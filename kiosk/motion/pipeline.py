@@ -188,16 +188,16 @@ class MotionPipeline:
         s = self.state
         events: list[MotionEvent] = []
         quiet = self._quiet = f.rate_dps < STILL_DPS and f.dyn_g < STILL_DYN_G
-        self._still_since = (self._still_since or f.t) if quiet else None
-        still = quiet and f.t - self._still_since >= STILL_S
+        since = self._still_since = (self._still_since or f.t) if quiet else None
+        still = since is not None and f.t - since >= STILL_S
         if still != s.still:
             s.still = still
             events.append(StillChanged(f.t, still))
         if quiet:
             self.pose.remember_still_pose(f.t, f.up)
         busy = f.dyn_g > MOVING_DYN_G
-        self._moving_since = (self._moving_since or f.t) if busy else None
-        moving = busy and f.t - self._moving_since >= MOVING_S
+        busy_since = self._moving_since = (self._moving_since or f.t) if busy else None
+        moving = busy_since is not None and f.t - busy_since >= MOVING_S
         if moving != s.moving_about and (moving or still):
             s.moving_about = moving
             events.append(ActivityChanged(f.t, moving))
@@ -210,7 +210,7 @@ class MotionPipeline:
             self.cycles.reset(None, f.t)
             return []
         self.cycles.update(f)
-        counted = self.reps.update(f)
+        counted: list[MotionEvent] = list(self.reps.update(f))
         s.reps = self.reps.count
         return counted
 

@@ -61,7 +61,7 @@ class StartPose:
         if t - c.since < self.capture_s:
             return None
         self._capture = None
-        self.set(unit(tuple(c.total)))
+        self.set(unit((c.total[0], c.total[1], c.total[2])))
         quality = "good" if c.spread < 1.0 else "fair" if c.spread < 3.0 else "poor"
         return Calibrated(t, quality, round(c.spread, 2))
 
@@ -85,14 +85,21 @@ class StartPose:
                 if head is not None:
                     self.right = unit(cross(head, up))
                 break
-        if self.right is None and previous_right is not None and angle_deg(previous_up, up) < UPRIGHT_MIN_DEG:
+        if (
+            self.right is None
+            and previous_right is not None
+            and previous_up is not None
+            and angle_deg(previous_up, up) < UPRIGHT_MIN_DEG
+        ):
             self.right = _perpendicular(previous_right, up)
 
     def angle(self, up: Vec) -> float:
+        assert self.up is not None, "angle() needs a start pose"
         return angle_deg(self.up, up)
 
     def side(self, up: Vec, first_side: str = "left") -> str | None:
         """Which side the body has turned to; None when it has hardly turned."""
+        assert self.up is not None, "side() needs a start pose"
         d = _perpendicular(up, self.up)
         if d is None:
             return None

@@ -98,6 +98,7 @@ class RepCounter:
     # -- turning points -------------------------------------------------------------------
     def _turning_point(self, u: Vec, t: float) -> tuple[Vec, float] | None:
         p = self.p
+        assert self._pivot is not None and self._far is not None, "update() sets the pivot first"
         a = angle_deg(self._pivot, u)
         if a > self._far_angle:
             self._far, self._far_angle, self._far_t = u, a, t
@@ -115,6 +116,7 @@ class RepCounter:
         return point
 
     def _on_turn(self, q: tuple[Vec, float]) -> None:
+        assert self._start is not None, "update() sets the start with the pivot"
         if self._out is None:
             self._out, self._amp, self._counted = q, angle_deg(self._start[0], q[0]), False
         elif self._counted:
@@ -158,6 +160,7 @@ class RepCounter:
             # Resting this long where the swing ended: that is the rest pose, not the far end of a rep.
             self._start, self._out, self._departed, self._turned = self._out, None, t, 0.0
             return []
+        assert self._start is not None, "update() sets the start with the pivot"
         start_u, start_t = self._start[0], self._departed
         if angle_deg(u, start_u) > self.p.return_frac * self._amp:
             return []
@@ -192,7 +195,7 @@ class RepCounter:
                 sign = 1.0 if dot(r.axis, ref) >= 0 else -1.0
                 for k in range(3):
                     summed[k] += sign * r.axis[k]
-            if _axis_off(rep.axis, unit(tuple(summed))) > p.max_axis_change_deg:
+            if _axis_off(rep.axis, unit((summed[0], summed[1], summed[2]))) > p.max_axis_change_deg:
                 return False
         return True
 
