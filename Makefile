@@ -36,6 +36,7 @@ simulate: venv
 
 bench: venv
 	$(BIN)/python benchmarks/sensor_layer.py
+	$(BIN)/python benchmarks/phone_receiver.py
 	$(BIN)/python benchmarks/motion_speed.py
 	$(BIN)/python benchmarks/accuracy.py --quiet
 	SDL_VIDEODRIVER=dummy $(BIN)/python benchmarks/ui_frame.py

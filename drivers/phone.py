@@ -333,6 +333,7 @@ class PushServer(ThreadingHTTPServer):
 class _PushHandler(BaseHTTPRequestHandler):
     server: PushServer
     protocol_version = "HTTP/1.1"  # the app keeps its connection open between pushes
+    disable_nagle_algorithm = True  # the answer's head and body in separate writes would wait on a delayed ACK
     server_version = "backstretch"
     sys_version = ""
     error_message_format = "%(code)d %(message)s\n"  # http.server's own refusals: short text, no HTML

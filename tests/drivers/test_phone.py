@@ -15,7 +15,7 @@ from backstretch.drivers.phone import PhoneSource, PushLimits, new_token, parse_
 from backstretch.drivers.recording import read_recording
 from backstretch.kiosk.motion.pipeline import MotionPipeline, params_for
 from backstretch.kiosk.simulator.mock import ImuModel
-from backstretch.kiosk.simulator.phone import payload_entries, push_body
+from backstretch.kiosk.simulator.phone import PHONE_ON_BELLY, payload_entries, push_body
 from backstretch.kiosk.simulator.script import Script
 
 from .fake_phone import FakePhone, scaled_clock
@@ -396,3 +396,50 @@ def test_listen_addresses_must_be_a_literal_address_and_port(bad):
 def test_listen_addresses_take_ipv4_and_ipv6():
     assert parse_listen("0.0.0.0:8765") == ("0.0.0.0", 8765)
     assert parse_listen("[::]:8765") == ("::", 8765)
+
+
+# -- the phone's axes ------------------------------------------------------------------------------
+def _turn(axis: int, degrees: float) -> np.ndarray:
+    a = np.radians(degrees)
+    c, s = np.cos(a), np.sin(a)
+    i, j = [(1, 2), (2, 0), (0, 1)][axis]
+    r = np.eye(3)
+    r[i, i] = r[j, j] = c
+    r[i, j], r[j, i] = -s, s
+    return r
+
+
+PHONE_WAYS = {
+    "portrait, screen out": PHONE_ON_BELLY,
+    "upside down in the belt": _turn(2, 180.0),
+    "landscape": _turn(2, 90.0),
+    "screen against the belly": _turn(1, 180.0),
+}
+
+
+@pytest.mark.parametrize("way", list(PHONE_WAYS))
+def test_however_the_phone_sits_a_twist_is_on_the_side_the_person_turned(open_source, way):
+    """Sides come from the body (standing, then lying), not from the axes a clip on a cable would have."""
+    from backstretch.kiosk.motion.analysis import run_pipeline
+    from backstretch.kiosk.motion.synthetic import spinal_twist
+
+    rng = np.random.default_rng(11)
+    script, _, _ = spinal_twist(rng)
+    labels = [h["side"] for h in script.labels("spinal_twist")["holds"]]
+    assert set(labels) == {"left", "right"}
+    t = np.arange(0.0, script.t, 0.01)
+    rows = np.column_stack([t, ImuModel(rng, PHONE_WAYS[way]).measure(script.timeline, t)])
+    clock = ManualClock()
+    source = open_source(clock, PushLimits(requests_per_s=10_000.0))  # the phone's clock runs fast here
+    phone = FakePhone(source.port, TOKEN)
+    samples = []
+    for second in range(int(np.ceil(script.t))):
+        clock.t += 1.0
+        batch = rows[(rows[:, 0] >= second) & (rows[:, 0] < second + 1)]
+        if len(batch):
+            assert phone.send(batch)[0] == 200
+        samples += source.read()  # as the kiosk does every frame
+    assert len(samples) == len(rows)
+    events, _ = run_pipeline(samples, "spinal_twist", first_side="right")  # the routine's guess is the wrong one
+    found = [e.side for e in events if type(e).__name__ == "HoldEnded"]
+    assert found == labels
