@@ -48,8 +48,10 @@ class Tally:
     edge_errors: list[float] = field(default_factory=list)
     false_reps: int = 0
     within_one: int = 0
-    right_high: int = 0  # right counts marked high confidence
-    wrong_low: int = 0  # wrong counts marked low confidence
+    counted_right: int = 0  # sets of a rep exercise counted right...
+    right_high: int = 0  # ...and of those, marked high confidence
+    counted_wrong: int = 0  # sets of a rep exercise counted wrong...
+    wrong_low: int = 0  # ...and of those, marked low confidence
 
     def add(self, other: Tally) -> None:
         for name in (
@@ -62,7 +64,9 @@ class Tally:
             "sides_judged",
             "false_reps",
             "within_one",
+            "counted_right",
             "right_high",
+            "counted_wrong",
             "wrong_low",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -73,10 +77,13 @@ class Tally:
             f"{title}: {self.sets} sets, exact count {self.exact}/{self.sets} "
             f"({100 * self.exact / max(self.sets, 1):.0f}%), "
             f"mean abs error {self.abs_error / max(self.sets, 1):.3f} reps, "
-            f"within one rep {self.within_one}/{self.sets} ({100 * self.within_one / max(self.sets, 1):.0f}%)",
-            f"  confidence: right counts marked high {self.right_high}/{self.exact}, "
-            f"wrong counts marked low {self.wrong_low}/{self.sets - self.exact}",
+            f"within one rep {self.within_one}/{self.sets} ({100 * self.within_one / max(self.sets, 1):.0f}%)"
         ]
+        if self.counted_right + self.counted_wrong:
+            out.append(
+                f"  confidence: right counts marked high {self.right_high}/{self.counted_right}, "
+                f"wrong counts marked low {self.wrong_low}/{self.counted_wrong}"
+            )
         if self.holds_labelled:
             within = sum(e <= HOLD_TOLERANCE_S for e in self.edge_errors)
             mean = sum(self.edge_errors) / max(len(self.edge_errors), 1)
@@ -96,6 +103,7 @@ def score(exercise: str, samples, labels: dict, duration: float) -> tuple[Tally,
     err = result["reps"] - labels.get("reps", 0)
     t.exact, t.abs_error, t.within_one = int(err == 0), abs(err), int(abs(err) <= 1)
     if exercise in ("reps", "pelvic_tilt"):
+        t.counted_right, t.counted_wrong = int(err == 0), int(err != 0)
         t.right_high = int(err == 0 and result["confidence"] == "high")
         t.wrong_low = int(err != 0 and result["confidence"] == "low")
     found = list(result["holds"])

@@ -28,17 +28,13 @@ PERIOD_MIN_CORRELATION = 0.3  # autocorrelation a period must show to replace th
 # -- the decision: hysteresis on the projected angle -----------------------------------------------------
 HYSTERESIS_FRAC = 0.25  # thresholds at the midline +/- this fraction of the envelope: half the range must be covered
 ENVELOPE_PERIODS = 3  # envelope = median of the ranges of this many period-long windows (one stray is outvoted)
-QUIET_MEMORY_S = 120.0  # s: the quiet level is the smallest one-second range seen over this long
+QUIET_MEMORY_S = 120.0  # s: the quiet level is the smallest range over a period seen over this long
 QUIET_FACTOR = 3.0  # the envelope never drops below this multiple of the quiet level
 MIN_ENVELOPE_DEG = 2.0  # deg: and never below what a deliberate movement covers (sensor noise is ~0.1 deg)
-RECENT_REP_FRAC = 0.25  # nor below this fraction of the last counted rep's range...
-RECENT_REP_HALF_LIFE_S = 20.0  # s: ...a floor that halves this often while no rep comes (a new, smaller set)
+LAST_SET_FRAC = 0.25  # nor below this fraction of the last counted set's median excursion (a median: one
+LAST_SET_HALF_LIFE_S = 20.0  # s: stray cannot rescale it), a floor that halves this often (a new, smaller set)
 
 # -- what a rep and a set are --------------------------------------------------------------------------
 DIRECTION_MAX_DEG = 45.0  # deg: a cycle more than this far off the set's axis is some other movement
 SET_GAP_PERIODS = 2.0  # no half-cycle for this many periods ends a set
 MIN_SET_REPS = 3  # a "set" of fewer cycles is a stray movement (generic mode; the routine may ask for 1)
-
-# -- the second, independent counter (for the confidence) ---------------------------------------------
-PEAK_SPACING_FRAC = 0.5  # peaks closer than this fraction of the period are one peak
-PEAK_PROMINENCE_FRAC = 0.5  # a peak must rise this fraction of the local envelope above both neighbours
