@@ -130,15 +130,22 @@ def window(
     duration: float | None = None,
     problems: Sequence[str] = (),
     sim_keys: SimKeys | None = None,
+    fleet: FleetPublisher | None = None,
 ) -> KioskWindow:
-    """The pygame window around a session, with the GPIO panel and systemd's notifier."""
+    """The pygame window around a session, with the GPIO panel, systemd's notifier and the people screens."""
     from backstretch.drivers.gpio import GpioPanel
+    from backstretch.ui.people import PeopleScreens
     from backstretch.ui.window import KioskWindow, WindowOptions
+
+    screens = None
+    if history is not None:
+        on_streak = (lambda days: fleet.set_status(streak=days)) if fleet else None
+        screens = PeopleScreens(history, kiosk.engine, kiosk.engine.routine, cfg.people.admin_pin, on_streak=on_streak)
 
     presses: queue.Queue[str] = queue.Queue()
     gpio = GpioPanel(cfg.gpio.pins(), presses.put)
     options = WindowOptions(mode, duration)
-    return KioskWindow(cfg, kiosk, history, gpio, presses, Notifier(), options, list(problems), sim_keys)
+    return KioskWindow(cfg, kiosk, history, gpio, presses, Notifier(), options, list(problems), sim_keys, screens)
 
 
 def run(cfg: Config, routine: Routine, data_dir: str | None, duration: float | None, problems: list[str]) -> None:
@@ -151,7 +158,7 @@ def run(cfg: Config, routine: Routine, data_dir: str | None, duration: float | N
         fleet.start()
     kiosk = KioskSession(routine, source, time.monotonic, history)
     try:
-        window(cfg, kiosk, history, "run", duration, problems).run()
+        window(cfg, kiosk, history, "run", duration, problems, fleet=fleet).run()
     finally:
         if fleet:
             fleet.stop()
@@ -201,7 +208,7 @@ def simulate(
             f"(history: {history.path}); Q quits",
             file=sys.stderr,
         )
-        return window(cfg, kiosk, history, "simulate", duration, sim_keys=sim.keys).run()
+        return window(cfg, kiosk, history, "simulate", duration, sim_keys=sim.keys, fleet=fleet).run()
     finally:
         if fleet:
             fleet.stop()

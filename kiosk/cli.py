@@ -289,7 +289,7 @@ def cmd_people(args, cfg: Config) -> int:
         if action == "list":
             for p in people.everyone(history):
                 count = history.db.execute("SELECT count(*) FROM sessions WHERE profile_id = ?", (p.id,)).fetchone()[0]
-                own = ", ".join(f"{ex} {v}" for ex, t in p.targets.items() for v in _target_words(t))
+                own = ", ".join(f"{ex} {v}" for ex, t in p.targets.items() for v in people.target_words(t))
                 print(f"{p.name}: {count} session(s), streak {history.streak(date.today(), p.id)} day(s)", end="")
                 print(f"; own targets: {own}" if own else "")
         elif action == "add":
@@ -317,15 +317,11 @@ def cmd_people(args, cfg: Config) -> int:
             person = people.set_target(history, person, exercise, value)
             print(
                 f"{person.name}: {exercise.id} "
-                + (", ".join(_target_words(person.targets.get(exercise.id, {}))) or "as the routine says")
+                + (", ".join(people.target_words(person.targets.get(exercise.id, {}))) or "as the routine says")
             )
         return 0
     finally:
         history.close()
-
-
-def _target_words(target: dict) -> list[str]:
-    return [f"{v:g} reps" if k == "reps" else f"{v:g} s holds" for k, v in target.items()]
 
 
 def _number(text: str, whole: bool) -> int | float:

@@ -116,3 +116,8 @@ def routine_for(routine: Routine, person: Person | None) -> Routine:
         key = TARGET_KEYS[ex.detect]
         exercises.append(dataclasses.replace(ex, **{key: own[key]}) if key in own else ex)
     return dataclasses.replace(routine, exercises=tuple(exercises))
+
+
+def target_words(target: dict) -> list[str]:
+    """{"reps": 6} as "6 reps", {"hold_s": 45} as "45 s holds"."""
+    return [f"{v:g} reps" if k == "reps" else f"{v:g} s holds" for k, v in target.items()]

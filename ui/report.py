@@ -43,6 +43,9 @@ def write_report(path: Path, p: Progress, sessions: list[SessionRecord], made_by
     pygame.image.save(surface, str(path))
 
 
+CHARTS = ("range", "sides", "pain")
+
+
 def draw_charts(c: Canvas, rect: pygame.Rect, p: Progress, colours: dict) -> None:
     """Range of motion across the top; holds per side and pain side by side below."""
     gap = 20
@@ -50,11 +53,20 @@ def draw_charts(c: Canvas, rect: pygame.Rect, p: Progress, colours: dict) -> Non
     half = (rect.width - gap) // 2
     bottom_y = top.bottom + gap
     bottom_h = rect.bottom - bottom_y
-    range_series = dict(p.range_deg)
-    _line_chart(c, top, "Range of motion (degrees, largest per session)", p, range_series, None, colours)
-    _side_chart(c, pygame.Rect(rect.left, bottom_y, half, bottom_h), p, colours)
-    pain = {"Pain (0 to 10)": [(i, float(v)) for i, v in p.pain]}
-    _line_chart(c, pygame.Rect(rect.left + half + gap, bottom_y, half, bottom_h), "Pain", p, pain, 10.0, colours)
+    draw_chart(c, top, "range", p, colours)
+    draw_chart(c, pygame.Rect(rect.left, bottom_y, half, bottom_h), "sides", p, colours)
+    draw_chart(c, pygame.Rect(rect.left + half + gap, bottom_y, half, bottom_h), "pain", p, colours)
+
+
+def draw_chart(c: Canvas, rect: pygame.Rect, which: str, p: Progress, colours: dict, k: float = 1.0) -> None:
+    """One chart of CHARTS in `rect`; `k` scales type and margins (1 for the page, less on a kiosk screen)."""
+    if which == "range":
+        _line_chart(c, rect, "Range of motion (degrees, largest per session)", p, dict(p.range_deg), None, colours, k)
+    elif which == "sides":
+        _side_chart(c, rect, p, colours, k)
+    else:
+        pain = {"Pain (0 to 10)": [(i, float(v)) for i, v in p.pain]}
+        _line_chart(c, rect, "Pain (0 to 10)", p, pain, 10.0, colours, k)
 
 
 def _subtitle(p: Progress, made_by: str) -> str:
@@ -68,30 +80,33 @@ def _subtitle(p: Progress, made_by: str) -> str:
     return f"{span}{where}. Made {datetime.now():%Y-%m-%d %H:%M} by {made_by}."
 
 
-def _panel(c: Canvas, rect: pygame.Rect, title: str, colours: dict) -> pygame.Rect:
+def _panel(c: Canvas, rect: pygame.Rect, title: str, colours: dict, k: float) -> pygame.Rect:
     """The panel's frame and title; returns the plot area inside, with room for the axis labels."""
     pygame.draw.rect(c.surface, colours["panel"], rect, border_radius=8)
-    c.text(title, pygame.Rect(rect.left + 14, rect.top + 8, rect.width - 28, 30), 28, colours["text"], "left", 1)
-    return pygame.Rect(rect.left + 64, rect.top + 78, rect.width - 84, rect.height - 78 - 44)
+    title_box = pygame.Rect(rect.left + int(14 * k), rect.top + int(8 * k), rect.width - int(28 * k), int(30 * k))
+    c.text(title, title_box, int(28 * k), colours["text"], "left", 1)
+    top, left, bottom = int(78 * k), int(64 * k), int(44 * k)
+    return pygame.Rect(rect.left + left, rect.top + top, rect.width - left - int(20 * k), rect.height - top - bottom)
 
 
-def _no_data(c: Canvas, plot: pygame.Rect, colours: dict, why: str) -> None:
-    c.text(why, plot, 26, colours["muted"], "center", 2)
+def _no_data(c: Canvas, plot: pygame.Rect, colours: dict, why: str, k: float) -> None:
+    c.text(why, plot, int(26 * k), colours["muted"], "center", 2)
 
 
-def _axes(c: Canvas, plot: pygame.Rect, p: Progress, top: float, unit: str, colours: dict) -> None:
-    for k in range(5):
-        value = top * k / 4
-        y = plot.bottom - int(plot.height * k / 4)
+def _axes(c: Canvas, plot: pygame.Rect, p: Progress, top: float, colours: dict, k: float) -> None:
+    size = max(10, int(20 * k))
+    for step in range(5):
+        value = top * step / 4
+        y = plot.bottom - int(plot.height * step / 4)
         pygame.draw.line(c.surface, colours["grid"], (plot.left, y), (plot.right, y), 1)
-        label = pygame.Rect(plot.left - 62, y - 11, 56, 22)
-        c.text(f"{value:g}{unit}", label, 20, colours["muted"], "center", 1)
+        label = pygame.Rect(plot.left - int(62 * k), y - size // 2, int(56 * k), size)
+        c.text(f"{value:g}", label, size, colours["muted"], "center", 1)
     n = max(1, p.sessions)
-    step = max(1, -(-n // MAX_DATE_LABELS))
-    for i in range(0, n, step):
+    every = max(1, -(-n // max(2, int(MAX_DATE_LABELS * plot.width / 1400))))
+    for i in range(0, n, every):
         if i < len(p.dates):
-            box = pygame.Rect(_x(plot, i, n) - 50, plot.bottom + 8, 100, 22)
-            c.text(p.dates[i][5:], box, 20, colours["muted"], "center", 1)
+            box = pygame.Rect(_x(plot, i, n) - int(50 * k), plot.bottom + int(8 * k), int(100 * k), size)
+            c.text(p.dates[i][5:], box, size, colours["muted"], "center", 1)
 
 
 def _x(plot: pygame.Rect, index: int, n: int) -> int:
@@ -110,38 +125,41 @@ def _line_chart(
     series: dict[str, list[tuple[int, float]]],
     top: float | None,
     colours: dict,
+    k: float = 1.0,
 ) -> None:
-    plot = _panel(c, rect, title, colours)
+    plot = _panel(c, rect, title, colours, k)
     points = [v for rows in series.values() for _, v in rows]
     if not points:
-        _no_data(c, plot, colours, "Nothing recorded yet")
+        _no_data(c, plot, colours, "Nothing recorded yet", k)
         return
     top = top or _nice_top(max(points))
-    _axes(c, plot, p, top, "", colours)
-    legend_x = rect.left + 14
-    for k, (name, rows) in enumerate(series.items()):
-        colour = colours["series"][k % len(colours["series"])] if len(series) > 1 else colours["pain"]
+    _axes(c, plot, p, top, colours, k)
+    legend_x = rect.left + int(14 * k)
+    r = max(3, int(7 * k))
+    for n, (name, rows) in enumerate(series.items()):
+        colour = colours["series"][n % len(colours["series"])] if len(series) > 1 else colours["pain"]
         xy = [(_x(plot, i, p.sessions), _y(plot, v, top)) for i, v in rows]
         if len(xy) > 1:
-            pygame.draw.lines(c.surface, colour, False, xy, 3)
+            pygame.draw.lines(c.surface, colour, False, xy, max(2, int(3 * k)))
         for point in xy:
-            _marker(c.surface, MARKERS[k % len(MARKERS)], point, 7, colour)
+            _marker(c.surface, MARKERS[n % len(MARKERS)], point, r, colour)
         if len(series) > 1:
-            _marker(c.surface, MARKERS[k % len(MARKERS)], (legend_x + 8, rect.top + 54), 7, colour)
-            drawn = c.text(name, pygame.Rect(legend_x + 20, rect.top + 42, 260, 24), 22, colours["text"], "left", 1)
-            legend_x = drawn.right + 30
+            _marker(c.surface, MARKERS[n % len(MARKERS)], (legend_x + r, rect.top + int(54 * k)), r, colour)
+            box = pygame.Rect(legend_x + 3 * r, rect.top + int(42 * k), int(260 * k), int(24 * k))
+            drawn = c.text(name, box, int(22 * k), colours["text"], "left", 1)
+            legend_x = drawn.right + int(30 * k)
 
 
-def _side_chart(c: Canvas, rect: pygame.Rect, p: Progress, colours: dict) -> None:
+def _side_chart(c: Canvas, rect: pygame.Rect, p: Progress, colours: dict, k: float = 1.0) -> None:
     """Mean seconds per hold on the left and the right, side by side per session: asymmetry at a glance."""
-    plot = _panel(c, rect, "Hold seconds per side (mean per hold)", colours)
+    plot = _panel(c, rect, "Hold seconds per side (mean per hold)", colours, k)
     if not p.side_seconds:
-        _no_data(c, plot, colours, "No holds on a side recorded yet")
+        _no_data(c, plot, colours, "No holds on a side recorded yet", k)
         return
     name, rows = next(iter(p.side_seconds.items()))  # the routine has one per-side exercise; the first is drawn
     values = [v for _, a, b in rows for v in (a, b) if v is not None]
     top = _nice_top(max(values))
-    _axes(c, plot, p, top, "", colours)
+    _axes(c, plot, p, top, colours, k)
     bar = max(3, min(24, plot.width // max(1, p.sessions) // 3))
     for i, left, right in rows:
         x = _x(plot, i, p.sessions)
@@ -149,14 +167,14 @@ def _side_chart(c: Canvas, rect: pygame.Rect, p: Progress, colours: dict) -> Non
             if value is not None:
                 y = _y(plot, value, top)
                 pygame.draw.rect(c.surface, colours[side], pygame.Rect(x + offset, y, bar - 1, plot.bottom - y))
-    legend = pygame.Rect(rect.left + 14, rect.top + 42, rect.width - 28, 26)
+    legend = pygame.Rect(rect.left + int(14 * k), rect.top + int(42 * k), rect.width - int(28 * k), int(26 * k))
     mean = p.asymmetry(name)
     words = f"{name}: left (blue, first) and right (orange, second)"
     if mean:
         shorter = "left" if mean[0] < mean[1] else "right"
         gap = abs(mean[0] - mean[1]) / max(mean) * 100 if max(mean) else 0.0
         words = f"{name}: left {mean[0]:.0f} s, right {mean[1]:.0f} s on average; {shorter} {gap:.0f}% shorter"
-    c.text(words, legend, 22, colours["text"], "left", 1)
+    c.text(words, legend, int(22 * k), colours["text"], "left", 1)
 
 
 def _table(c: Canvas, rect: pygame.Rect, sessions: list[SessionRecord]) -> None:

@@ -29,3 +29,15 @@ PAPER = {
     "right": (230, 159, 0),  # orange
     "pain": (213, 94, 0),  # vermillion
 }
+
+# The same charts on the kiosk's dark screen (a person's progress).
+SCREEN_CHARTS = {
+    "panel": PALETTE["panel"],
+    "text": PALETTE["text"],
+    "muted": PALETTE["muted"],
+    "grid": (52, 60, 76),
+    "series": [PALETTE["accent"], PALETTE["warn"], PALETTE["good"], (204, 121, 167)],
+    "left": PALETTE["accent"],
+    "right": PALETTE["warn"],
+    "pain": PALETTE["alert"],
+}

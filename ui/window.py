@@ -32,6 +32,7 @@ from .audio import Sound
 from .canvas import Canvas
 from .input import GPIO_COMMANDS, SIM_KEYS, Rotation, command_for
 from .pairing import lost_hint, status_line
+from .people import PeopleScreens
 from .screens import Extras, draw
 from .theme import PALETTE
 
@@ -58,6 +59,7 @@ class KioskWindow:
         options: WindowOptions,
         problems: list[str] | None = None,
         sim_keys: SimKeys | None = None,
+        people: PeopleScreens | None = None,
     ):
         self.cfg, self.options, self.history = cfg, options, history
         self.kiosk = kiosk
@@ -65,6 +67,8 @@ class KioskWindow:
         self.notifier = notifier
         self.problems = problems or []
         self.sim_keys = sim_keys
+        self.people = people  # "Who is stretching?" and the admin flow, in front of the idle screen
+        self._phase = IDLE
         self.extras = Extras(note=self._note())
         self.show_history = False
         self.show_phone = False
@@ -167,6 +171,8 @@ class KioskWindow:
         if asleep:
             return  # the first touch on a dimmed or blank screen only wakes it
         engine = self.kiosk.engine
+        if self.people and self.people.command(name, value, self._idle()):
+            return
         if name == "history":
             self.show_history = engine.view.phase == IDLE and not self.show_history
             if self.show_history and self.history:
@@ -206,12 +212,22 @@ class KioskWindow:
             x.note = self._note()
         if self.history:
             self.history.retry()  # a write that failed is tried again after its back-off
+        if self.people and view.phase == IDLE and self._phase != IDLE:
+            self.people.refresh()  # a session just ended: new streaks on the tiles
+        self._phase = view.phase
         if view.phase == IDLE and self.history and self.frames % 300 == 0:
-            x.streak = self.history.streak(date.today())
-        draw(self.canvas, view, x)
+            x.streak = self.history.streak(date.today(), self.history.person)
+        if not (self.people and self.people.draw(self.canvas, self._idle())):
+            draw(self.canvas, view, x)
+            if self.people:
+                self.people.overlay(self.canvas, self._idle())
         self._screen_care(view)
         self.screen.blit(self.rotation.to_physical_surface(self.canvas.surface), (0, 0))
         pygame.display.flip()
+
+    def _idle(self) -> bool:
+        """The idle screen is up: where the people screens may show."""
+        return self.kiosk.engine.view.phase == IDLE and not self.show_history and not self.problems
 
     def _screen_care(self, view) -> None:
         """Dim, then blank, a wall display nobody is using; any touch or movement wakes it."""
