@@ -257,7 +257,7 @@ def cmd_report(args, cfg: Config) -> int:
         raise BadInput(f"--out {args.out}: the report is a PNG page; name it REPORT.png")
     if args.sessions < 1:
         raise BadInput("--sessions must be at least 1")
-    history = History(database_path(args.data_dir, cfg.history.database))
+    history = History(database_path(args.data_dir, cfg.history.database), readonly=True)
     try:
         if args.person:
             person = people.named(history, args.person).name
