@@ -134,6 +134,8 @@ def test_phone_keys_are_checked_with_what_is_allowed(tmp_path):
     path.write_text('[sensor]\ndriver = "phone"\nphone_listen = "[::]:9000"\nphone_token = "Abcdefgh12"\n')
     s = load_config([(DEFAULT_CONFIG, True), (path, True)]).sensor
     assert (s.driver, s.phone_listen, s.phone_token) == ("phone", "[::]:9000", "Abcdefgh12")
+
+
 # -- hostile input: short one-line problems, never a traceback, never a hang ---------------------
 
 
