@@ -140,7 +140,10 @@ def window(
     screens = None
     if history is not None:
         on_streak = (lambda days: fleet.set_status(streak=days)) if fleet else None
-        screens = PeopleScreens(history, kiosk.engine, kiosk.engine.routine, cfg.people.admin_pin, on_streak=on_streak)
+        pin, private = cfg.people.admin_pin, cfg.people.progress_needs_pin
+        screens = PeopleScreens(
+            history, kiosk.engine, kiosk.engine.routine, pin, on_streak=on_streak, progress_needs_pin=private
+        )
 
     presses: queue.Queue[str] = queue.Queue()
     gpio = GpioPanel(cfg.gpio.pins(), presses.put)

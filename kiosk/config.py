@@ -159,6 +159,7 @@ def _host_word() -> str:
 @dataclass(frozen=True)
 class PeopleConfig:
     admin_pin: str = setting("", pin_code)  # empty: people are managed with `backstretch people`, not on screen
+    progress_needs_pin: bool = setting(False, boolean)  # a clinic: a person's charts only after the admin PIN
 
 
 @dataclass(frozen=True)

@@ -28,13 +28,13 @@ from .report import CHARTS, draw_chart
 from .theme import PALETTE, SCREEN_CHARTS
 
 GUEST = 0  # the Guest tile's value (people's ids start at 1)
-ADMIN_IDLE_S = 60.0  # the admin flow closes itself when left alone this long
+ADMIN_IDLE_S = 60.0  # the admin flow (and a person's progress) closes itself when left alone this long
 PIN_TRIES = 5  # wrong PINs in a row before the admin flow locks
 PIN_LOCK_S = 300.0
 KEY_ROWS = ("QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM'")
 STEP = {"reps": 1, "hold_s": 5}  # what - and + change a target by
-ADMIN_STATES = ("pin", "admin", "person", "name", "remove", "targets")
-CHART_LABELS = {"range": "Range", "sides": "Left/right", "pain": "Pain"}
+CHART_LABELS = {"range": "Range", "sides": "Left/right", "pain": "Pain", "sessions": "Sessions"}
+PROGRESS_TABS = (*CHARTS, "sessions")
 
 
 class PeopleScreens:
@@ -46,9 +46,12 @@ class PeopleScreens:
         admin_pin: str = "",
         clock: Callable[[], float] = time.monotonic,
         on_streak: Callable[[int], None] | None = None,
+        progress_needs_pin: bool = False,
     ):
         self.history, self.engine, self.routine = history, engine, routine
         self.pin, self.clock, self.on_streak = admin_pin, clock, on_streak
+        self.progress_needs_pin = progress_needs_pin and bool(admin_pin)
+        self.after_pin = "admin"  # where the right PIN leads
         self.state: str | None = None  # None: the kiosk's own idle screen (or the tiles, with several people)
         self.page = 0
         self.typed = ""  # the PIN or the name being typed
@@ -74,7 +77,7 @@ class PeopleScreens:
         """Which of these screens shows now, or None when the kiosk's own screen does."""
         if not idle:
             return None
-        if self.state in ADMIN_STATES and self.clock() - self.last_action > ADMIN_IDLE_S:
+        if self.state and self.clock() - self.last_action > ADMIN_IDLE_S:  # nobody there: back to the tiles
             self._leave("")
         if self.state:
             return self.state
@@ -118,6 +121,12 @@ class PeopleScreens:
         self.page += 1
 
     def _on_progress(self, value: int | None) -> None:
+        if self.progress_needs_pin:
+            self._ask_pin("progress")
+        else:
+            self._show_progress()
+
+    def _show_progress(self) -> None:
         if len(self.people) == 1:
             self.viewing, self.chart, self.state = self.people[0], 0, "progress"
         else:
@@ -127,9 +136,11 @@ class PeopleScreens:
         self.chart = value or 0
 
     def _on_admin(self, value: int | None) -> None:
-        if not self.pin:
-            return
-        self.state, self.typed = "pin", ""
+        if self.pin:
+            self._ask_pin("admin")
+
+    def _ask_pin(self, then: str) -> None:
+        self.state, self.typed, self.after_pin = "pin", "", then
         self.message = "Locked after wrong PINs: try later" if self.clock() < self.locked_until else ""
 
     def _on_digit(self, value: int | None) -> None:
@@ -139,8 +150,9 @@ class PeopleScreens:
         if len(self.typed) < len(self.pin):
             return
         if self.typed == self.pin:
-            self.wrong_pins, self.state, self.message = 0, "admin", ""
-            self.page = 0
+            self.wrong_pins, self.state, self.message, self.page = 0, "admin", "", 0
+            if self.after_pin == "progress":
+                self._show_progress()
         else:
             self.wrong_pins += 1
             self.message = "Wrong PIN"
@@ -245,7 +257,7 @@ class PeopleScreens:
 
     def _draw_tiles(self, c: Canvas) -> None:
         more = self._tiles(c, "Who is stretching?", "people.pick", with_guest=True)
-        buttons = [("Progress", "people.progress"), ("History", "history")]
+        buttons = [("Progress", "people.progress")]  # no shared history list: each person's is under their name
         if self.pin:
             buttons.append(("Admin", "people.admin"))
         c.button_row(buttons + ([("More", "people.page")] if more else []), c.layout.footer(), primary=None)
@@ -300,14 +312,31 @@ class PeopleScreens:
         title = f"{p.name}: {shown.sessions} session(s), {_streak_words(self.streaks.get(p.id, 0))}"
         c.text(title, lay.header(), lay.header().height, max_lines=1)
         body = lay.body()
-        which = CHARTS[self.chart % len(CHARTS)]
-        k = max(0.4, min(1.0, min(body.height, body.width * 0.6) / 260))
-        draw_chart(c, body, which, shown, SCREEN_CHARTS, k)
+        which = PROGRESS_TABS[self.chart % len(PROGRESS_TABS)]
+        if which == "sessions":
+            self._session_list(c, body, sessions)
+        else:
+            k = max(0.4, min(1.0, min(body.height, body.width * 0.6) / 260))
+            draw_chart(c, body, which, shown, SCREEN_CHARTS, k)
         foot = lay.footer()
-        tabs = [(CHART_LABELS[name], "people.chart") for name in CHARTS] + [("Back", "people.back")]
+        tabs = [(CHART_LABELS[name], "people.chart") for name in PROGRESS_TABS] + [("Back", "people.back")]
         c.button_row(tabs, foot, primary=None)
         for i, b in enumerate(c.buttons[-len(tabs) : -1]):
             b.value = i
+
+    def _session_list(self, c: Canvas, body: pygame.Rect, sessions) -> None:
+        """The person's last sessions, newest first: when, how it ended, pain."""
+        if not sessions:
+            c.text("No sessions yet", body, c.layout.unit * 2, PALETTE["muted"])
+            return
+        rows = max(1, min(6, body.height // max(1, c.layout.unit * 2)))
+        h = body.height // rows
+        for i, s in enumerate(sessions[:rows]):
+            pain = f"pain {s.pain}/10" if s.pain is not None else "no pain score"
+            done = sum(1 for r in s.results if r.status == "completed")
+            when, status = s.started_at[:16].replace("T", " "), s.status.replace("_", " ")
+            line = f"{when}   {status}, {done}/{len(s.results)} done, {pain}"
+            c.text(line, pygame.Rect(body.left, body.top + i * h, body.width, h), h * 2 // 3, align="left", max_lines=1)
 
     def _draw_pin(self, c: Canvas) -> None:
         lay = c.layout

@@ -218,3 +218,18 @@ def test_a_finger_on_a_name_tile_in_the_real_window_starts_that_persons_session(
     finally:
         window.close()
         history.close()
+
+
+def test_a_clinic_can_keep_progress_behind_the_pin(kiosk, clock):
+    people.add(kiosk.engine.history, "Anna")
+    s = PeopleScreens(kiosk.engine.history, kiosk.engine, kiosk.engine.routine, "2580", clock, progress_needs_pin=True)
+    c = canvas()
+    tap(s, c, "people.progress")
+    assert s.state == "pin"
+    for digit in (2, 5, 8, 0):
+        tap(s, c, "people.digit", digit)
+    assert s.state == "pick_progress"
+    tap(s, c, "people.pick", 1)
+    assert s.state == "progress"
+    clock.advance(ADMIN_IDLE_S + 1)
+    assert s.screen(True) == "tiles"  # a person's charts do not stay up for the next one to read
