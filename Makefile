@@ -40,6 +40,8 @@ bench: venv
 	$(BIN)/python benchmarks/motion_speed.py
 	$(BIN)/python benchmarks/accuracy.py --quiet
 	SDL_VIDEODRIVER=dummy $(BIN)/python benchmarks/ui_frame.py
+	$(BIN)/backstretch bench faults
+	$(BIN)/python benchmarks/soak.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install (or upgrade, or remove) the backstretch kiosk on Raspberry Pi OS (Bookworm or Trixie).
 #
-#   sudo systemd/install.sh              install or upgrade, then run `backstretch doctor`
+#   sudo systemd/install.sh              install or upgrade, then run `backstretch doctor` as the service user
 #   sudo systemd/install.sh --dry-run    print every change it would make, change nothing
 #   sudo systemd/install.sh --uninstall  remove the service and the program (keeps config and history)
 #   options: --yes (no questions), --console-login keep|disable, --purge (with --uninstall: also config and history)
@@ -19,8 +19,8 @@ UNIT=/etc/systemd/system/backstretch.service
 DROPIN=/etc/systemd/system/backstretch.service.d/network.conf
 USER_NAME=backstretch
 GROUPS_WANTED=(video render input i2c gpio audio)
-MODEL_FILE=${BACKSTRETCH_MODEL_FILE:-/proc/device-tree/model}  # tests point these at fake files
-OS_RELEASE=${BACKSTRETCH_OS_RELEASE:-/etc/os-release}
+MODEL_FILE=/proc/device-tree/model
+OS_RELEASE=/etc/os-release
 
 DRY_RUN=0
 UNINSTALL=0
@@ -69,16 +69,31 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+# Tests point these at fake files, in a dry run only: a real install reads nothing the environment names.
+if [ "$DRY_RUN" = 1 ]; then
+    MODEL_FILE=${BACKSTRETCH_MODEL_FILE:-$MODEL_FILE}
+    OS_RELEASE=${BACKSTRETCH_OS_RELEASE:-$OS_RELEASE}
+fi
+
+# As the service runs it: the service user's groups and device permissions (root would pass checks the
+# kiosk then fails) and a clean environment, so nothing of the installing shell leaks in.
+DOCTOR=(runuser -u "$USER_NAME" -- env -i HOME="$STATE" PATH=/usr/bin:/bin LANG=C.UTF-8 "$VENV/bin/backstretch" doctor)
+
+# The value of KEY in an os-release style file, read as data: it is never sourced, since a shell
+# file run by root would run whatever it holds. Only letters and digits come out.
+os_release_value() {
+    sed -n "s/^$1=//p" "$2" 2>/dev/null | head -n 1 | tr -cd 'A-Za-z0-9._-'
+}
+
 check_platform() {
     local model codename
     model=""
-    [ -r "$MODEL_FILE" ] && model=$(tr -d '\0' < "$MODEL_FILE")
+    [ -r "$MODEL_FILE" ] && model=$(tr -d '\0' < "$MODEL_FILE" | tr -cd '[:print:]')
     case $model in
         *"Raspberry Pi"*) ;;
         *) fail "this is not a Raspberry Pi (no 'Raspberry Pi' in $MODEL_FILE); on a laptop use 'make simulate'" ;;
     esac
-    # shellcheck source=/dev/null
-    codename=$(. "$OS_RELEASE" 2>/dev/null && printf '%s' "${VERSION_CODENAME:-}")
+    codename=$(os_release_value VERSION_CODENAME "$OS_RELEASE")
     case $codename in
         bookworm|trixie) ;;
         *) fail "Raspberry Pi OS ${codename:-unknown} is not supported; use Bookworm or Trixie" ;;
@@ -233,13 +248,13 @@ main() {
     install_unit
     console_login
     if [ "$DRY_RUN" = 1 ]; then
-        say "would run: $VENV/bin/backstretch doctor"
+        say "would run as $USER_NAME: ${DOCTOR[*]}"
         say "dry run: nothing was changed"
         return
     fi
     run systemctl restart backstretch.service
     say "checking the hardware:"
-    "$VENV/bin/backstretch" --config "$ETC/config.toml" doctor || say "fix what doctor reports, then reboot"
+    "${DOCTOR[@]}" || say "fix what doctor reports, then reboot"
     say "done: the kiosk starts at boot; logs: journalctl -u backstretch"
 }
 

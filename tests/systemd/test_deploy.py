@@ -191,3 +191,41 @@ def test_notify_ready_after_the_first_frame_then_watchdog_inside_half_the_period
     assert len(pings) >= 6
     gaps = [b - a for a, b in itertools.pairwise(pings)]
     assert max(gaps) < 0.5  # half of WATCHDOG_USEC
+
+
+def test_the_final_doctor_runs_as_the_service_user_in_a_clean_environment(tmp_path):
+    proc = run_install("--dry-run", "--console-login", "keep", model="Raspberry Pi 4 Model B", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "would run as backstretch: runuser -u backstretch -- env -i HOME=/var/lib/backstretch "
+        "PATH=/usr/bin:/bin LANG=C.UTF-8 /opt/backstretch/venv/bin/backstretch doctor"
+    ) in proc.stdout
+
+
+def test_os_release_is_read_as_data_never_run(tmp_path):
+    marker = tmp_path / "ran"
+    proc = run_install("--dry-run", "--console-login", "keep", model="Raspberry Pi 4 Model B", tmp_path=tmp_path)
+    assert proc.returncode == 0
+    (tmp_path / "os-release").write_text(f'VERSION_CODENAME="bookworm"\ntouch {marker}\n$(touch {marker})\n')
+    env = dict(
+        os.environ,
+        BACKSTRETCH_MODEL_FILE=str(tmp_path / "model"),
+        BACKSTRETCH_OS_RELEASE=str(tmp_path / "os-release"),
+    )
+    proc = subprocess.run(
+        ["bash", str(INSTALL), "--dry-run", "--console-login", "keep"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0 and "Raspberry Pi OS bookworm" in proc.stdout
+    assert not marker.exists()
+
+
+def test_a_real_install_reads_no_file_the_environment_names(tmp_path):
+    (tmp_path / "model").write_bytes(b"Raspberry Pi 4 Model B\0")
+    env = dict(os.environ, BACKSTRETCH_MODEL_FILE=str(tmp_path / "model"))
+    proc = subprocess.run(
+        ["bash", str(INSTALL)], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60
+    )
+    assert proc.returncode == 1
+    if Path("/proc/device-tree/model").exists():
+        pytest.skip("this machine has a device-tree model of its own")
+    assert "this is not a Raspberry Pi" in proc.stderr  # /proc/device-tree/model, not the file named above
