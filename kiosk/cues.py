@@ -32,10 +32,9 @@ class Kind(StrEnum):
     INFO = "info"
 
 
-# Safety and completion: said however late, never dropped from the voice's queue.
-KEEP = frozenset(
-    {Kind.DONE, Kind.WELL_DONE, Kind.SENSOR, Kind.STILL_THERE, Kind.PAIN, Kind.STOP, Kind.HOLD, Kind.COUNTDOWN}
-)
+# What may go unsaid when it comes late: a count or "20 seconds" is only true when it is on time.
+# Everything else (safety, completion, the countdown, what to do next) is said however late.
+MAY_DROP = frozenset({Kind.COUNT, Kind.PROGRESS})
 
 
 @dataclass(frozen=True)
@@ -46,4 +45,4 @@ class Cue:
     @property
     def keep(self) -> bool:
         """True when the cue must be heard even if it comes late (safety, completion, a countdown)."""
-        return self.kind in KEEP
+        return self.kind not in MAY_DROP

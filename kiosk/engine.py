@@ -49,6 +49,7 @@ class Phase(StrEnum):
     CALIBRATE = "calibrate"
     COUNTDOWN = "countdown"
     ACTIVE = "active"
+    DONE = "done"  # the exercise's success moment: its count in full, a chime, "well done"
     SWITCH = "switch"
     REST = "rest"
     SUMMARY = "summary"
@@ -61,6 +62,7 @@ class Freeze(StrEnum):
     SENSOR_LOST = "sensor_lost"
     STILL_THERE = "still_there"
     PAIN_PROMPT = "pain_prompt"  # "it hurts" was tapped: waiting for a score
+    SKIP_ASK = "skip_ask"  # Skip during a hold: asking before the whole exercise goes
 
 
 class Step(StrEnum):
@@ -72,12 +74,14 @@ class Step(StrEnum):
     RETRY_HOLD = "retry_hold"  # the same side again
 
 
-IDLE, INTRO, CALIBRATE, COUNTDOWN, ACTIVE, SWITCH, REST, SUMMARY = Phase
-SESSION_PHASES = (INTRO, CALIBRATE, COUNTDOWN, ACTIVE, SWITCH, REST)
+IDLE, INTRO, CALIBRATE, COUNTDOWN, ACTIVE, DONE, SWITCH, REST, SUMMARY = Phase
+SESSION_PHASES = (INTRO, CALIBRATE, COUNTDOWN, ACTIVE, DONE, SWITCH, REST)
+HOLD_PHASES = (COUNTDOWN, ACTIVE)
 SWITCH_S = 4.0
 SENSOR_BACK_AFTER_S = 1.0  # a lost sensor must stay connected this long before the routine carries on
 SENSOR_LOST_REPEAT_S = 60.0  # "Sensor lost" is said at most this often; in between the screen shows it
-COME_BACK_S = 12.0
+DONE_S = 3.0
+COME_BACK_S = 12.0  # after a completed hold, this long for the person to relax before a clear prompt
 RETRY_PAUSE_S = 2.0  # after a broken hold, this long before the countdown for the next try
 SUMMARY_S = 90.0
 COMMANDS = tuple(ENGINE)
@@ -100,7 +104,7 @@ class History(Protocol):
 
     def end_session(self, session_id: int, ended_at: str, status: str) -> None: ...
 
-    def set_pain(self, session_id: int, pain: int) -> None: ...
+    def set_pain(self, session_id: int, pain: int, during: bool = False) -> None: ...
 
 
 @dataclass
@@ -120,16 +124,19 @@ class View:
     hold_seconds: float = 0.0
     hold_target: float = 0.0
     holding: bool = False
+    hold_complete: bool = False  # this hold reached its target: shown done while the person relaxes
     side: str | None = None  # the side asked for
-    countdown: int = 0
+    countdown: int = 0  # the number of the countdown said last (0 before the first)
     remaining_s: float = 0.0  # rest, intro or calibration time left
     next_name: str = ""  # what a rest leads to
     frozen: set[Freeze] = field(default_factory=set)
     message: str = ""  # the last words said
     calibration: str = ""
     results: list[ExerciseResult] = field(default_factory=list)
+    just_done: ExerciseResult | None = None  # the exercise a rest between exercises follows
     session_status: str = ""
-    pain: int | None = None
+    pain: int | None = None  # the end-of-session check-in
+    pain_during: int | None = None  # the worst score given through "it hurts" during the session
     motion: MotionState = field(default_factory=MotionState)
 
     @property
@@ -148,6 +155,10 @@ class View:
     def pain_prompt(self) -> bool:
         return Freeze.PAIN_PROMPT in self.frozen
 
+    @property
+    def skip_ask(self) -> bool:
+        return Freeze.SKIP_ASK in self.frozen
+
 
 @dataclass(frozen=True)
 class PhaseSteps:
@@ -164,6 +175,7 @@ _PHASE_STEPS = {
     CALIBRATE: PhaseSteps(timeout="_calibration_timed_out"),
     COUNTDOWN: PhaseSteps(timeout="_count_down"),
     ACTIVE: PhaseSteps(timeout="_hold_wait_over"),
+    DONE: PhaseSteps(timeout="_after_done"),
     SWITCH: PhaseSteps(timeout="_take_step"),
     REST: PhaseSteps(timeout="_take_step"),
     SUMMARY: PhaseSteps(timeout="_go_idle"),
@@ -198,7 +210,8 @@ class RoutineEngine:
         self._calibrate_tries = 0
         self._retries = 0
         self._step: Step | None = None  # what the current rest or switch leads to
-        self._ignore_hold_end = False
+        self._stale_hold = False  # a hold already recorded that the detector has not ended yet
+        self._countdown_left = 0
 
     # -- inputs --------------------------------------------------------------------------
     def command(self, name: str, value: int | None = None) -> None:
@@ -212,8 +225,10 @@ class RoutineEngine:
             self._thaw(Freeze.STILL_THERE, say.WELCOME_BACK)
             if name == Command.TOUCH:
                 return
-        if v.pain_prompt and name not in (Command.PAIN, Command.STOP):
+        if v.pain_prompt and name not in (Command.PAIN, Command.STOP, Command.CANCEL):
             return  # waiting for the pain score
+        if v.skip_ask and name not in (Command.SKIP, Command.STOP, Command.CANCEL):
+            return  # waiting for "skip the whole exercise?"
         handler = getattr(self, f"_on_{name}", None)
         if handler is not None:
             handler(value)
@@ -222,7 +237,7 @@ class RoutineEngine:
         for event in events:
             if not isinstance(event, StillChanged) or not event.still:
                 self._last_activity = self.clock()
-            if self.view.frozen - {Freeze.STILL_THERE}:
+            if self.view.frozen - {Freeze.STILL_THERE, Freeze.SKIP_ASK}:
                 continue
             if self.view.still_there:
                 self._thaw(Freeze.STILL_THERE, say.WELCOME_BACK)
@@ -261,7 +276,7 @@ class RoutineEngine:
             if now - self._frozen_at >= self.s.end_after_prompt_s:
                 v.frozen.discard(Freeze.STILL_THERE)
                 self._frozen_at = None
-                self._finish_exercise("partial", end_session="partial", to_idle=True)
+                self._finish_exercise(self._cut_short(), end_session="partial", to_idle=True)
             return
         if self._frozen_at is not None:
             return
@@ -298,6 +313,8 @@ class RoutineEngine:
             self._enter_calibrate()
         elif v.phase in (SWITCH, REST):
             self._take_step()
+        elif v.phase == DONE:
+            self._after_done()
 
     def _on_pause(self, value: int | None) -> None:
         if self.view.paused:
@@ -313,9 +330,13 @@ class RoutineEngine:
         v = self.view
         if v.paused or v.phase not in SESSION_PHASES:
             return
-        if v.phase == REST and self._result is None:
-            self._take_step()  # between exercises there is nothing to skip but the rest
+        if (v.phase == REST and self._result is None) or v.phase == DONE:
+            self._take_step() if v.phase == REST else self._after_done()  # nothing left to skip but the wait
             return
+        if v.phase in HOLD_PHASES and v.exercise.detect == "hold" and not v.skip_ask:
+            self._freeze(Freeze.SKIP_ASK, Cue(Kind.INFO, say.skip_ask(v.exercise.name)))
+            return
+        self._unfreeze_all()
         self._say(Cue(Kind.INFO, say.skipping(v.exercise.name)))
         self._finish_exercise("skipped")
 
@@ -328,7 +349,19 @@ class RoutineEngine:
 
     def _on_stop(self, value: int | None) -> None:
         if self.view.phase in SESSION_PHASES:
-            self._finish_exercise("partial", end_session="partial")
+            self._finish_exercise(self._cut_short(), end_session="partial")
+
+    def _on_cancel(self, value: int | None) -> None:
+        """Close a question without an answer: the routine carries on where it stood."""
+        if self.view.pain_prompt:
+            self._thaw(Freeze.PAIN_PROMPT, say.CARRY_ON)
+        elif self.view.skip_ask:
+            self._thaw(Freeze.SKIP_ASK, say.CARRY_ON)
+
+    def _on_home(self, value: int | None) -> None:
+        """Done on the summary: back to the start screen (the end check-in stays unanswered)."""
+        if self.view.phase == SUMMARY:
+            self._go_idle()
 
     def _on_pain(self, value: int | None) -> None:
         """Pain mid-routine ("it hurts": the routine waits for a score) or at the end, 0 to 10."""
@@ -339,20 +372,26 @@ class RoutineEngine:
             return
         if not 0 <= value <= 10:
             raise CommandError("pain must be a whole number from 0 to 10")
-        v.pain = value
-        if self.history and self._session is not None:
-            self.history.set_pain(self._session, value)
-        if v.phase in SESSION_PHASES and value >= self.s.pain_stop_at:
-            self._finish_exercise("partial", end_session="stopped_pain")
-        elif v.pain_prompt:
-            self._thaw(Freeze.PAIN_PROMPT, say.PAIN_GENTLY)
-        elif v.phase == SUMMARY:
+        if v.phase in SESSION_PHASES:  # "it hurts": kept apart from the end check-in
+            v.pain_during = value if v.pain_during is None else max(v.pain_during, value)
+            self._save_pain(v.pain_during, during=True)
+            if value >= self.s.pain_stop_at:
+                self._finish_exercise(self._cut_short(), end_session="stopped_pain")
+            elif v.pain_prompt:
+                self._thaw(Freeze.PAIN_PROMPT, say.PAIN_GENTLY)
+        elif v.phase == SUMMARY and v.pain is None and v.session_status != "stopped_pain":
+            v.pain = value
+            self._save_pain(value, during=False)
             self._say(Cue(Kind.INFO, say.THANK_YOU))
+
+    def _save_pain(self, value: int, during: bool) -> None:
+        if self.history and self._session is not None:
+            self.history.set_pain(self._session, value, during=during)
 
     # -- sessions and exercises ------------------------------------------------------------
     def _start_session(self) -> None:
         v = self.view
-        v.results, v.pain, v.session_status = [], None, "in_progress"
+        v.results, v.pain, v.pain_during, v.session_status, v.just_done = [], None, None, "in_progress", None
         v.exercise_index = 0
         if self.history:
             self._session = self.history.begin_session(self._now_text(), self.routine.settings.name)
@@ -362,11 +401,12 @@ class RoutineEngine:
     def _enter_intro(self) -> None:
         v = self.view
         ex = self.routine.exercises[v.exercise_index]
-        v.exercise, v.set_index, v.reps, v.rep_sizes, v.holds_done = ex, 0, 0, [], 0
+        v.exercise, v.set_index, v.reps, v.rep_sizes, v.holds_done, v.just_done = ex, 0, 0, [], 0, None
         v.reps_target = ex.reps if ex.detect == "reps" else 0
         v.holds_wanted = ex.holds_wanted if ex.detect == "hold" else 0
         v.hold_target = ex.hold_s if ex.detect == "hold" else 0.0
-        v.hold_seconds, v.holding, v.side, v.calibration = 0.0, False, None, ""
+        v.hold_seconds, v.holding, v.hold_complete, v.side, v.calibration = 0.0, False, False, None, ""
+        self._stale_hold = False  # a new exercise: new detectors
         self._result = ExerciseResult(
             ex.id,
             ex.name,
@@ -409,20 +449,22 @@ class RoutineEngine:
     def _enter_countdown(self, side: str | None = None) -> None:
         v = self.view
         v.side = side or self._next_side()
-        v.hold_seconds, v.holding = 0.0, False
-        v.countdown = self.s.countdown_s
+        v.hold_seconds, v.holding, v.hold_complete = 0.0, False, False
+        v.countdown, self._countdown_left = 0, self.s.countdown_s
         self._say(Cue(Kind.POSITION, say.hold_move(v.exercise.motion, v.side)))
-        self._enter(COUNTDOWN, 1.0 if v.countdown else 0.0)
+        self._enter(COUNTDOWN, 1.0 if self._countdown_left else 0.0)
 
     def _count_down(self) -> None:
         v = self.view
-        if v.countdown > 0:
+        if self._countdown_left > 0:
+            v.countdown = self._countdown_left
             self._say(Cue(Kind.COUNTDOWN, say.count(v.countdown)))
-            v.countdown -= 1
+            self._countdown_left -= 1
             self._deadline = self.clock() + 1.0
             return
         self._say(Cue(Kind.HOLD, say.HOLD))
-        self._enter(ACTIVE, COME_BACK_S * 3)  # a hold that never starts times out into a retry
+        # already in position: the hold runs on; otherwise one that never starts times out into a retry
+        self._enter(ACTIVE, None if v.holding else COME_BACK_S * 3)
 
     def _next_side(self) -> str | None:
         """The side with the fewest completed holds; on a tie, not the side just held.
@@ -444,8 +486,10 @@ class RoutineEngine:
             self._calibrated(e.quality)
         elif isinstance(e, RepCounted) and v.phase == ACTIVE and v.exercise.detect == "reps":
             self._rep(e)
-        elif v.exercise is not None and v.exercise.detect == "hold" and v.phase in (COUNTDOWN, ACTIVE):
+        elif v.exercise is not None and v.exercise.detect == "hold" and v.phase in HOLD_PHASES:
             self._hold_event(e)
+        elif isinstance(e, HoldEnded) and self._stale_hold:
+            self._stale_hold = False  # the recorded hold's end, after the routine moved on
 
     def _rep(self, e: RepCounted) -> None:
         v = self.view
@@ -461,7 +505,7 @@ class RoutineEngine:
             self._say(Cue(Kind.DONE, say.set_done(v.set_index)))
             self._rest(v.exercise.rest_between_sets_s, Step.NEXT_SET)
         else:
-            self._finish_exercise("completed")
+            self._enter_done()
 
     def _next_set(self) -> None:
         self.view.reps = 0
@@ -469,25 +513,28 @@ class RoutineEngine:
         self._say(Cue(Kind.INFO, say.reps_begin(self.view.reps_target)))
 
     def _hold_event(self, e: MotionEvent) -> None:
+        """One hold's events. The countdown is never cut short: a hold that begins during it runs on."""
         v = self.view
+        if self._stale_hold:
+            self._stale_hold = not isinstance(e, HoldEnded)  # the recorded hold, still going: not this one
+            return
         if isinstance(e, HoldStarted):
-            v.holding = True
-            self._ignore_hold_end = False  # a new hold: the old one's end will not come now
-            if v.phase == COUNTDOWN:
-                self._enter(ACTIVE, None)
+            v.holding, v.hold_complete = True, False
             if v.side and e.side and e.side != v.side:
                 self._say(Cue(Kind.INFO, say.wrong_side(e.side)))
                 v.side = e.side
-            self._deadline = None
+            if v.phase == ACTIVE:
+                self._deadline = None
         elif isinstance(e, HoldProgress):
-            v.hold_seconds = e.seconds
+            v.hold_seconds = min(e.seconds, v.hold_target) if v.hold_complete else e.seconds
             words = say.progress(int(e.seconds), v.hold_target)
-            if words:
+            if words and not v.hold_complete:
                 self._say(Cue(Kind.PROGRESS, words))
         elif isinstance(e, HoldCompleted):
-            v.hold_seconds = e.seconds
+            v.hold_seconds, v.hold_complete = min(e.seconds, v.hold_target), True
             self._say(Cue(Kind.DONE, say.RELAX))
-            self._deadline = self.clock() + COME_BACK_S
+            if v.phase == ACTIVE:
+                self._deadline = self.clock() + COME_BACK_S
         elif isinstance(e, HoldBroken):
             self._say(Cue(Kind.BROKEN, say.HOLD_BROKEN))
         elif isinstance(e, HoldEnded):
@@ -495,10 +542,7 @@ class RoutineEngine:
 
     def _hold_ended(self, e: HoldEnded) -> None:
         v = self.view
-        if self._ignore_hold_end:
-            self._ignore_hold_end = False
-            return
-        v.holding = False
+        v.holding = v.hold_complete = False
         self._result.holds.append(HoldRecord(e.side, round(e.seconds, 1), e.completed))
         self._result.range_deg = max(self._result.range_deg, e.peak_deg)
         if e.completed:
@@ -514,15 +558,17 @@ class RoutineEngine:
         self._after_hold()
 
     def _hold_wait_over(self) -> None:
-        """A hold that never started, or a person who never came back after a completed one."""
+        """A hold that never started, or a person who has not relaxed after a completed one."""
         v = self.view
         if v.exercise.detect != "hold":
             return
-        if v.hold_seconds >= v.hold_target:  # completed, still holding: record it and move on
+        if v.hold_complete:  # still in the stretch: a clear prompt, then the hold is recorded and we move on
+            self._say(Cue(Kind.DONE, say.RELAX_NOW))
             self._result.holds.append(HoldRecord(v.side, round(v.hold_seconds, 1), True))
             v.holds_done += 1
-            v.holding = False
-            self._ignore_hold_end = True  # the detector will report this hold's end later
+            v.holding = v.hold_complete = False
+            self._stale_hold = True  # its events are ignored until the detector ends it
+            self._retries = 0
             self._after_hold()
         else:
             self._say(Cue(Kind.BROKEN, say.TRY_AGAIN))
@@ -531,7 +577,7 @@ class RoutineEngine:
     def _after_hold(self) -> None:
         v = self.view
         if v.holds_done >= v.holds_wanted:
-            self._finish_exercise("completed")
+            self._enter_done()
             return
         next_side = self._next_side()
         if next_side and next_side != v.side:
@@ -563,24 +609,40 @@ class RoutineEngine:
         elif step == Step.RETRY_HOLD:
             self._enter_countdown(self.view.side)
 
+    def _enter_done(self) -> None:
+        """Every rep or hold is in: the count stays up in full for a moment, with a chime and praise."""
+        self._enter(DONE, DONE_S)
+        self._say(Cue(Kind.WELL_DONE, say.WELL_DONE))
+
+    def _after_done(self) -> None:
+        self._finish_exercise("completed")
+
+    def _cut_short(self) -> str:
+        """The status of an exercise the session ends in: all done if its success moment was showing."""
+        return "completed" if self.view.phase == DONE else "partial"
+
     def _finish_exercise(self, status: str, end_session: str = "", to_idle: bool = False) -> None:
-        """Record the exercise in progress; then on to the next one, or end the session with end_session."""
+        """Record the exercise in progress; then on to the next one, or end the session with end_session.
+
+        An exercise stopped before anything was done (no rep, no hold) leaves no result: a 0-rep
+        "partial" would say the person tried it.
+        """
         v = self.view
         r = self._result
-        if r is not None:
+        if r is not None and (status != "partial" or r.reps_done or r.holds):
             if status == "completed" and r.detect == "hold" and r.holds_completed < r.holds_wanted:
                 status = "partial"  # every hold was tried, but one gave way after its retries
             r.status = status
             r.duration_s = round(self.clock() - self._started, 1)
             v.results.append(r)
+            v.just_done = r
             if self.history and self._session is not None:
                 self.history.add_result(self._session, r)
-            self._result = None
+        self._result = None
+        self._unfreeze_all()
         if end_session:
             self._end_session(end_session, to_idle)
             return
-        if status == "completed":
-            self._say(Cue(Kind.WELL_DONE, say.WELL_DONE))
         if v.exercise_index + 1 < len(self.routine.exercises):
             v.exercise_index += 1
             nxt = self.routine.exercises[v.exercise_index]
@@ -594,8 +656,7 @@ class RoutineEngine:
     def _end_session(self, status: str, to_idle: bool = False) -> None:
         v = self.view
         v.session_status = status
-        v.frozen -= {Freeze.PAUSED, Freeze.STILL_THERE, Freeze.PAIN_PROMPT}  # whatever held the routine is over
-        self._frozen_at = None
+        self._frozen_at = None  # nothing of the session is left to freeze; a lost sensor stays shown
         if self.history and self._session is not None:
             self.history.end_session(self._session, self._now_text(), status)
         _log.info("session ended: %s, %d exercise(s)", status, len(v.results))
@@ -609,7 +670,8 @@ class RoutineEngine:
             self._go_idle()
             return
         self._enter(SUMMARY, SUMMARY_S)
-        self._say(Cue(Kind.PAIN, say.END_ASK))
+        if status != "stopped_pain":  # the score was just given; the advice is the last word
+            self._say(Cue(Kind.PAIN, say.END_ASK))
 
     def _go_idle(self) -> None:
         self._session = None
@@ -650,6 +712,12 @@ class RoutineEngine:
         self._frozen_at = None
         self._last_activity = now
         self._say(Cue(Kind.RESUME, words))
+
+    def _unfreeze_all(self) -> None:
+        """The interrupted step is over (the exercise ended): whatever held it goes, but a lost sensor stays."""
+        self.view.frozen &= {Freeze.SENSOR_LOST}
+        if not self.view.frozen:
+            self._frozen_at = None
 
     def _say(self, cue: Cue) -> None:
         self.view.message = cue.words

@@ -92,6 +92,10 @@ MIGRATIONS = [
         received_at TEXT NOT NULL
     );
     """,
+    # 4: the worst pain given through "it hurts" during a session, apart from the end check-in (`pain`)
+    """
+    ALTER TABLE sessions ADD COLUMN pain_during INTEGER CHECK (pain_during BETWEEN 0 AND 10);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -256,8 +260,9 @@ class History:
     def end_session(self, session_id: int, ended_at: str, status: str) -> None:
         self._write(("end", session_id, ended_at, status))
 
-    def set_pain(self, session_id: int, pain: int) -> None:
-        self._write(("pain", session_id, pain))
+    def set_pain(self, session_id: int, pain: int, during: bool = False) -> None:
+        """The end-of-session check-in, or (during) the worst score given through "it hurts"."""
+        self._write(("pain_during" if during else "pain", session_id, pain))
 
     def retry(self) -> None:
         """Write what was kept, when its back-off is over (cheap to call every frame)."""
@@ -307,6 +312,8 @@ class History:
                 self.db.execute("UPDATE sessions SET ended_at = ?, status = ? WHERE id = ?", (*rest, session_id))
             elif kind == "pain":
                 self.db.execute("UPDATE sessions SET pain = ? WHERE id = ?", (*rest, session_id))
+            elif kind == "pain_during":
+                self.db.execute("UPDATE sessions SET pain_during = ? WHERE id = ?", (*rest, session_id))
             if self.outbox:
                 self.outbox.session(self.db, session_id)
 
@@ -347,11 +354,11 @@ class History:
     # -- reading --------------------------------------------------------------------------
     def sessions(self, limit: int | None = None) -> list[SessionRecord]:
         rows = self.db.execute(
-            "SELECT s.id, s.started_at, s.ended_at, s.status, s.routine, s.pain, p.name, s.kiosk_id "
+            "SELECT s.id, s.started_at, s.ended_at, s.status, s.routine, s.pain, p.name, s.kiosk_id, s.pain_during "
             "FROM sessions s LEFT JOIN profiles p ON p.id = s.profile_id "
             "ORDER BY s.started_at DESC, s.id DESC" + (f" LIMIT {int(limit)}" if limit else "")
         ).fetchall()
-        sessions = [SessionRecord(*row[:6], person=row[6], kiosk=row[7]) for row in rows]
+        sessions = [SessionRecord(*row[:6], person=row[6], kiosk=row[7], pain_during=row[8]) for row in rows]
         for s in sessions:
             s.results = self._results(s.id)
         return sessions
@@ -399,10 +406,14 @@ class History:
         return results
 
     def active_days(self, person: int | None = None) -> list[date]:
-        """Days with at least one exercise done, newest first; one person's when `person` is given."""
+        """Days with at least one rep or one completed hold, newest first (opening a session earns nothing);
+        one person's when `person` is given."""
         rows = self.db.execute(
             "SELECT DISTINCT substr(s.started_at, 1, 10) FROM sessions s JOIN exercise_results r "
-            "ON r.session_id = s.id WHERE r.status != 'skipped' AND (? IS NULL OR s.profile_id = ?) ORDER BY 1 DESC",
+            "ON r.session_id = s.id WHERE r.status != 'skipped' AND (? IS NULL OR s.profile_id = ?) "
+            "AND (r.reps_done > 0 OR EXISTS "
+            "(SELECT 1 FROM json_each(r.holds) WHERE json_extract(value, '$.completed'))) "
+            "ORDER BY 1 DESC",
             (person, person),
         ).fetchall()
         return [date.fromisoformat(r[0]) for r in rows]
@@ -420,6 +431,8 @@ class History:
     def weekly_totals(self) -> list[dict]:
         weeks: dict[str, dict] = {}
         for s in self.sessions():
+            if s.status == "in_progress":
+                continue  # counted once it ends
             year, week, _ = date.fromisoformat(s.started_at[:10]).isocalendar()
             w = weeks.setdefault(
                 f"{year}-W{week:02d}", {"week": f"{year}-W{week:02d}", "sessions": 0, "reps": 0, "hold_minutes": 0.0}
@@ -447,6 +460,7 @@ class History:
                 "started_at",
                 "session_status",
                 "pain",
+                "pain_during",
                 "position",
                 "exercise",
                 "status",
@@ -476,6 +490,7 @@ class History:
                         s.started_at,
                         s.status,
                         "" if s.pain is None else s.pain,
+                        "" if s.pain_during is None else s.pain_during,
                         r.position,
                         r.name,
                         r.status,
@@ -579,6 +594,6 @@ def _op_from_json(item: list) -> tuple:
         fields = dict(rest[0])
         fields["holds"] = [HoldRecord(**h) for h in fields["holds"]]
         rest = [ExerciseResult(**fields), rest[1]]
-    if kind not in ("begin", "result", "end", "pain"):
+    if kind not in ("begin", "result", "end", "pain", "pain_during"):
         raise ValueError(f"unknown write {kind!r}")
     return (kind, int(key), *rest)

@@ -90,6 +90,10 @@ def again(name: str) -> str:
     return f"Again: {name}."
 
 
+def skip_ask(name: str) -> str:
+    return f"Skip the whole {name}?"
+
+
 def rest_next(name: str) -> str:
     return f"Rest. Next: {name}."
 
@@ -125,7 +129,7 @@ def spoken(routine) -> list[str]:
     countdown = max(routine.settings.countdown_s, 3)
     words += [count(n) for n in range(1, countdown + 1)]
     for i, ex in enumerate(routine.exercises):
-        words += [intro(ex.name, ex.instructions), skipping(ex.name), again(ex.name)]
+        words += [intro(ex.name, ex.instructions), skipping(ex.name), again(ex.name), skip_ask(ex.name)]
         if i:
             words.append(rest_next(ex.name))
         if ex.detect == "reps":
@@ -138,3 +142,140 @@ def spoken(routine) -> list[str]:
         if ex.sides:
             words += [switch_to(s) for s in SIDES] + [wrong_side(s) for s in SIDES]
     return list(dict.fromkeys(w for w in words if w))
+
+
+# -- shown (screens, buttons) ------------------------------------------------------------------
+START = "Start"
+HISTORY = "History"
+IM_READY = "I'm ready"
+SKIP = "Skip"
+SKIP_IT = "Skip it"
+PAUSE = "Pause"
+IT_HURTS = "It hurts"
+GO = "Go"
+SKIP_REST = "Skip rest"
+CARRY_ON_BUTTON = "Carry on"
+STOP = "Stop"
+IM_HERE = "I'm here"
+CANCEL = "Cancel"
+DONE = "Done"
+BACK = "Back"
+USE_PHONE = "Use your phone"
+BUTTON_LABELS = (START, HISTORY, IM_READY, SKIP, SKIP_IT, PAUSE, IT_HURTS, GO, SKIP_REST)
+BUTTON_LABELS += (CARRY_ON_BUTTON, STOP, IM_HERE, CANCEL, DONE, BACK, USE_PHONE)
+GRID_LABELS = (CANCEL, DONE)  # the buttons that sit in the 0-10 pain grid
+
+IDLE_LINES = "Clip the sensor to your waistband.\nTap Start, then follow the voice."
+TAP_TO_START = "Tap to start"
+NO_STREAK = "Start your streak today"
+NO_GPIO = "No GPIO buttons: use the screen"
+SENSOR_NOT_FOUND_LINE = "Sensor not found: check the clip's cable"
+KEYBOARD_HINT = "Simulator: Down lies down, Up sits up, Left/Right twist, K keeps still"
+GETTING_READY = "getting ready"
+KEEP_STILL_SHORT = "Keep still"
+GET_INTO_POSITION_SHOWN = "Get into position and keep still"
+SETTING_START = "Setting your start position"
+STILL_GOOD = "Keeping still: good"
+STILL_MOVING = "Moving: keep still"
+RANGE = "Range of movement"
+LAST_REPS = "Last reps"
+GET_INTO_STRETCH = "Get into the stretch"
+MOVE_INTO_POSITION = "Move into position"
+OUT_OF_POSITION = "Out of position: timer paused"
+HOLD_DONE = "Done: relax"
+HOLD_STEADY = "In position: hold it there"
+SECONDS_LEFT = "seconds left"
+SWITCH_TITLE = "switch sides"
+SWITCH_TO_THE = "Switch to the"
+REST_TITLE = "Rest"
+ROUTINE_DONE_TITLE = "Well done!"
+STOPPED_TITLE = "Stopped: take care"
+SAVED_TITLE = "Session saved"
+NOTHING_FINISHED = "No exercise finished"
+END_QUESTION = "How is your back? 0 = no pain, 10 = worst"
+PAIN_QUESTION = "How bad is the pain?"
+PAUSED_TITLE = "Paused"
+PAUSED_LINE = "Tap Carry on when you are ready."
+STILL_THERE_TITLE = "Still there?"
+STILL_THERE_LINE = "Touch the screen to carry on."
+HISTORY_TITLE = "History"
+NO_SESSIONS = "No sessions yet"
+RANGE_TREND = "Range of movement, last sessions"
+SENSOR_NOT_FOUND = "Sensor not found"
+CHECK_CABLE = "Check the clip's cable"
+CARRIES_ON = "The routine carries on when the sensor is back."
+WAITING_FOR_SENSOR = "waiting for the sensor"
+CONFIG_PROBLEM = "Configuration problem"
+SOMETHING_WRONG = "Something went wrong, back to the start"
+SOMETHING_WRONG_LINE = "What you did so far is saved."
+
+
+def streak(days: int) -> str:
+    return f"{days} day streak" if days else NO_STREAK
+
+
+def of(done: int, total: int, what: str) -> str:
+    return f"{done} of {total} {what}"
+
+
+def exercise_of(index: int, count: int) -> str:
+    return f"{index} of {count}"
+
+
+def set_of(n: int, sets: int) -> str:
+    return f"set {n} of {sets}" if sets > 1 else ""
+
+
+def hold_of(n: int, wanted: int) -> str:
+    return f"hold {n} of {wanted}"
+
+
+def seconds_to_go(seconds: float) -> str:
+    return f"{max(0, int(seconds))} s to go"
+
+
+def next_up(name: str) -> str:
+    return f"Next: {name}"
+
+
+def now_side(side: str) -> str:
+    return f"Now {side.upper()}"
+
+
+def side_label(side: str | None) -> str:
+    return side.upper() if side else "HOLD"
+
+
+def pain_saved(during: int | None, end: int | None) -> str:
+    """Both scores, each named: the therapist reads them apart."""
+    parts = []
+    if during is not None:
+        parts.append(f"pain during {during}/10")
+    if end is not None:
+        parts.append(f"pain at the end {end}/10")
+    return ", ".join(parts).capitalize()
+
+
+def result_line(r) -> str:
+    """One exercise's result in words: what was done against what was asked, and how far."""
+    if r.status == "skipped":
+        return "skipped"
+    if r.detect == "reps":
+        return f"{of(r.reps_done, r.reps_target, 'reps')}, range {r.range_deg:.0f}°"
+    sides = [f"{side} {r.seconds_on(side):.0f} s" for side in SIDES if r.seconds_on(side)]
+    if r.seconds_on(None):
+        sides.append(f"{r.seconds_on(None):.0f} s in all")
+    return of(r.holds_completed, r.holds_wanted, "holds") + (": " + ", ".join(sides) if sides else "")
+
+
+def just_done(r) -> str:
+    return f"{r.name}: {result_line(r)}"
+
+
+def session_line(s) -> str:
+    """One past session for the history screen: when, how it ended, pain, and each exercise."""
+    when = s.started_at[5:16].replace("T", " ")
+    status = {"in_progress": "in progress"}.get(s.status, s.status.replace("_", " "))
+    pain = pain_saved(s.pain_during, s.pain)
+    done = "; ".join(f"{r.name} {result_line(r)}" for r in s.results) or NOTHING_FINISHED
+    return f"{when}  {status}" + (f", {pain.lower()}" if pain else "") + f"\n{done}"

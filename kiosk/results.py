@@ -43,7 +43,8 @@ class SessionRecord:
     ended_at: str | None
     status: str  # in_progress | completed | partial | stopped_pain | interrupted
     routine: str
-    pain: int | None = None
+    pain: int | None = None  # the end-of-session check-in
+    pain_during: int | None = None  # the worst score given through "it hurts" during the session
     results: list[ExerciseResult] = field(default_factory=list)
     person: str | None = None  # None: a guest
     kiosk: str | None = None  # in a clinic's collected history: the kiosk it came from

@@ -1,8 +1,13 @@
 """Sound for a person who cannot see the screen: tones for every cue, and the words when a voice exists.
 
 Tones are synthesized with numpy (no audio files). Spoken cues use espeak-ng when it is
-installed, rendered once to a WAV in a cache and replayed from there. No audio device, or no
-voice program, is not an error: the kiosk says so once in the log and carries on.
+installed, rendered once to a WAV in a cache and replayed from there; every phrase the routine
+can say is rendered at start-up (`prepare`). Cues go through one queue onto one channel: each
+cue's tone, then its words, then the next cue, so nothing cuts anything off and a tone never
+sums with the voice (no clipping). A cue still waiting after STALE_S is dropped, unless it is
+one that must be heard (safety, completion, a countdown: `Cue.keep`). A cue whose words are
+still being rendered waits for them up to RENDER_WAIT_S. No audio device, or no voice program,
+is not an error: the kiosk says so once in the log and carries on.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ import os
 import shutil
 import subprocess
 import threading
+import time
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +50,10 @@ TONES = {
     "stop": ((392, 330, 262), 0.2),
 }
 DEFAULT_TONE = ((700,), 0.12)
+TONE_LEVEL = 0.4  # of full scale, before the volume: the voice is the loudest thing
+STALE_S = 3.0  # a droppable cue (a count, "10 seconds") waiting this long is no longer true
+RENDER_WAIT_S = 4.0  # a cue whose words are not rendered yet waits this long, then goes as a tone alone
+PLAYED_KEPT = 64
 
 
 def tone(freqs: tuple[float, ...], seconds: float, volume: float = 0.5) -> np.ndarray:
@@ -61,8 +73,25 @@ def default_cache() -> Path:
     return Path(base) / "backstretch" / "voice"
 
 
+@dataclass
+class Queued:
+    cue: Cue
+    at: float  # when it was queued (monotonic)
+
+
+@dataclass(frozen=True)
+class Played:
+    """A cue that went to the speaker: its words, when it started, and how long its sound lasts."""
+
+    words: str
+    kind: str
+    started: float
+    seconds: float
+    spoken: bool
+
+
 class Sound:
-    """Plays cues; silent (with one log line) when there is no audio device."""
+    """Plays cues in order through one queue; silent (with one log line) when there is no audio device."""
 
     def __init__(
         self,
@@ -71,13 +100,18 @@ class Sound:
         voice: bool = True,
         voice_program: str = "espeak-ng",
         cache: Path | None = None,
+        clock=time.monotonic,
     ):
         self.volume = volume
         self.ready = False
         self.voice_program = shutil.which(voice_program) if voice and voice_program else None
         self.cache = cache or default_cache()
+        self.clock = clock
         self._sounds: dict[str, pygame.mixer.Sound] = {}
-        self._speaking: set[str] = set()
+        self._rendering: dict[str, threading.Event] = {}
+        self._queue: deque[Queued] = deque()
+        self.played: deque[Played] = deque(maxlen=PLAYED_KEPT)
+        self.dropped: deque[str] = deque(maxlen=PLAYED_KEPT)
         self.problem = ""
         if not enabled:
             self.problem = "audio off in the configuration"
@@ -94,47 +128,112 @@ class Sound:
         self.voice_channel = pygame.mixer.Channel(0)
 
     def play(self, cue: Cue) -> None:
+        """Queue a cue; it plays after everything queued before it has played in full."""
         if not self.ready:
             return
-        key = f"tone:{cue.kind}"
+        self._queue.append(Queued(cue, self.clock()))
+        if self.voice_program and not self._path(cue.words).exists():
+            self._render_soon(cue.words)
+        self.update()
+
+    @property
+    def busy(self) -> bool:
+        return self.ready and (bool(self._queue) or self.voice_channel.get_busy())
+
+    def update(self) -> None:
+        """Once a frame: when the channel is free, the next cue that is still worth saying starts."""
+        if not self.ready or self.voice_channel.get_busy():
+            return
+        now = self.clock()
+        while self._queue:
+            head = self._queue[0]
+            if not head.cue.keep and now - head.at > STALE_S:
+                self.dropped.append(self._queue.popleft().cue.words)
+                continue
+            voice = self._voice(head.cue.words)
+            if voice is None and self._waiting_for(head, now):
+                return
+            self._queue.popleft()
+            self._start(head.cue, voice, now)
+            return
+
+    def _waiting_for(self, head: Queued, now: float) -> bool:
+        """True while the head's words are being rendered and it has not waited too long."""
+        event = self._rendering.get(head.cue.words)
+        return event is not None and not event.is_set() and now - head.at < RENDER_WAIT_S
+
+    def _start(self, cue: Cue, voice: pygame.mixer.Sound | None, now: float) -> None:
+        chime = self._tone(cue.kind)
+        self.voice_channel.play(chime)
+        seconds = chime.get_length()
+        if voice is not None:
+            self.voice_channel.queue(voice)  # straight after the tone, on the same channel: never over it
+            seconds += voice.get_length()
+        self.played.append(Played(cue.words, cue.kind, now, seconds, voice is not None))
+
+    def _tone(self, kind: str) -> pygame.mixer.Sound:
+        key = f"tone:{kind}"
         if key not in self._sounds:
-            freqs, seconds = TONES.get(cue.kind, DEFAULT_TONE)
-            self._sounds[key] = pygame.sndarray.make_sound(tone(freqs, seconds, 0.4))
-        self._sounds[key].set_volume(self.volume)
-        self._sounds[key].play()
-        if self.voice_program:
-            self._say(cue.words)
+            freqs, seconds = TONES.get(kind, DEFAULT_TONE)
+            self._sounds[key] = pygame.sndarray.make_sound(tone(freqs, seconds, TONE_LEVEL))
+            self._sounds[key].set_volume(self.volume)
+        return self._sounds[key]
 
-    def _say(self, words: str) -> None:
+    def _voice(self, words: str) -> pygame.mixer.Sound | None:
+        if not self.voice_program:
+            return None
         path = self._path(words)
-        if path.exists():
-            sound = self._sounds.get(str(path)) or pygame.mixer.Sound(str(path))
-            self._sounds[str(path)] = sound
-            sound.set_volume(self.volume)
-            self.voice_channel.play(sound)
-        elif words not in self._speaking:  # render in the background; the next time it is said, it plays
-            self._speaking.add(words)
-            threading.Thread(target=self._render, args=(words, path), name=RENDER_THREAD, daemon=True).start()
+        if str(path) in self._sounds:
+            return self._sounds[str(path)]
+        if not path.exists():
+            return None
+        try:
+            sound = pygame.mixer.Sound(str(path))
+        except pygame.error as exc:
+            _log.warning("voice file %s unreadable: %s", path, exc)
+            return None
+        sound.set_volume(self.volume)
+        self._sounds[str(path)] = sound
+        return sound
 
-    def _render(self, words: str, path: Path) -> None:
+    def _render_soon(self, words: str) -> None:
+        if words in self._rendering:
+            return
+        done = self._rendering[words] = threading.Event()
+        threading.Thread(target=self._render, args=(words, done), name=RENDER_THREAD, daemon=True).start()
+
+    def _render(self, words: str, done: threading.Event | None = None) -> None:
+        path = self._path(words)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
             subprocess.run(
                 [self.voice_program, "-s", "150", "-w", str(tmp), words], check=True, timeout=20, capture_output=True
             )
             tmp.replace(path)
         except (OSError, subprocess.SubprocessError) as exc:
             _log.warning("voice could not say %r: %s", words, exc)
+        finally:
+            if done is not None:
+                done.set()
 
-    def prepare(self, phrases: list[str]) -> None:
-        """Render the routine's fixed phrases in the background, so the first session speaks them too."""
+    def prepare(self, phrases: list[str]) -> threading.Thread | None:
+        """Render every phrase the routine can say, in the background, so the first session speaks them all.
+
+        A cue that comes before its phrase is ready waits for it (RENDER_WAIT_S at most)."""
         if not (self.ready and self.voice_program):
-            return
-        missing = [(w, self._path(w)) for w in phrases if not self._path(w).exists()]
-        threading.Thread(
-            target=lambda: [self._render(w, p) for w, p in missing], name=RENDER_THREAD, daemon=True
-        ).start()
+            return None
+        missing = [w for w in dict.fromkeys(phrases) if not self._path(w).exists() and w not in self._rendering]
+        events = {w: threading.Event() for w in missing}
+        self._rendering.update(events)
+
+        def render_all() -> None:
+            for words in missing:
+                self._render(words, events[words])
+
+        thread = threading.Thread(target=render_all, name=RENDER_THREAD, daemon=True)
+        thread.start()
+        return thread
 
     def _path(self, words: str) -> Path:
         return self.cache / (hashlib.sha1(words.encode()).hexdigest()[:16] + ".wav")
@@ -143,6 +242,7 @@ class Sound:
         """Stop what is playing and let go of the sounds before the mixer goes: SDL's audio thread must
         never mix a buffer that is being freed."""
         if self.ready:
+            self._queue.clear()
             pygame.mixer.stop()
             self._sounds.clear()
             pygame.mixer.quit()

@@ -2,21 +2,31 @@
 
 Text is always fitted into a box (wrapped, then shrunk until it fits), so nothing runs off a
 screen at any size; the record lets tests check that no text leaves its box or the screen, and
-gives the input code the buttons' touch areas.
+gives the input code the buttons' touch areas. Type is the bundled Atkinson Hyperlegible
+(ui/fonts, SIL Open Font License), one size per role (`Layout.size`); fitted text and rendered
+lines are cached, so an unchanged screen costs blits, not layout.
 """
 
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
+
+from backstretch.kiosk.phrases import BUTTON_LABELS, GRID_LABELS
 
 from .theme import PALETTE
 
 MIN_TOUCH_MM = 15.0
 SEVEN_INCH_DPI = 133  # 800x480 on a 7-inch panel: about 5.2 px per mm
+FONTS = Path(__file__).parent / "fonts"
+FONT_FILES = {False: FONTS / "AtkinsonHyperlegible-Regular.ttf", True: FONTS / "AtkinsonHyperlegible-Bold.ttf"}
+BOLD_ROLES = ("title", "count", "button", "side")
+CACHE_ENTRIES = 600  # fitted texts and rendered lines kept; a whole routine's screens use about 300
 
 
 @dataclass
@@ -73,6 +83,47 @@ class Layout:
         bottom = self.footer().top - u // 2
         return pygame.Rect(u, top, self.width - 2 * u, bottom - top)
 
+    def size(self, role: str) -> int:
+        """The one type size of a role on this screen; a text shrinks below it only if its box is too small.
+
+        title: the header; count: the big number (reps, seconds); side: LEFT / RIGHT; line: what to
+        do; label: small print under a figure; button: every button's label.
+        """
+        u, body = self.unit, self.body()
+        sizes = {
+            "title": int(self.header().height * 0.8),
+            # the reps count and the hold's seconds share it; it fits inside the hold ring
+            "count": int(min(body.height * 0.38, body.width * 0.3)),
+            "side": int(body.height * (0.22 if self.kind != "watch" else 0.16)),
+            "line": int(u * (3 if self.kind != "watch" else 2.4)),
+            "label": int(u * 2),
+            "button": self._button_size(),
+        }
+        return max(8, sizes[role])
+
+    def _button_size(self) -> int:
+        """Every button label at one size: the largest at which each label fits a third of the footer."""
+        foot = self.footer()
+        slot = _label_box(pygame.Rect(0, 0, (foot.width - self.unit) // 3, foot.height))
+        cap = int(min(foot.height * 0.45, self.unit * 2.6))
+        size = min(fit(label, slot.width, slot.height, cap, 1, True)[0] for label in BUTTON_LABELS)
+        cell = _label_box(self.grid_cell(12))
+        return min(size, *(fit(label, cell.width, cell.height, cap, 1, True)[0] for label in GRID_LABELS))
+
+    def grid_touch(self) -> int:
+        """A grid button's height (the 0-10 pain scale): 15 mm, or on a watch what its footer allows."""
+        return self.min_touch if self.kind != "watch" else max(self.min_touch, self.footer().height * 3 // 5)
+
+    def grid_columns(self, count: int) -> int:
+        """Columns for `count` grid buttons: as many as fit, then balanced (6 and 6 rather than 9 and 3)."""
+        fits = max(1, min(count, (self.footer().width + 4) // (self.grid_touch() + 4)))
+        rows = -(-count // fits)
+        return -(-count // rows)
+
+    def grid_cell(self, count: int) -> pygame.Rect:
+        columns = self.grid_columns(count)
+        return pygame.Rect(0, 0, (self.footer().width - 4 * (columns - 1)) // columns, self.grid_touch())
+
     def footer(self) -> pygame.Rect:
         u = self.unit
         h = max(self.min_touch, int(self.height * 0.16)) if self.kind != "watch" else int(self.height * 0.2)
@@ -96,26 +147,31 @@ class Canvas:
         self.buttons.clear()
 
     def text(
-        self, text: str, box: pygame.Rect, size: int, colour=None, align: str = "center", max_lines: int = 3
+        self,
+        text: str,
+        box: pygame.Rect,
+        size: int | str,
+        colour=None,
+        align: str = "center",
+        max_lines: int = 3,
+        bold: bool | None = None,
     ) -> pygame.Rect:
-        """Draw text inside box: wrapped to at most max_lines, shrunk until it fits. Returns what was drawn."""
-        colour = colour or PALETTE["text"]
+        """Draw text inside box: wrapped to at most max_lines, shrunk until it fits. Returns what was drawn.
+
+        size is a role name (one size per role, see Layout.size) or pixels.
+        """
+        colour = tuple(colour or PALETTE["text"])
         box = pygame.Rect(box)
-        size = max(8, min(size, box.height))
-        while True:
-            font = _font(size)
-            lines = _wrap(text, font, box.width, max_lines)
-            line_h = font.get_linesize()
-            if lines is not None and line_h * len(lines) <= box.height:
-                break
-            if size <= 8:
-                lines = [_clip(text, font, box.width)]
-                break
-            size = max(8, int(size * 0.9))
+        if isinstance(size, str):
+            bold = size in BOLD_ROLES if bold is None else bold
+            size = self.layout.size(size)
+        size, lines = fit(text, box.width, box.height, size, max_lines, bool(bold))
+        font = _font(size, bool(bold))
+        line_h = font.get_linesize()
         total = pygame.Rect(0, 0, 0, 0)
         y = box.centery - line_h * len(lines) // 2 if align != "top" else box.top
         for line in lines:
-            img = font.render(line, True, colour)
+            img = _rendered(line, size, bool(bold), colour)
             r = img.get_rect()
             r.top = y
             if align == "left":
@@ -129,24 +185,37 @@ class Canvas:
         return total
 
     def button(
-        self, label: str, command: str, rect: pygame.Rect, primary: bool = False, value: int | None = None
+        self,
+        label: str,
+        command: str,
+        rect: pygame.Rect,
+        primary: bool = False,
+        value: int | None = None,
+        size: int | None = None,
     ) -> Button:
         rect = pygame.Rect(rect)
         colour = PALETTE["accent"] if primary else PALETTE["panel"]
         pygame.draw.rect(self.surface, colour, rect, border_radius=max(4, rect.height // 5))
-        pad = max(2, rect.height // 8)
         text_colour = PALETTE["background"] if primary else PALETTE["text"]
-        self.text(label, rect.inflate(-2 * pad, -2 * pad), int(rect.height * 0.5), text_colour, max_lines=1)
+        self.text(label, _label_box(rect), size or self.layout.size("button"), text_colour, max_lines=1, bold=True)
         b = Button(label, command, rect, value)
         self.buttons.append(b)
         return b
 
     def button_row(self, buttons: list[tuple[str, str]], box: pygame.Rect, primary: int | None = 0) -> None:
+        """Equal buttons side by side, every label at the same size (the largest all of them fit)."""
         gap = self.layout.unit // 2
         n = len(buttons)
         w = (box.width - gap * (n - 1)) // n
-        for i, (label, command) in enumerate(buttons):
-            self.button(label, command, pygame.Rect(box.left + i * (w + gap), box.top, w, box.height), i == primary)
+        rects = [pygame.Rect(box.left + i * (w + gap), box.top, w, box.height) for i in range(n)]
+        size = self.common_size([label for label, _ in buttons], _label_box(rects[0]))
+        for i, ((label, command), rect) in enumerate(zip(buttons, rects, strict=True)):
+            self.button(label, command, rect, i == primary, size=size)
+
+    def common_size(self, texts: list[str], box: pygame.Rect, role: str = "button", max_lines: int = 1) -> int:
+        """A role's size, or the largest below it at which every one of texts fits box: one size for a row."""
+        bold = role in BOLD_ROLES
+        return min(fit(t, box.width, box.height, self.layout.size(role), max_lines, bold)[0] for t in texts)
 
     def hit(self, pos: tuple[int, int]) -> Button | None:
         for b in reversed(self.buttons):
@@ -155,15 +224,56 @@ class Canvas:
         return None
 
 
-_FONTS: dict[int, pygame.font.Font] = {}
+def _label_box(rect: pygame.Rect) -> pygame.Rect:
+    pad = max(2, rect.height // 8)
+    return rect.inflate(-2 * pad, -2 * pad)
 
 
-def _font(size: int) -> pygame.font.Font:
-    if size not in _FONTS:
+_FONTS: dict[tuple[int, bool], pygame.font.Font] = {}
+_FITTED: OrderedDict[tuple, tuple[int, list[str]]] = OrderedDict()
+_RENDERED: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+
+
+def _font(size: int, bold: bool = False) -> pygame.font.Font:
+    if (size, bold) not in _FONTS:
         if not pygame.font.get_init():
             pygame.font.init()
-        _FONTS[size] = pygame.font.Font(None, size)
-    return _FONTS[size]
+        _FONTS[size, bold] = pygame.font.Font(str(FONT_FILES[bold]), size)
+    return _FONTS[size, bold]
+
+
+def _remember(cache: OrderedDict, key: tuple, value):
+    cache[key] = value
+    if len(cache) > CACHE_ENTRIES:
+        cache.popitem(last=False)
+    return value
+
+
+def fit(text: str, width: int, height: int, size: int, max_lines: int, bold: bool) -> tuple[int, list[str]]:
+    """The largest size up to `size` at which text wraps into the box, and its lines (cached)."""
+    key = (text, width, height, size, max_lines, bold)
+    if key in _FITTED:
+        _FITTED.move_to_end(key)
+        return _FITTED[key]
+    size = max(8, min(size, height))
+    while True:
+        font = _font(size, bold)
+        lines = _wrap(text, font, width, max_lines)
+        if lines is not None and font.get_linesize() * len(lines) <= height:
+            break
+        if size <= 8:
+            lines = [_clip(text, font, width)]
+            break
+        size = max(8, int(size * 0.92))
+    return _remember(_FITTED, key, (size, lines))
+
+
+def _rendered(line: str, size: int, bold: bool, colour: tuple) -> pygame.Surface:
+    key = (line, size, bold, colour)
+    if key in _RENDERED:
+        _RENDERED.move_to_end(key)
+        return _RENDERED[key]
+    return _remember(_RENDERED, key, _font(size, bold).render(line, True, colour))
 
 
 def _wrap(text: str, font: pygame.font.Font, width: int, max_lines: int) -> list[str] | None:

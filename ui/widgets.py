@@ -81,3 +81,25 @@ def bars(surface: pygame.Surface, rect: pygame.Rect, values: list[float], target
     if target:
         y = rect.bottom - int(rect.height * target / top)
         pygame.draw.line(surface, PALETTE["muted"], (rect.left, y), (rect.right, y), 1)
+
+
+def tick(surface: pygame.Surface, centre: tuple[int, int], size: int, colour=None) -> None:
+    """A check mark: done, readable without colour."""
+    cx, cy = centre
+    points = [(cx - size * 0.5, cy), (cx - size * 0.15, cy + size * 0.35), (cx + size * 0.55, cy - size * 0.4)]
+    pygame.draw.lines(surface, colour or PALETTE["good"], False, points, max(3, size // 6))
+
+
+def trend(surface: pygame.Surface, rect: pygame.Rect, values: list[float]) -> None:
+    """Range of movement over the last sessions, oldest first; the newest bar in the accent colour."""
+    if not values or rect.width < 4 or rect.height < 4:
+        return
+    top = max(max(values), 1e-6) * 1.1
+    n = len(values)
+    w = max(2, rect.width // (2 * n))
+    for i, v in enumerate(values):
+        h = max(1, int(rect.height * v / top))
+        x = rect.left + int((i + 0.5) * rect.width / n) - w // 2
+        colour = PALETTE["accent"] if i == n - 1 else PALETTE["muted"]
+        pygame.draw.rect(surface, colour, pygame.Rect(x, rect.bottom - h, w, h))
+    pygame.draw.line(surface, PALETTE["panel"], (rect.left, rect.bottom), (rect.right, rect.bottom), 1)

@@ -149,6 +149,7 @@ class KioskWindow:
                 if cue.kind in ("count", "hold", "done", "well_done"):
                     self.gpio.beep(0.08)
             self.gpio.set_led("blink" if self.kiosk.engine.view.sensor_lost else "on")
+        self.sound.update()
         self.draw()
         self.frames += 1
 

@@ -4,7 +4,19 @@ from pathlib import Path
 
 import pytest
 
-from backstretch.kiosk.engine import ACTIVE, CALIBRATE, COUNTDOWN, IDLE, INTRO, REST, SUMMARY, SWITCH, RoutineEngine
+from backstretch.kiosk import phrases
+from backstretch.kiosk.engine import (
+    ACTIVE,
+    CALIBRATE,
+    COUNTDOWN,
+    DONE,
+    IDLE,
+    INTRO,
+    REST,
+    SUMMARY,
+    SWITCH,
+    RoutineEngine,
+)
 from backstretch.kiosk.history import History
 from backstretch.kiosk.motion.events import (
     Calibrated,
@@ -85,6 +97,11 @@ class Kiosk:
         self.wait(2)
         self.events(HoldEnded(self.clock.t, side, t0, self.clock.t - 2, float(seconds), completed, 40.0))
 
+    def done(self):
+        """The exercise's success moment, then on."""
+        assert self.phase == DONE
+        self.wait(3.25)
+
     def countdown_then_hold(self, side, **kw):
         assert self.phase == COUNTDOWN
         self.wait(3.25)
@@ -106,7 +123,9 @@ def test_a_perfect_session(kiosk):
     kiosk.calibrate()
     assert kiosk.phase == ACTIVE
     kiosk.reps(3)
-    assert kiosk.said[-5:] == ["1", "2", "3", "Well done.", "Rest. Next: Spinal twist."]
+    assert kiosk.said[-4:] == ["1", "2", "3", "Well done."]
+    kiosk.done()
+    assert kiosk.said[-1] == "Rest. Next: Spinal twist."
     assert kiosk.phase == REST
     kiosk.wait(10.25)
     kiosk.calibrate()
@@ -118,11 +137,13 @@ def test_a_perfect_session(kiosk):
     assert kiosk.phase == SWITCH and kiosk.said[-1] == "Switch to the right side."
     kiosk.wait(4.25)
     kiosk.countdown_then_hold("right")
+    kiosk.done()
     assert kiosk.phase == REST
     kiosk.wait(10.25)
     kiosk.calibrate()
     assert kiosk.said[-1] == "Lean back over the ball."
     kiosk.countdown_then_hold(None)
+    kiosk.done()
     assert kiosk.phase == SUMMARY
     assert "That's the routine. Well done!" in kiosk.said
     kiosk.command("pain", 2)
@@ -144,6 +165,7 @@ def to_twist(kiosk):
     kiosk.command("start")
     kiosk.calibrate()
     kiosk.reps(3)
+    kiosk.done()
     kiosk.wait(10.25)
     kiosk.calibrate()
 
@@ -166,11 +188,12 @@ def test_a_hold_broken_after_its_retries_leaves_the_exercise_partial(kiosk):
     assert kiosk.phase == SWITCH and kiosk.engine.view.side == "right"
     kiosk.wait(4.25)
     kiosk.countdown_then_hold("right")
+    kiosk.done()
     result = kiosk.engine.view.results[-1]
     assert result.status == "partial" and result.holds_completed == 1 and len(result.holds) == 3
 
 
-def test_a_person_who_stays_in_a_completed_hold_is_moved_on(kiosk):
+def test_a_person_who_stays_in_a_completed_hold_is_told_to_relax_and_the_next_hold_starts_at_zero(kiosk):
     to_twist(kiosk)
     kiosk.wait(4.25)
     kiosk.events(HoldStarted(kiosk.clock.t, "left"))
@@ -179,9 +202,54 @@ def test_a_person_who_stays_in_a_completed_hold_is_moved_on(kiosk):
         kiosk.events(HoldProgress(kiosk.clock.t, "left", float(s)))
     kiosk.events(HoldCompleted(kiosk.clock.t, "left", 10.0))
     kiosk.wait(12.5)
-    assert kiosk.phase == SWITCH
-    kiosk.events(HoldEnded(kiosk.clock.t, "left", 0, kiosk.clock.t, 22.0, True, 40.0))  # late: not twice
+    assert kiosk.phase == SWITCH and phrases.RELAX_NOW in kiosk.said
+    kiosk.wait(4.25)
+    assert kiosk.phase == COUNTDOWN
+    kiosk.events(HoldProgress(kiosk.clock.t, "left", 27.0))  # the old hold, still going: not this one
+    view = kiosk.engine.view
+    assert view.hold_seconds == 0 and not view.holding and not view.hold_complete
+    kiosk.events(HoldEnded(kiosk.clock.t, "left", 0, kiosk.clock.t, 27.0, True, 40.0))  # late: not twice
     assert len(kiosk.engine._result.holds) == 1
+    kiosk.events(HoldStarted(kiosk.clock.t, "right"), HoldProgress(kiosk.clock.t + 1, "right", 1.0))
+    assert view.holding and view.hold_seconds == 1
+
+
+def test_a_completed_hold_is_shown_done_until_the_person_relaxes(kiosk):
+    to_twist(kiosk)
+    kiosk.wait(4.25)
+    kiosk.events(HoldStarted(kiosk.clock.t, "left"))
+    for s in range(1, 11):
+        kiosk.wait(1)
+        kiosk.events(HoldProgress(kiosk.clock.t, "left", float(s)))
+    kiosk.events(HoldCompleted(kiosk.clock.t, "left", 10.0))
+    view = kiosk.engine.view
+    assert view.hold_complete and kiosk.said[-1] == phrases.RELAX
+    kiosk.events(HoldProgress(kiosk.clock.t + 1, "left", 11.0))
+    assert view.hold_complete and view.hold_seconds == 10  # the ring stays full, the count stops at the target
+    kiosk.wait(2)
+    kiosk.events(HoldEnded(kiosk.clock.t, "left", 0, kiosk.clock.t, 11.0, True, 40.0))
+    assert kiosk.phase == SWITCH and view.holds_done == 1
+
+
+def test_a_countdown_is_never_cut_short(kiosk):
+    to_twist(kiosk)
+    kiosk.said.clear()
+    kiosk.wait(1.25)  # "3"
+    kiosk.events(HoldStarted(kiosk.clock.t, "left"))  # in position early
+    assert kiosk.phase == COUNTDOWN and kiosk.engine.view.holding
+    kiosk.wait(3.25)
+    assert [w for w in kiosk.said if w in ("3", "2", "1", "Hold.")] == ["3", "2", "1", "Hold."]
+    assert kiosk.phase == ACTIVE and kiosk.engine._deadline is None  # the hold is running: no retry timer
+
+
+def test_every_exercise_ends_with_its_full_count_shown(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.reps(3)
+    view = kiosk.engine.view
+    assert kiosk.phase == DONE and view.reps == 3 and kiosk.said[-1] == "Well done."
+    kiosk.done()
+    assert kiosk.phase == REST and view.just_done.name == "Pelvic tilt" and view.just_done.reps_done == 3
 
 
 def test_the_wrong_side_first_counts_and_the_other_side_is_asked_next(kiosk):
@@ -191,6 +259,7 @@ def test_the_wrong_side_first_counts_and_the_other_side_is_asked_next(kiosk):
     assert kiosk.said[-1] == "Switch to the left side."
     kiosk.wait(4.25)
     kiosk.countdown_then_hold("left")
+    kiosk.done()
     result = kiosk.engine.view.results[-1]
     assert [h.side for h in result.holds] == ["right", "left"] and result.status == "completed"
 
@@ -199,6 +268,7 @@ def test_pause_freezes_the_rest_and_resume_gives_it_back(kiosk):
     kiosk.command("start")
     kiosk.calibrate()
     kiosk.reps(3)
+    kiosk.done()
     kiosk.wait(4)
     kiosk.command("pause")
     assert kiosk.engine.view.paused and kiosk.said[-1] == "Paused. Tap to carry on."
@@ -209,6 +279,20 @@ def test_pause_freezes_the_rest_and_resume_gives_it_back(kiosk):
     assert kiosk.phase == REST
     kiosk.wait(1)
     assert kiosk.phase == INTRO and kiosk.engine.view.exercise.id == "spinal_twist"
+
+
+def test_skip_during_a_hold_asks_before_skipping_the_whole_exercise(kiosk):
+    to_twist(kiosk)
+    kiosk.command("skip")
+    assert kiosk.engine.view.skip_ask and kiosk.said[-1] == "Skip the whole Spinal twist?"
+    kiosk.wait(30)
+    assert kiosk.phase == COUNTDOWN  # frozen while asking
+    kiosk.command("cancel")
+    assert not kiosk.engine.view.skip_ask and kiosk.phase == COUNTDOWN
+    kiosk.command("skip")
+    kiosk.command("skip")
+    assert kiosk.phase == REST and kiosk.engine.view.results[-1].status == "skipped"
+    assert not kiosk.engine.view.frozen
 
 
 def test_skip_records_the_exercise_as_skipped(kiosk):
@@ -223,6 +307,7 @@ def test_skip_during_the_rest_between_exercises_only_ends_the_rest(kiosk):
     kiosk.command("start")
     kiosk.calibrate()
     kiosk.reps(3)
+    kiosk.done()
     assert kiosk.phase == REST
     kiosk.command("skip")
     assert kiosk.phase == INTRO and kiosk.engine.view.exercise.id == "spinal_twist"
@@ -256,7 +341,7 @@ def test_a_touch_answers_still_there(kiosk):
     kiosk.command("touch")
     assert not kiosk.engine.view.still_there and kiosk.phase == ACTIVE
     kiosk.reps(3)
-    assert kiosk.phase == REST
+    assert kiosk.phase == DONE
 
 
 def test_sensor_lost_pauses_and_resumes_where_it_was(kiosk):
@@ -275,6 +360,7 @@ def test_sensor_lost_pauses_and_resumes_where_it_was(kiosk):
     kiosk.said += [c.words for c in kiosk.engine.take_cues()]
     assert kiosk.said[-1] == "Sensor back. Carry on."
     kiosk.reps(1)
+    kiosk.done()
     assert kiosk.engine.view.results[0].reps_done == 3
 
 
@@ -296,15 +382,59 @@ def test_a_flapping_cable_is_one_outage_said_once(kiosk):
     assert kiosk.engine.view.sensor_lost
 
 
-def test_high_pain_mid_routine_stops_with_advice(kiosk):
+def test_high_pain_mid_routine_stops_with_advice_and_asks_nothing_more(kiosk):
     kiosk.command("start")
     kiosk.calibrate()
     kiosk.reps(1)
     kiosk.command("pain", 8)
     assert kiosk.phase == SUMMARY
-    assert "Please stop now. If the pain stays, see a doctor or physiotherapist." in kiosk.said
+    assert kiosk.said[-1] == phrases.PAIN_STOP  # the advice is the last word, nothing speaks over it
+    assert phrases.END_ASK not in kiosk.said
+    view = kiosk.engine.view
+    assert view.pain_during == 8 and view.pain is None
     [session] = kiosk.history.sessions()
-    assert session.status == "stopped_pain" and session.pain == 8
+    assert session.status == "stopped_pain" and session.pain_during == 8 and session.pain is None
+
+
+def test_done_on_the_summary_goes_home(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.reps(1)
+    kiosk.command("stop")
+    kiosk.command("home")
+    assert kiosk.phase == IDLE and len(kiosk.history.sessions()) == 1
+
+
+def test_cancel_on_it_hurts_carries_on(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.command("pain")
+    kiosk.command("cancel")
+    view = kiosk.engine.view
+    assert not view.pain_prompt and not view.frozen and kiosk.said[-1] == phrases.CARRY_ON
+    kiosk.reps(3)
+    assert kiosk.phase == DONE and view.pain_during is None
+
+
+def test_mid_session_and_end_pain_scores_are_kept_apart(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.command("pain")
+    kiosk.command("pain", 3)
+    kiosk.command("stop")
+    view = kiosk.engine.view
+    assert view.pain_during == 3 and view.pain is None and kiosk.said[-1] == phrases.END_ASK
+    kiosk.command("pain", 1)
+    assert view.pain == 1
+    [session] = kiosk.history.sessions()
+    assert (session.pain_during, session.pain) == (3, 1)
+
+
+def test_stop_from_an_intro_saves_no_empty_result(kiosk):
+    kiosk.command("start")
+    kiosk.command("stop")
+    assert kiosk.phase == SUMMARY and kiosk.engine.view.results == []
+    assert kiosk.history.sessions()[0].results == []
 
 
 def test_it_hurts_asks_for_a_score_and_a_low_one_carries_on(kiosk):
@@ -319,7 +449,7 @@ def test_it_hurts_asks_for_a_score_and_a_low_one_carries_on(kiosk):
     kiosk.command("pain", 3)
     assert not kiosk.engine.view.pain_prompt and kiosk.phase == ACTIVE
     kiosk.reps(2)
-    assert kiosk.phase == REST and kiosk.history.sessions()[0].pain == 3
+    assert kiosk.phase == DONE and kiosk.history.sessions()[0].pain_during == 3
 
 
 def test_it_hurts_with_a_high_score_stops_the_routine(kiosk):

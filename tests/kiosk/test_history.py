@@ -65,8 +65,10 @@ def test_streak_and_weekly_totals(tmp_path):
     for day in ("2026-11-16", "2026-11-17", "2026-11-18", "2026-11-20", "2026-11-23"):
         sid = h.begin_session(f"{day}T08:00:00", "r")
         h.add_result(sid, result(reps=5))
+        h.end_session(sid, f"{day}T08:10:00", "completed")
     skipped = h.begin_session("2026-11-22T08:00:00", "r")
     h.add_result(skipped, ExerciseResult("pelvic_tilt", "Pelvic tilt", "reps", 1, "skipped"))
+    h.end_session(skipped, "2026-11-22T08:10:00", "partial")
     assert h.streak(date(2026, 11, 18)) == 3
     assert h.streak(date(2026, 11, 19)) == 3  # today not done yet: yesterday's run still counts
     assert h.streak(date(2026, 11, 23)) == 1
@@ -95,10 +97,60 @@ def test_a_session_left_open_by_a_crash_is_marked_interrupted(tmp_path):
     h = History(tmp_path / "h.sqlite3")
     sid = h.begin_session("2026-11-20T09:00:00", "r")
     h.add_result(sid, result())
-    h.db.close()  # no end_session: the process died
+    h.close()  # no end_session: the process died (the kernel lets go of its session lock)
     h = History(tmp_path / "h.sqlite3")
     [s] = h.sessions()
     assert s.status == "interrupted" and len(s.results) == 1
+    h.close()
+
+
+def test_history_read_beside_a_running_kiosk_neither_marks_nor_counts_its_session(tmp_path):
+    kiosk = History(tmp_path / "h.sqlite3")
+    sid = kiosk.begin_session("2026-11-20T09:00:00", "r")
+    kiosk.add_result(sid, result())
+    reader = History(tmp_path / "h.sqlite3", readonly=True)  # `backstretch history` while the session runs
+    [s] = reader.sessions()
+    assert s.status == "in_progress" and reader.weekly_totals() == []
+    kiosk.end_session(sid, "2026-11-20T09:10:00", "completed")
+    assert reader.weekly_totals()[0]["sessions"] == 1
+    reader.close()
+    kiosk.close()
+
+
+def test_a_session_with_nothing_done_earns_no_streak_day(tmp_path):
+    h = History(tmp_path / "h.sqlite3")
+    sid = h.begin_session("2026-11-20T09:00:00", "r")
+    h.add_result(sid, result(reps=0))  # timed out at "still there?" before the first rep
+    h.add_result(
+        sid, ExerciseResult("twist", "Spinal twist", "hold", 2, "partial", holds=[HoldRecord("left", 4, False)])
+    )
+    h.end_session(sid, "2026-11-20T09:05:00", "partial")
+    assert h.streak(date(2026, 11, 20)) == 0
+    sid = h.begin_session("2026-11-20T10:00:00", "r")
+    h.add_result(
+        sid, ExerciseResult("twist", "Spinal twist", "hold", 2, "partial", holds=[HoldRecord("left", 30, True)])
+    )
+    h.end_session(sid, "2026-11-20T10:05:00", "partial")
+    assert h.streak(date(2026, 11, 20)) == 1
+    h.close()
+
+
+def test_pain_during_and_at_the_end_are_kept_apart(tmp_path):
+    import csv
+    import io
+
+    h = History(tmp_path / "h.sqlite3")
+    sid = h.begin_session("2026-11-20T09:00:00", "r")
+    h.add_result(sid, result())
+    h.set_pain(sid, 4, during=True)
+    h.set_pain(sid, 2)
+    h.end_session(sid, "2026-11-20T09:10:00", "completed")
+    [s] = h.sessions()
+    assert (s.pain_during, s.pain) == (4, 2)
+    out = io.StringIO()
+    h.export_csv(out)
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert (row["pain_during"], row["pain"]) == ("4", "2")
     h.close()
 
 

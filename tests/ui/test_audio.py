@@ -1,5 +1,6 @@
 """Sound: tones always, the words when espeak-ng is there, silence (said once) without a sound card."""
 
+import itertools
 import logging
 import os
 import shutil
@@ -8,6 +9,7 @@ import threading
 import pygame
 import pytest
 
+from backstretch.kiosk import phrases
 from backstretch.kiosk.cues import Cue
 from backstretch.ui.audio import RENDER_THREAD, Sound, tone
 
@@ -52,3 +54,92 @@ def test_voice_cache_follows_xdg_cache_home(monkeypatch, tmp_path):
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert default_cache() == tmp_path / "backstretch" / "voice"
+
+
+# -- the voice queue, through the real mixer (SDL's dummy or disk driver plays in real time) --------
+
+FAKE_VOICE = """#!{python}
+import sys, wave, struct
+out = sys.argv[sys.argv.index("-w") + 1]
+words = sys.argv[-1]
+n = int(22050 * 0.05 * len(words.split()))  # 50 ms a word
+with wave.open(out, "wb") as w:
+    w.setnchannels(1); w.setsampwidth(2); w.setframerate(22050)
+    w.writeframes(b"".join(struct.pack("<h", 12000 if (i // 25) % 2 else -12000) for i in range(n)))
+"""
+
+
+@pytest.fixture
+def fake_voice(tmp_path):
+    """A stand-in for espeak-ng: writes a square wave, 50 ms a word, to the -w file."""
+    import sys
+
+    script = tmp_path / "fake-espeak"
+    script.write_text(FAKE_VOICE.format(python=sys.executable))
+    script.chmod(0o755)
+    return str(script)
+
+
+def play_out(sound):
+    """Let the queue run until everything queued has played (a real mixer plays in real time)."""
+    import time
+
+    while sound.busy:
+        sound.update()
+        time.sleep(0.005)
+
+
+def test_overlapping_cues_play_in_order_and_none_is_cut(tmp_path, fake_voice):
+    sound = Sound(cache=tmp_path / "cache", voice_program=fake_voice)
+    said = ["Lower your knees to the left.", "3", "Well done. Relax.", phrases.PAIN_STOP]
+    sound.prepare(said).join()
+    for kind, words in zip(("position", "countdown", "done", "stop"), said, strict=True):
+        sound.play(Cue(kind, words))  # all in the same frame, as the engine may say them
+    play_out(sound)
+    played = list(sound.played)
+    assert [p.words for p in played] == said and all(p.spoken for p in played)
+    for before, after in itertools.pairwise(played):
+        assert after.started >= before.started + before.seconds - 0.05, f"{after.words!r} cut {before.words!r}"
+    sound.close()
+
+
+def test_a_late_count_is_dropped_but_safety_and_completion_never_are(tmp_path, fake_voice, clock):
+    sound = Sound(cache=tmp_path / "cache", voice_program=fake_voice, clock=clock)
+    said = ["Pelvic tilt. Lie on your back, knees bent. Arms out, palms flat on the floor.", "7", "Well done."]
+    sound.prepare([*said, phrases.SENSOR_LOST]).join()
+    for kind, words in zip(("intro", "count", "well_done"), said, strict=True):
+        sound.play(Cue(kind, words))
+    sound.play(Cue("sensor", phrases.SENSOR_LOST))
+    clock.advance(10)  # the intro took long: the count is no longer true, the rest still matters
+    play_out(sound)
+    assert [p.words for p in sound.played] == [said[0], "Well done.", phrases.SENSOR_LOST]
+    assert list(sound.dropped) == ["7"]
+    sound.close()
+
+
+def test_a_phrase_still_being_rendered_is_waited_for_not_skipped(tmp_path, fake_voice):
+    sound = Sound(cache=tmp_path / "cache", voice_program=fake_voice)
+    sound.play(Cue("rest", "Rest. Next: Spinal twist."))  # first use, nothing prepared
+    play_out(sound)
+    [played] = sound.played
+    assert played.spoken
+    sound.close()
+
+
+def test_tone_and_voice_never_overlap_so_nothing_clips(tmp_path, fake_voice, monkeypatch):
+    import numpy as np
+
+    raw = tmp_path / "out.raw"
+    monkeypatch.setenv("SDL_AUDIODRIVER", "disk")
+    monkeypatch.setenv("SDL_DISKAUDIOFILE", str(raw))
+    pygame.mixer.quit()
+    sound = Sound(cache=tmp_path / "cache", voice_program=fake_voice, volume=1.0)
+    sound.prepare(["Hold."]).join()
+    for _ in range(3):
+        sound.play(Cue("hold", "Hold."))
+    play_out(sound)
+    sound.close()
+    pcm = np.frombuffer(raw.read_bytes(), dtype=np.int16)
+    assert pcm.size > 0
+    # the voice alone peaks at 12000 and the tone at 0.4 of full scale (13107); summed they would reach 25000
+    assert np.abs(pcm.astype(np.int32)).max() < max(12000, 0.4 * 32767) * 1.1

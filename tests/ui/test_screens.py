@@ -1,35 +1,29 @@
-"""Every screen at every size: it draws, and no text leaves its box, the screen, or lands on another."""
+"""Every screen and state at every size: it draws, and no text leaves its box, the screen, or lands on another."""
 
 import pygame
 import pytest
 
-from backstretch.kiosk.engine import Freeze
-from backstretch.ui.screens import SCREENS
+from backstretch.kiosk import phrases as P
+from backstretch.kiosk.engine import ACTIVE, IDLE, Freeze, View
+from backstretch.kiosk.routine import load_routine
+from backstretch.ui.canvas import Canvas
+from backstretch.ui.screens import PAGE_S, SCREENS, Extras, draw, screen_name
 from backstretch.ui.screenshots import SIZES, render, states, write_all
 
+ROUTINE = load_routine()
+STATES = list(states(ROUTINE))
+SIZE_IDS = [f"{w}x{h}" for w, h in SIZES]
+SESSION_STATES = ("intro", "calibrate", "reps", "countdown", "hold", "hold-done", "done", "switch", "rest")
 
-@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-@pytest.mark.parametrize("name", SCREENS)
-def test_screen_layout(name, size):
-    check_layout(render(name, size), size)
+
+def shown(canvas) -> str:
+    return " ".join(t.text for t in canvas.texts)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-@pytest.mark.parametrize("overlay", ["paused", "still_there", "pain_prompt"])
-def test_overlay_layout(overlay, size):
-    from backstretch.kiosk.routine import load_routine
-    from backstretch.ui.canvas import Canvas
-    from backstretch.ui.screens import draw
-
-    view, extras = states(load_routine())["hold"]
-    view.frozen.add(Freeze(overlay))
-    canvas = Canvas.for_surface(pygame.Surface(size))
-    draw(canvas, view, extras)
-    check_layout(canvas, size)
-    if overlay == "pain_prompt":
-        assert sorted(b.value for b in canvas.buttons) == list(range(11))
-        if size != (240, 240):
-            assert all(min(b.rect.size) >= canvas.layout.min_touch for b in canvas.buttons)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("name", STATES)
+def test_layout(name, size):
+    check_layout(render(name, size, ROUTINE), size)
 
 
 def check_layout(canvas, size):
@@ -45,58 +39,127 @@ def check_layout(canvas, size):
         assert screen.contains(button.rect)
 
 
-@pytest.mark.parametrize("size", SIZES[:3], ids=[f"{w}x{h}" for w, h in SIZES[:3]])
-@pytest.mark.parametrize("name", SCREENS)
+def test_every_screen_has_a_state_worth_a_picture():
+    assert {screen for _, _, screen in states(ROUTINE).values()} == set(SCREENS)
+
+
+@pytest.mark.parametrize("size", SIZES[:3], ids=SIZE_IDS[:3])
+@pytest.mark.parametrize("name", STATES)
 def test_touch_targets_are_at_least_15_mm(name, size):
-    canvas = render(name, size)
+    canvas = render(name, size, ROUTINE)
     least = canvas.layout.min_touch
     for button in canvas.buttons:
         assert min(button.rect.width, button.rect.height) >= least, f"{button.label} is {button.rect.size}"
 
 
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_every_button_label_is_the_same_size_on_every_screen(size):
+    sizes = {}
+    for name in STATES:
+        canvas = render(name, size, ROUTINE)
+        for b in canvas.buttons:
+            if b.command == "pain" and b.value is not None:
+                continue  # the 0-10 scale is a grid of numbers, not labels
+            [label] = [t for t in canvas.texts if t.text == b.label and b.rect.contains(t.box)]
+            sizes.setdefault(label.size, []).append(f"{name}:{b.label}")
+    assert len(sizes) == 1, sizes
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_the_hold_seconds_are_at_least_as_large_as_the_rep_count(size):
+    count = next(t for t in render("reps", size, ROUTINE).texts if t.text == "6/8")
+    seconds = next(t for t in render("hold", size, ROUTINE).texts if t.text == "12")
+    assert seconds.size >= count.size
+
+
 def test_the_count_is_readable_from_3_m_on_a_7_inch_screen():
-    """About 25 mm tall letters read at 3 m; 800x480 on a 7-inch panel is 5.2 px per mm."""
-    canvas = render("reps", (800, 480))
-    count = next(t for t in canvas.texts if "/" in t.text)
+    """About 25 mm tall lines read at 3 m; 800x480 on a 7-inch panel is 5.2 px per mm."""
+    count = next(t for t in render("reps", (800, 480), ROUTINE).texts if t.text == "6/8")
     assert count.drawn.height / (800 / 155) >= 25
 
 
-def test_hold_screen_says_when_the_timer_is_paused_out_of_position():
-    from backstretch.kiosk.motion.pipeline import MotionState
-    from backstretch.kiosk.routine import load_routine
-    from backstretch.ui.canvas import Canvas
-    from backstretch.ui.screens import draw
-
-    view, extras = states(load_routine())["hold"]
-    view.motion = MotionState(angle_deg=8.0, in_zone=False)
+def test_a_completed_hold_shows_done_and_never_timer_paused():
+    view, extras, _ = states(ROUTINE)["hold-done"]
+    view.motion.in_zone = False  # on the way back to the middle, out of the zone
     canvas = Canvas.for_surface(pygame.Surface((800, 480)))
     draw(canvas, view, extras)
-    assert any("timer paused" in t.text for t in canvas.texts)
+    assert P.HOLD_DONE in shown(canvas) and P.OUT_OF_POSITION not in shown(canvas)
 
 
-def test_overlays_cover_the_screen_and_its_buttons():
-    from backstretch.kiosk.routine import load_routine
-    from backstretch.ui.canvas import Canvas
-    from backstretch.ui.screens import draw
-
-    view, extras = states(load_routine())["reps"]
-    view.frozen.add(Freeze.PAUSED)
-    canvas = Canvas.for_surface(pygame.Surface((800, 480)))
-    draw(canvas, view, extras)
-    assert [b.command for b in canvas.buttons] == ["resume", "stop"]
+def test_the_hold_screen_says_when_the_timer_is_paused_out_of_position():
+    assert P.OUT_OF_POSITION in shown(render("out-of-position", (800, 480), ROUTINE))
 
 
-def test_screenshots_are_written_for_every_screen_and_size(tmp_path):
+def test_the_done_screen_shows_the_full_count():
+    assert "8/8" in shown(render("done", (800, 480), ROUTINE))
+
+
+def test_the_rest_screen_says_what_was_just_done():
+    assert "Spinal twist: 3 of 4 holds: left 49 s, right 62 s" in shown(render("rest", (800, 480), ROUTINE))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("name", SESSION_STATES)
+def test_it_hurts_is_offered_on_every_screen_of_a_session(name, size):
+    assert any(b.command == "pain" and b.value is None for b in render(name, size, ROUTINE).buttons)
+
+
+def test_the_summary_done_button_goes_home_and_the_pain_stop_gives_the_advice():
+    canvas = render("summary", (800, 480), ROUTINE)
+    assert [b.command for b in canvas.buttons if b.label == P.DONE] == ["home"]
+    stop = render("pain-stop", (800, 480), ROUTINE)
+    assert P.PAIN_STOP in shown(stop) and "Pain during 8/10" in shown(stop)
+    assert [b.command for b in stop.buttons] == ["home"]  # no second question after the score
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_it_hurts_has_cancel_and_every_score(size):
+    canvas = render("it-hurts", size, ROUTINE)
+    assert sorted(b.value for b in canvas.buttons if b.command == "pain") == list(range(11))
+    assert [b.command for b in canvas.buttons if b.command != "pain"] == ["cancel"]
+
+
+@pytest.mark.parametrize("state,commands", [("paused", ["resume", "stop"]), ("skip-ask", ["skip", "cancel"])])
+def test_overlays_are_solid_and_have_a_way_back(state, commands):
+    canvas = render(state, (800, 480), ROUTINE)
+    assert [b.command for b in canvas.buttons] == commands
+    under = render(state.replace("paused", "reps").replace("skip-ask", "hold"), (800, 480), ROUTINE)
+    view, extras, _ = states(ROUTINE)[state]
+    view.frozen.clear()
+    draw(under, view, extras)
+    ring_or_count = next(t for t in under.texts if t.text in ("6/8", "12")).drawn.center
+    assert canvas.surface.get_at(ring_or_count)[:3] == under.surface.get_at((2, 2))[:3]  # background only
+
+
+@pytest.mark.parametrize("size", [(480, 320), (240, 240)], ids=["480x320", "240x240"])
+def test_small_screens_page_the_instructions_instead_of_dropping_them(size):
+    twist = ROUTINE.exercises[1]
+    seen = set()
+    for page in range(4):
+        seen |= {t.text for t in render("intro", size, ROUTINE, t=page * PAGE_S + 0.1).texts}
+    assert set(twist.instructions) <= seen
+
+
+def test_small_screens_page_the_summary_rows():
+    seen = ""
+    for page in range(4):
+        seen += shown(render("summary", (480, 320), ROUTINE, t=page * PAGE_S + 0.1))
+    for name in ("Pelvic tilt", "Spinal twist", "Swiss ball stretch"):
+        assert name in seen
+
+
+def test_on_a_watch_the_side_is_above_the_ring_not_on_it():
+    canvas = render("hold", (240, 240), ROUTINE)
+    side = next(t for t in canvas.texts if t.text == "LEFT")
+    assert side.drawn.bottom <= canvas.layout.body().top
+
+
+def test_screenshots_are_written_for_every_state_and_size(tmp_path):
     paths = write_all(tmp_path, sizes=((800, 480), (240, 240)))
-    assert len(paths) == 2 * len(SCREENS)
-    assert pygame.image.load(str(tmp_path / "hold-800x480.png")).get_size() == (800, 480)
+    assert len(paths) == 2 * len(STATES)
+    assert pygame.image.load(str(tmp_path / "hold-done-800x480.png")).get_size() == (800, 480)
 
 
 def test_a_lost_sensor_takes_over_the_screen_only_during_a_session():
-    from backstretch.kiosk.engine import ACTIVE, IDLE
-    from backstretch.kiosk.engine import View as V
-    from backstretch.ui.screens import Extras as X
-    from backstretch.ui.screens import screen_name
-
-    assert screen_name(V(phase=ACTIVE, frozen={Freeze.SENSOR_LOST}), X()) == "sensor-lost"
-    assert screen_name(V(phase=IDLE, frozen={Freeze.SENSOR_LOST}), X()) == "idle"
+    assert screen_name(View(phase=ACTIVE, frozen={Freeze.SENSOR_LOST}), Extras()) == "sensor-lost"
+    assert screen_name(View(phase=IDLE, frozen={Freeze.SENSOR_LOST}), Extras()) == "idle"

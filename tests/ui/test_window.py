@@ -8,6 +8,7 @@ import pygame
 import pytest
 
 from backstretch.kiosk import app as root
+from backstretch.kiosk import phrases
 from backstretch.kiosk.config import AudioConfig, Config, DisplayConfig
 from backstretch.kiosk.engine import IDLE, SUMMARY
 from backstretch.kiosk.history import History
@@ -54,7 +55,7 @@ def test_the_whole_routine_plays_and_the_summary_shows_what_was_recorded(app_fac
     shown = " ".join(t.text for t in app.canvas.texts)
     for r in view.results:
         assert r.name in shown
-    assert f"{view.results[0].reps_done}/{view.results[0].reps_target} reps" in shown
+    assert phrases.result_line(view.results[0]) in shown
     [session] = app.history.sessions()
     assert [r.status for r in session.results] == ["completed"] * 3
 
