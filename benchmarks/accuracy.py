@@ -9,7 +9,9 @@ Prints, per file and in total (exact-count rate, mean absolute error, within one
 (c) stress copies generated from the shared recordings (N seeds each, default 2): random sensor
     rotation, sway of 1.5 and 3 degrees at 0.25 to 0.6 Hz, a 20 to 45 degree stray movement in
     every pause, pauses cut to about 3 s, and the recording cut to start mid-rep;
-(d) N (default 25) generated synthetic sets per exercise with fixed seeds.
+(d) N (default 25) generated synthetic sets per exercise with fixed seeds, and N of each harder scenario:
+    a ball that wobbles up to 5 degrees and is never still, hip rolls between tilts on the mat with no
+    standing pose, and reps straight after the big move of lying down.
 Holds: count, side, start and end error; reps counted in non-exercise segments. Asserts nothing.
 """
 
@@ -31,7 +33,7 @@ from backstretch.kiosk.motion.events import RepCounted  # noqa: E402
 from backstretch.kiosk.motion.pipeline import params_for  # noqa: E402
 from backstretch.kiosk.motion.reps import RepParams  # noqa: E402
 from backstretch.kiosk.motion.stress import STRESSES, stress_copy  # noqa: E402
-from backstretch.kiosk.motion.synthetic import SCENARIOS, generate  # noqa: E402
+from backstretch.kiosk.motion.synthetic import HARD_SCENARIOS, SCENARIOS, generate  # noqa: E402
 
 HOLD_TOLERANCE_S = 1.0
 
@@ -193,11 +195,12 @@ def main() -> None:
                 data, want = copy
                 tally, detail = score(exercise, data, want, float(data[-1, 0] - data[0, 0]))
                 record(f"(c) stress {kind}", f"{f.stem}#{seed}", tally, detail)
-    for exercise in SCENARIOS:
-        for seed in range(1000, 1000 + args.synthetic):
-            s = generate(exercise, seed)
-            tally, detail = score(exercise, s.samples, s.labels, s.labels["duration"])
-            record(f"(d) generated {exercise}", s.name, tally, detail)
+    for hard, scenarios in ((False, SCENARIOS), (True, HARD_SCENARIOS)):
+        for exercise in scenarios:
+            for seed in range(1000, 1000 + args.synthetic):
+                s = generate(exercise, seed, hard=hard)
+                tally, detail = score(exercise, s.samples, s.labels, s.labels["duration"])
+                record(f"(d) generated {s.labels['scenario']}", s.name, tally, detail)
     print()
     stress_total = Tally()
     for name, tally in groups.items():

@@ -138,12 +138,64 @@ def mixed_reps(rng: np.random.Generator) -> tuple[Script, list, dict]:
     return ses.s, ses.idle, {}
 
 
+def tilts_with_hip_rolls(rng: np.random.Generator) -> tuple[Script, list, dict]:
+    """Harder: already on the mat (no standing pose tells the axes apart), hip rolls between the sets of tilts."""
+    ses = _Session(rng)
+    ses.s = Script(start=SUPINE, rng=rng)
+    ses.s.still(rng.uniform(3, 5))
+    base = ses.s.pose[1]
+    for _block in range(2):
+        ses.s.tilt_reps(int(rng.integers(5, 11)), rng.uniform(6, 15), rng.uniform(3, 6), rng.uniform(0.3, 2.0), 0.2)
+        ses.s.still(rng.uniform(3, 6))
+        for _roll in range(int(rng.integers(1, 3))):  # a shuffle of the hips: a roll out and back
+            side = rng.choice([-1.0, 1.0])
+            ses.off_mat(ses.s.move, rng.uniform(1.0, 2.0), roll=base + side * rng.uniform(8, 20))
+            ses.off_mat(ses.s.move, rng.uniform(1.0, 2.0), roll=base)
+            ses.s.still(rng.uniform(2, 4))
+    return ses.s, ses.idle, {}
+
+
+def ball_that_never_stops(rng: np.random.Generator) -> tuple[Script, list, dict]:
+    """Harder: the ball wobbles up to 5 degrees from the moment the person sits until they stand: never still."""
+    ses = _Session(rng)
+    ses.off_mat(ses.s.walk, rng.uniform(3, 6))
+    ses.off_mat(ses.s.move, rng.uniform(2.5, 4), pitch=SITTING[0], roll=SITTING[1])
+    on_ball = ses.s.t
+    ses.s.still(rng.uniform(2, 4))
+    target = 30.0
+    for _ in range(int(rng.integers(2, 4))):
+        seconds = rng.uniform(8, 15) if rng.random() < 0.2 else rng.uniform(31, 60)
+        ses.s.lean_hold(OVER_BALL[0] + rng.uniform(-12, 10), seconds, transition_s=rng.uniform(2.5, 5))
+        ses.s.still(rng.uniform(3, 8))
+    ses.s.timeline.wobbles.append((on_ball, ses.s.t, rng.uniform(2.0, 5.0)))
+    ses.off_mat(ses.s.move, rng.uniform(2.5, 4), pitch=STANDING[0], roll=0.0)
+    ses.off_mat(ses.s.walk, rng.uniform(2, 4))
+    return ses.s, ses.idle, {"hold_target_s": target}
+
+
+def reps_right_after_lying_down(rng: np.random.Generator) -> tuple[Script, list, dict]:
+    """Harder: a big move into position and the first rep straight after it, no still moment between."""
+    ses = _Session(rng)
+    ses.off_mat(ses.s.walk, rng.uniform(3, 6))
+    ses.off_mat(ses.s.still, rng.uniform(1.5, 3))
+    ses.off_mat(ses.s.move, rng.uniform(2.0, 3.5), pitch=SUPINE[0], roll=SUPINE[1])
+    ses.s.tilt_reps(int(rng.integers(6, 11)), rng.uniform(8, 25), rng.uniform(2.5, 5), rng.uniform(0.2, 1.0), 0.2)
+    ses.leave()
+    return ses.s, ses.idle, {}
+
+
 SCENARIOS = {"pelvic_tilt": pelvic_tilt, "spinal_twist": spinal_twist, "swiss_ball": swiss_ball, "reps": mixed_reps}
+HARD_SCENARIOS = {
+    "pelvic_tilt": tilts_with_hip_rolls,
+    "swiss_ball": ball_that_never_stops,
+    "reps": reps_right_after_lying_down,
+}
 
 
-def generate(exercise: str, seed: int, rate_hz: float | None = None) -> SyntheticSet:
+def generate(exercise: str, seed: int, rate_hz: float | None = None, hard: bool = False) -> SyntheticSet:
+    """One labelled set; `hard` picks the exercise's harder scenario (HARD_SCENARIOS)."""
     rng = np.random.default_rng(seed)
-    script, idle, extra = SCENARIOS[exercise](rng)
+    script, idle, extra = (HARD_SCENARIOS if hard else SCENARIOS)[exercise](rng)
     rate = rate_hz or float(rng.choice(RATES))
     has_gyro = rng.random() > 0.15  # some boards have an accelerometer only
     imu = ImuModel(rng, rate_hz=rate, has_gyro=has_gyro)
@@ -156,7 +208,8 @@ def generate(exercise: str, seed: int, rate_hz: float | None = None) -> Syntheti
     samples = [Sample(*r) if has_gyro else Sample(*r[:4]) for r in rows.tolist()]
     labels = script.labels(exercise)
     labels.update(extra)
-    labels.update({"non_exercise": idle, "scenario": exercise, "seed": seed, "rate_hz": rate, "gyro": has_gyro})
+    scenario = f"{exercise} (harder)" if hard else exercise
+    labels.update({"non_exercise": idle, "scenario": scenario, "seed": seed, "rate_hz": rate, "gyro": has_gyro})
     for hold in labels["holds"]:
         hold["completed"] = hold["end"] - hold["start"] >= extra.get("hold_target_s", 30.0)
-    return SyntheticSet(f"synth-{exercise}-{seed}", samples, has_gyro, labels)
+    return SyntheticSet(f"synth-{'hard-' if hard else ''}{exercise}-{seed}", samples, has_gyro, labels)
