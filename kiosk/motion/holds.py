@@ -1,8 +1,12 @@
 """Hold timer: runs only while the body is in the target zone and still enough.
 
-A brief wobble inside the zone keeps the timer running (grace period); leaving the zone pauses
-it; staying out longer than `break_s`, or turning to the other side, ends the hold, completed
-if it reached its target and broken if not.
+A hold begins after MIN_HOLD_S in the zone (a pause on the way through is not a hold). "Still
+enough" inside a hold is relative to the wobble measured in that hold (a ball that never stops
+moving keeps its timer running), with `still_dps` as a floor; a brief wobble beyond it keeps the
+timer running (grace period); leaving the zone pauses it; staying out longer than `break_s`, or
+turning to the other side, ends the hold, completed if it reached its target and broken if not.
+Its start and end are where the angle reaches and leaves its plateau, within HOLD_EDGE_WOBBLES
+times the wobble measured on the plateau (at least `edge_deg`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import statistics
 from collections import deque
 from dataclasses import dataclass
 
+from . import tuning as k
 from .events import HoldBroken, HoldCompleted, HoldEnded, HoldProgress, HoldStarted, MotionEvent
 
 
@@ -19,11 +24,11 @@ class HoldParams:
     target_s: float = 30.0
     zone_min_deg: float = 15.0
     zone_max_deg: float = 80.0
-    still_dps: float = 6.0
-    settle_s: float = 0.5  # in the zone and still this long: the hold has begun
+    still_dps: float = 6.0  # still enough to begin, and the least a hold's own wobble may raise it from
+    settle_s: float = k.MIN_HOLD_S  # in the zone and still this long: the hold has begun (from where it settled)
     grace_s: float = 1.5
     break_s: float = 3.0
-    edge_deg: float = 3.0  # a hold begins and ends where the angle is this close to its plateau
+    edge_deg: float = 1.5  # the plateau's edge is never closer than this to its level
 
 
 RECENT_FRAMES = 200  # about 8 s of frames: enough to look back to where a hold began
@@ -48,6 +53,8 @@ class HoldTimer:
         self._peak = 0.0
         self._recent: deque[tuple[float, float]] = deque(maxlen=RECENT_FRAMES)
         self._refined_start: float | None = None
+        self._wobble_dps = params.still_dps / k.HOLD_STILL_WOBBLES  # the wobble's speed in the zone, a running mean
+        self._wobble_t: float | None = None
 
     def in_zone(self, angle: float) -> bool:
         return self.p.zone_min_deg <= angle <= self.p.zone_max_deg
@@ -55,18 +62,25 @@ class HoldTimer:
     def update(self, t: float, angle: float, rate_dps: float, side: str | None) -> list[MotionEvent]:
         p = self.p
         zone = self.in_zone(angle)
-        still = rate_dps < p.still_dps
+        # Still enough: relative to the wobble measured since the body came into the zone (this hold's own)
+        if zone or self.holding:
+            step = min(1.0, (t - self._wobble_t) / k.HOLD_WOBBLE_S) if self._wobble_t is not None else 1.0
+            self._wobble_dps += (rate_dps - self._wobble_dps) * step
+            self._wobble_t = t
+        else:
+            self._wobble_dps, self._wobble_t = p.still_dps / k.HOLD_STILL_WOBBLES, None
+        still = rate_dps < (max(p.still_dps, k.HOLD_STILL_WOBBLES * self._wobble_dps) if self.holding else p.still_dps)
         self._recent.append((t, angle))
         if self.holding and self._refined_start is None and t - self._start >= PLATEAU_AFTER_S:
             self._refined_start = max(self._start, self._edge(t, backwards=True))
         if not self.holding:
-            if zone and still:
-                if self._settle_since is None:
-                    self._settle_since = t
-                if t - self._settle_since >= p.settle_s:
-                    return self._begin(t, side, self._settle_since)
-            else:
+            if not zone:
                 self._settle_since = None
+                return []
+            if self._settle_since is None:
+                self._settle_since = t
+            if t - self._settle_since >= p.settle_s and (still or self._turned_back(t)):
+                return self._begin(t, side, self._settle_since)
             return []
         dt = t - self._last_t
         self._last_t = t
@@ -84,6 +98,13 @@ class HoldTimer:
         if (side != self.side and zone) or t - self._last_in > p.break_s:
             return self._end()
         return []
+
+    def _turned_back(self, t: float) -> bool:
+        """Over the last settle_s the angle wobbled rather than went somewhere: its net change is under half its
+        range (a body passing through the zone moves one way; one wobbling on a ball comes back)."""
+        window = [a for u, a in self._recent if u >= t - self.p.settle_s]
+        span = max(window) - min(window)
+        return span > 0 and abs(window[-1] - window[0]) < 0.5 * span
 
     def _begin(self, t: float, side: str | None, settled_at: float) -> list[MotionEvent]:
         self.holding, self.side, self.completed = True, side, False
@@ -121,7 +142,8 @@ class HoldTimer:
         return [HoldBroken(end_t, self.side, seconds), end]
 
     def _edge(self, inside_t: float, backwards: bool) -> float:
-        """From a moment well inside the hold, walk to where the angle leaves its plateau."""
+        """From a moment well inside the hold, walk to where the angle leaves its plateau: further from the
+        plateau's level than HOLD_EDGE_WOBBLES times the wobble measured there (at least edge_deg)."""
         level_frames = [
             a
             for t, a in self._recent
@@ -130,11 +152,13 @@ class HoldTimer:
         if not level_frames:
             return inside_t
         level = statistics.median(level_frames)
+        wobble = sorted(abs(a - level) for a in level_frames)[int(0.9 * (len(level_frames) - 1))]
+        limit = max(self.p.edge_deg, k.HOLD_EDGE_WOBBLES * wobble)
         edge = inside_t
         for t, a in reversed(self._recent) if backwards else iter(self._recent):
             if (t > inside_t) if backwards else (t < inside_t):
                 continue
-            if abs(a - level) > self.p.edge_deg:
+            if abs(a - level) > limit:
                 break
             edge = t
         return edge

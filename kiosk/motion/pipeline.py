@@ -19,6 +19,7 @@ from .holds import HoldParams, HoldTimer
 from .orientation import Frame, Orientation
 from .pose import StartPose
 from .reps import RepCounter, RepParams
+from .tuning import QUIET_POSE_WAIT_S
 
 EXERCISES = ("pelvic_tilt", "spinal_twist", "swiss_ball", "reps")
 
@@ -84,7 +85,7 @@ class MotionPipeline:
     def __init__(self, params: MotionParams):
         self.p = params
         self.orientation = Orientation()
-        self.pose = StartPose(params.calibrate_s)
+        self.pose = StartPose(params.calibrate_s, QUIET_POSE_WAIT_S if params.auto_calibrate else None)
         self.reps = RepCounter(params.reps)
         self.cycles = CycleCounter(params.cycles)
         self.hold = HoldTimer(params.hold)
@@ -102,10 +103,11 @@ class MotionPipeline:
         return self.p.exercise
 
     def calibrate(self, force: bool = False) -> None:
-        """Capture a new start pose at the next still spell (the routine's 'get into position');
-        with force, take the pose the body is in now (the person could not keep still)."""
+        """Capture a new start pose at the next still spell (the routine's 'get into position'); with force
+        (the person could not keep still), take the quietest stretch seen while capturing, else the pose now."""
         if force and self.orientation.filter.up is not None:
-            self.pose.set(self.orientation.filter.up)
+            if self.pose.quietest(self.state.t) is None:
+                self.pose.set(self.orientation.filter.up)
             self._new_start_pose(self.state.t)
             self._capturing = False
         else:
@@ -161,7 +163,7 @@ class MotionPipeline:
         moved_on = self.p.auto_calibrate and not generic and angle > RECALIBRATE_DEG and not self.hold.holding
         done = None
         if self._capturing or moved_on:
-            done = self.pose.capture(f.t, f.up, self._quiet)
+            done = self.pose.capture(f.t, f.up, self._quiet, f.rate_dps)
             s.capture = 1.0 if done else self.pose.capture_progress(f.t)
             if done:
                 self._capturing = False

@@ -9,9 +9,14 @@ that starts on the mat), the first hold is taken to be the side the routine aske
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
+import numpy as np
+
+from . import tuning as k
 from .events import Calibrated
+from .orientation import FRAME_HZ
 from .vector import Vec, angle_deg, cross, dot, norm, unit
 
 UPRIGHT_MIN_DEG = 55.0  # a remembered pose this far from the lying pose was upright
@@ -28,8 +33,12 @@ class _Capture:
 
 
 class StartPose:
-    def __init__(self, capture_s: float = 2.0):
+    def __init__(self, capture_s: float = 2.0, wait_s: float | None = None):
+        """wait_s: when nobody keeps still this long, take the quietest stretch seen instead (None: wait on)."""
         self.capture_s = capture_s
+        self.wait_s = wait_s
+        self._since: float | None = None  # when the capture in progress began
+        self._seen: deque[tuple[float, Vec, float]] = deque(maxlen=int(k.QUIET_POSE_MEMORY_S * FRAME_HZ))
         self.up: Vec | None = None  # the calibrated gravity direction
         self.right: Vec | None = None  # the person's right, when the body told us
         self._capture: _Capture | None = None
@@ -46,8 +55,14 @@ class StartPose:
         if not self._upright or angle_deg(self._upright[-1][1], up) > 10.0:
             self._upright = [*self._upright[-4:], (t, up)]
 
-    def capture(self, t: float, up: Vec, still: bool) -> Calibrated | None:
-        """Feed frames; when the body has been still for capture_s, the mean becomes the start pose."""
+    def capture(self, t: float, up: Vec, still: bool, rate_dps: float = 0.0) -> Calibrated | None:
+        """Feed frames; when the body has been still for capture_s, the mean becomes the start pose. When it
+        never is, after wait_s the quietest stretch seen becomes the start pose: never "no pose, no holds"."""
+        if self._since is None:
+            self._since = t
+        self._seen.append((t, up, rate_dps))
+        if self.wait_s is not None and t - self._since >= self.wait_s and (not still or self._capture is None):
+            return self.quietest(t)
         if not still:
             self._capture = None
             return None
@@ -60,10 +75,27 @@ class StartPose:
         c.spread = max(c.spread, angle_deg(c.first, up))
         if t - c.since < self.capture_s:
             return None
-        self._capture = None
+        self.cancel_capture()
         self.set(unit((c.total[0], c.total[1], c.total[2])))
         quality = "good" if c.spread < 1.0 else "fair" if c.spread < 3.0 else "poor"
         return Calibrated(t, quality, round(c.spread, 2))
+
+    def quietest(self, t: float) -> Calibrated | None:
+        """The start pose from the capture_s stretch with the lowest mean angular speed seen while capturing;
+        None when nothing was seen."""
+        if not self._seen:
+            return None
+        rates = np.array([r for _, _, r in self._seen])
+        ups = np.array([u for _, u, _ in self._seen])
+        width = max(1, min(len(rates), int(self.capture_s * FRAME_HZ)))
+        i = int(np.argmin(np.convolve(rates, np.ones(width) / width, mode="valid")))
+        stretch = ups[i : i + width]
+        mean = stretch.mean(axis=0)
+        pose = unit((float(mean[0]), float(mean[1]), float(mean[2])))
+        spread = max(angle_deg(pose, (float(u[0]), float(u[1]), float(u[2]))) for u in stretch)
+        self.cancel_capture()
+        self.set(pose)
+        return Calibrated(t, "poor", round(spread, 2))
 
     def capture_progress(self, t: float) -> float:
         """0 while moving, rising to 1 over the still spell the start pose needs."""
@@ -71,6 +103,8 @@ class StartPose:
 
     def cancel_capture(self) -> None:
         self._capture = None
+        self._since = None
+        self._seen.clear()
 
     def set(self, up: Vec) -> None:
         """A new start pose. The body's right is worked out again, or kept from the last start pose

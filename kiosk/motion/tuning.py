@@ -34,6 +34,16 @@ MIN_ENVELOPE_DEG = 2.0  # deg: and never below what a deliberate movement covers
 LAST_SET_FRAC = 0.25  # nor below this fraction of the last counted set's median excursion (a median: one
 LAST_SET_HALF_LIFE_S = 20.0  # s: stray cannot rescale it), a floor that halves this often (a new, smaller set)
 
+# -- holds ----------------------------------------------------------------------------------------------
+MIN_HOLD_S = 2.0  # s: in the zone this long before it is a hold: a pause on the way through is not one
+HOLD_WOBBLE_S = 3.0  # s: the wobble inside a hold is the mean angular speed over about this long...
+HOLD_STILL_WOBBLES = 2.0  # ...and the hold is still enough while the speed stays under this multiple of it
+HOLD_EDGE_WOBBLES = 1.5  # a plateau ends where the angle strays this many times its wobble from its level
+
+# -- the start pose when nobody keeps still ------------------------------------------------------------
+QUIET_POSE_WAIT_S = 6.0  # s: offline, a start pose is waited for this long (3 x the 2 s capture) before...
+QUIET_POSE_MEMORY_S = 20.0  # s: ...the quietest 2 s among the last this-many seconds becomes the start pose
+
 # -- what a rep and a set are --------------------------------------------------------------------------
 DIRECTION_MAX_DEG = 45.0  # deg: a cycle more than this far off the set's axis is some other movement
 SET_GAP_PERIODS = 2.0  # no half-cycle for this many periods ends a set

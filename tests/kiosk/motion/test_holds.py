@@ -1,9 +1,12 @@
 """The hold timer on constructed angle series: (t, angle, rate) at 25 frames a second."""
 
+import math
+
 import pytest
 
 from backstretch.kiosk.motion.events import HoldBroken, HoldCompleted, HoldEnded, HoldProgress, HoldStarted
 from backstretch.kiosk.motion.holds import HoldParams, HoldTimer
+from backstretch.kiosk.motion.tuning import HOLD_EDGE_WOBBLES, MIN_HOLD_S
 
 FPS = 25
 
@@ -32,7 +35,8 @@ def test_a_full_hold_starts_counts_completes_and_ends():
     assert start.t == pytest.approx(2.04, abs=0.05)
     assert done.t == pytest.approx(start.t + 10.0, abs=0.1)
     assert end.completed and end.side == "left" and end.seconds == pytest.approx(12.0, abs=0.1)
-    assert [e.seconds for e in events if isinstance(e, HoldProgress)][:3] == [1.0, 2.0, 3.0]
+    first = int(MIN_HOLD_S) + 1.0  # the hold shows once it has lasted MIN_HOLD_S, counted from where it settled
+    assert [e.seconds for e in events if isinstance(e, HoldProgress)][:3] == [first, first + 1, first + 2]
 
 
 def test_hold_does_not_start_while_moving_through_the_zone():
@@ -46,11 +50,50 @@ def test_brief_wobble_inside_the_zone_is_forgiven():
     assert kinds(events) == ["HoldStarted", "HoldCompleted", "HoldEnded"]
 
 
-def test_long_wobble_pauses_the_timer():
+def test_a_burst_far_beyond_the_holds_own_wobble_pauses_the_timer():
     timer = HoldTimer(HoldParams(target_s=100.0, grace_s=1.0))
-    events = play(timer, [(1, 0, 0), (5, 40, 1), (4, 40, 15), (5, 40, 1), (2, 0, 0)])
+    events = play(timer, [(1, 0, 0), (5, 40, 1), (2, 40, 40), (5, 40, 1), (2, 0, 0)])
     end = next(e for e in events if isinstance(e, HoldEnded))
-    assert end.seconds == pytest.approx(5 + 1 + 5, abs=0.2)  # 3 s of the wobble did not count
+    assert end.seconds == pytest.approx(5 + 1 + 5, abs=0.3)  # the burst's last second did not count
+
+
+@pytest.mark.parametrize("wobble_deg, hz", [(3.0, 0.3), (5.0, 1.0)])
+def test_a_ball_that_never_stops_wobbling_still_holds(wobble_deg, hz):
+    """Never under the fixed still_dps (up to 31 deg/s): still enough is relative to the hold's own wobble."""
+    timer, events, t = HoldTimer(HoldParams(target_s=10.0, still_dps=6.0)), [], 0.0
+    while t < 19.0:
+        t += 1 / FPS
+        w = 2 * math.pi * hz
+        base = 40.0 if 2.0 < t < 16.0 else 0.0
+        angle = base + wobble_deg * math.sin(w * t)
+        rate = max(6.5, abs(w * wobble_deg * math.cos(w * t)))
+        events += timer.update(t, angle, rate, "left" if angle >= timer.p.zone_min_deg else None)
+    events += timer.finish()
+    assert kinds(events) == ["HoldStarted", "HoldCompleted", "HoldEnded"]
+    end = next(e for e in events if isinstance(e, HoldEnded))
+    assert end.seconds == pytest.approx(14.0, abs=1.5)
+
+
+def test_a_pause_shorter_than_the_minimum_hold_is_not_a_hold():
+    timer = HoldTimer(HoldParams(target_s=10.0))
+    assert play(timer, [(2, 0, 0), (MIN_HOLD_S - 0.3, 40, 1), (3, 0, 0)]) == []
+    timer = HoldTimer(HoldParams(target_s=10.0))
+    assert kinds(play(timer, [(2, 0, 0), (MIN_HOLD_S + 0.3, 40, 1), (3, 0, 0)]))[0] == "HoldStarted"
+
+
+def test_plateau_edges_stray_relative_to_the_holds_wobble():
+    """The start is where the angle first comes within HOLD_EDGE_WOBBLES wobbles of its level: a wobbling
+    plateau and a still one, both reached by the same ramp, start where the ramp meets each one's band."""
+    for wobble_deg, expected in ((0.2, 3.0 - 0.5 / 40), (3.0, 3.0 - HOLD_EDGE_WOBBLES * 3.0 / 40)):
+        timer, events, t = HoldTimer(HoldParams(target_s=5.0, edge_deg=0.5)), [], 0.0
+        while t < 20.0:
+            t += 1 / FPS
+            ramp = min(40.0, max(0.0, (t - 2.0) * 40.0))  # 0 to 40 degrees between 2 and 3 s (40 deg/s)
+            angle = ramp + (wobble_deg * math.sin(2 * math.pi * 0.5 * t) if t > 3.0 else 0.0)
+            events += timer.update(t, angle, 1.0, "left" if angle >= timer.p.zone_min_deg else None)
+        events += timer.finish()
+        end = next(e for e in events if isinstance(e, HoldEnded))
+        assert end.start == pytest.approx(expected, abs=0.15), wobble_deg
 
 
 def test_leaving_the_zone_briefly_pauses_and_returning_resumes():
