@@ -49,6 +49,10 @@ class ConfigError(BackstretchError, ValueError):
         super().__init__(f"{self.source}: " + "; ".join(shown[:3]) + _more(len(problems) - 3))
 
 
+class InputFileError(BackstretchError, OSError):
+    """A file given as input that cannot be one: a pipe, device or socket, or larger than any real one."""
+
+
 class HistoryError(BackstretchError, OSError):
     """The history database cannot be opened, or is not one this version understands."""
 

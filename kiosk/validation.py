@@ -17,7 +17,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from backstretch.errors import shorten
+from backstretch.errors import InputFileError, shorten
 
 Check = Callable[[Any], str | None]
 
@@ -125,10 +125,8 @@ def read_toml(path: Path, required: bool, problems: list[str]) -> dict | None:
         problems.append(f"{shown}: not readable (permission denied)")
     except IsADirectoryError:
         problems.append(f"{shown}: is a directory, expected a TOML file")
-    except NotARegularFile:
-        problems.append(f"{shown}: not a regular file (a pipe, device or socket), expected a TOML file")
-    except FileTooLarge:
-        problems.append(f"{shown}: larger than {MAX_FILE_BYTES // 1024} kB, too large for a TOML settings file")
+    except InputFileError as exc:
+        problems.append(f"{shown}: {exc}, expected a TOML settings file")
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
         reason = f"nested more than {MAX_DEPTH} levels deep" if isinstance(exc, RecursionError) else str(exc)
         problems.append(f"{shown}: not valid TOML: {reason}")
@@ -144,14 +142,6 @@ def read_toml(path: Path, required: bool, problems: list[str]) -> dict | None:
     return None
 
 
-class NotARegularFile(OSError):
-    """A pipe, device or socket where a file was expected (internal: read_toml turns it into a problem line)."""
-
-
-class FileTooLarge(OSError):
-    """More bytes than the limit (internal: read_toml turns it into a problem line)."""
-
-
 def read_small_file(path: Path, limit: int) -> bytes:
     """A regular file's bytes, at most `limit`; opening never blocks, whatever sits at the path."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -160,13 +150,13 @@ def read_small_file(path: Path, limit: int) -> bytes:
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(str(path))
         if not stat.S_ISREG(mode):
-            raise NotARegularFile(str(path))
+            raise InputFileError("not a regular file (a pipe, device or socket)")
         with os.fdopen(os.dup(fd), "rb") as fh:
             data = fh.read(limit + 1)
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise FileTooLarge(str(path))
+        raise InputFileError(f"larger than {limit // 1024} kB")
     return data
 
 

@@ -191,9 +191,7 @@ def test_a_huge_file_is_refused_by_its_size(tmp_path):
 
 def test_200000_unknown_keys_are_refused_in_one_line_and_60000_in_twenty(tmp_path):
     huge = toml(tmp_path, "[sensor]\n" + "".join(f"k{i}=1\n" for i in range(200_000)), "huge.toml")
-    assert [p.split(": ", 1)[1] for p in problems_for(huge)] == [
-        "larger than 1024 kB, too large for a TOML settings file"
-    ]
+    assert [p.split(": ", 1)[1] for p in problems_for(huge)] == ["larger than 1024 kB, expected a TOML settings file"]
     many = toml(tmp_path, "[sensor]\n" + "".join(f"k{i}=1\n" for i in range(60_000)))
     with pytest.raises(ConfigError) as caught:
         load_config(layers(many))
