@@ -159,19 +159,24 @@ def _parse(payload: bytes | str) -> dict:
 
 
 def _session(db: sqlite3.Connection, kiosk: str, s: dict) -> int:
-    """The clinic's row for a kiosk's session, made on its first message and brought up to date by later ones."""
+    """The clinic's row for a kiosk's session, made on its first message and brought up to date by later ones.
+
+    Known by kiosk, number there and start time: a kiosk whose database was started afresh counts from 1 again.
+    """
     person = _person(db, s.get("person"))
-    row = db.execute("SELECT id FROM sessions WHERE kiosk_id = ? AND origin_id = ?", (kiosk, s["id"])).fetchone()
+    row = db.execute(
+        "SELECT id FROM sessions WHERE kiosk_id = ? AND origin_id = ? AND started_at = ?",
+        (kiosk, s["id"], s["started_at"]),
+    ).fetchone()
     if row is None:
         cur = db.execute(
-            "INSERT INTO sessions (started_at, ended_at, status, routine, pain, profile_id, kiosk_id, origin_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (s["started_at"], s.get("ended_at"), s["status"], s["routine"], s.get("pain"), person, kiosk, s["id"]),
+            "INSERT INTO sessions (started_at, routine, kiosk_id, origin_id) VALUES (?, ?, ?, ?)",
+            (s["started_at"], s["routine"], kiosk, s["id"]),
         )
-        return cur.lastrowid
+        row = (cur.lastrowid,)
     db.execute(
-        "UPDATE sessions SET ended_at = ?, status = ?, pain = ?, profile_id = ? WHERE id = ?",
-        (s.get("ended_at"), s["status"], s.get("pain"), person, row[0]),
+        "UPDATE sessions SET ended_at = ?, status = ?, pain = ?, pain_during = ?, profile_id = ? WHERE id = ?",
+        (s.get("ended_at"), s["status"], s.get("pain"), s.get("pain_during"), person, row[0]),
     )
     return row[0]
 

@@ -34,7 +34,7 @@ _log = logging.getLogger(__name__)
 
 POLL_S = 1.0  # how often the sender looks at the outbox when nobody woke it (a write it missed)
 REFUSED_RETRY_S = 30.0  # a publish the broker refused (not allowed) is tried again after this long
-STOP_WAIT_S = 2.0  # at shutdown, how long the offline status may take to reach the broker
+STOP_WAIT_S = 2.0  # at shutdown, how long the last results and the offline status may take to reach the broker
 
 # Home Assistant discovery: (key, name, extra config) per sensor, all read from the status topic.
 DISCOVERY_SENSORS = (
@@ -134,7 +134,9 @@ class FleetPublisher:
             return self._lock.wait_for(lambda: self._drained, timeout)
 
     def stop(self) -> None:
-        """Say offline (retained), disconnect, and wait for the threads; what is unsent stays in the outbox."""
+        """Send what is waiting (a moment at most), say offline (retained), disconnect; the rest stays in the outbox."""
+        if self.connected:
+            self.wait_until_sent(STOP_WAIT_S)
         self._stopping.set()
         self._wake.set()
         if self._thread:

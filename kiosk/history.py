@@ -96,6 +96,12 @@ MIGRATIONS = [
     """
     ALTER TABLE sessions ADD COLUMN pain_during INTEGER CHECK (pain_during BETWEEN 0 AND 10);
     """,
+    # 5: a kiosk whose database was started afresh numbers its sessions from 1 again: the collector tells
+    # them apart by their start time too
+    """
+    DROP INDEX sessions_by_origin;
+    CREATE UNIQUE INDEX sessions_by_origin ON sessions(kiosk_id, origin_id, started_at);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,8 +11,9 @@ Message format (JSON, version 1), on `backstretch/<kiosk_id>/sessions`:
      "recorded_at": TIME}
     {"v": 1, "type": "session", "id": UUID, "seq": N, "kiosk_id": ..., "sent_for": SESSION}
     {"v": 1, "type": "forget",  "id": UUID, "seq": N, "kiosk_id": ..., "person": NAME}
-SESSION is {"id", "started_at", "ended_at", "status", "pain", "routine", "person"} as the kiosk
-knows them when the message is written (person null for a guest); RESULT is the exercise result's
+SESSION is {"id", "started_at", "ended_at", "status", "pain", "pain_during", "routine", "person"} as
+the kiosk knows them when the message is written (pain at the end, the worst "it hurts" score during
+it, person null for a guest); RESULT is the exercise result's
 fields (`results.ExerciseResult`). `seq` is the kiosk's own order, `id` is unique across kiosks.
 """
 
@@ -75,11 +76,11 @@ class Outbox:
 
 def _session(db: sqlite3.Connection, session_id: int) -> dict:
     row = db.execute(
-        "SELECT s.id, s.started_at, s.ended_at, s.status, s.pain, s.routine, p.name "
+        "SELECT s.id, s.started_at, s.ended_at, s.status, s.pain, s.pain_during, s.routine, p.name "
         "FROM sessions s LEFT JOIN profiles p ON p.id = s.profile_id WHERE s.id = ?",
         (session_id,),
     ).fetchone()
-    keys = ("id", "started_at", "ended_at", "status", "pain", "routine", "person")
+    keys = ("id", "started_at", "ended_at", "status", "pain", "pain_during", "routine", "person")
     return dict(zip(keys, row, strict=True))
 
 

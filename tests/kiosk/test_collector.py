@@ -202,3 +202,16 @@ def test_collect_refuses_a_bad_broker_address_in_one_line(tmp_path):
     )
     assert run.returncode == 2
     assert run.stderr.strip().count("\n") == 0 and "--mqtt-url" in run.stderr and "mqtt://" in run.stderr
+
+
+def test_a_kiosk_started_afresh_does_not_merge_its_new_sessions_into_old_ones(tmp_path):
+    clinic = Collector(parse_broker("mqtt://127.0.0.1"), tmp_path / "clinic.sqlite3")
+    for life, day in enumerate(("2026-11-20", "2026-11-21")):
+        kiosk = History(tmp_path / f"kiosk-{life}.sqlite3", Outbox("room-5"))  # a new database: ids from 1 again
+        sid = kiosk.begin_session(f"{day}T08:00:00", "Back stretches")
+        kiosk.add_result(sid, result(1))
+        for (payload,) in kiosk.db.execute("SELECT payload FROM outbox ORDER BY id").fetchall():
+            assert clinic.store(payload)
+        kiosk.close()
+    assert [len(s.results) for s in clinic.history.sessions()] == [1, 1]
+    clinic.history.close()

@@ -59,6 +59,7 @@ def test_a_simulated_session_arrives_on_the_topic_as_json(tmp_path, clock, broke
         assert len({m["id"] for m in got}) == 5
         assert got[0]["sent_for"]["status"] == "in_progress" and got[0]["sent_for"]["person"] == "Me"
         assert got[3]["sent_for"]["status"] == "completed" and got[4]["sent_for"]["pain"] == 2
+        assert got[4]["sent_for"]["pain_during"] is None
         assert {topic for topic, _, _ in sessions.messages} == {"backstretch/physio-1/sessions"}
         assert publisher.wait_until_sent(10) and unsent_count(history.db) == 0
     finally:
