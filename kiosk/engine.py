@@ -117,6 +117,7 @@ class View:
     exercise_count: int = 0
     set_index: int = 0
     reps: int = 0
+    reps_sure: bool = True  # the motion pipeline's two counters agree on the count
     reps_target: int = 0
     rep_sizes: list[float] = field(default_factory=list)  # the last reps' range of motion
     holds_done: int = 0
@@ -402,6 +403,7 @@ class RoutineEngine:
         v = self.view
         ex = self.routine.exercises[v.exercise_index]
         v.exercise, v.set_index, v.reps, v.rep_sizes, v.holds_done, v.just_done = ex, 0, 0, [], 0, None
+        v.reps_sure = True
         v.reps_target = ex.reps if ex.detect == "reps" else 0
         v.holds_wanted = ex.holds_wanted if ex.detect == "hold" else 0
         v.hold_target = ex.hold_s if ex.detect == "hold" else 0.0
@@ -497,7 +499,9 @@ class RoutineEngine:
         v.rep_sizes = ([*v.rep_sizes, e.amplitude_deg])[-8:]
         self._result.reps_done += 1
         self._result.range_deg = max(self._result.range_deg, e.amplitude_deg)
-        self._say(Cue(Kind.COUNT, say.count(v.reps)))
+        self._result.confidence = self.motion.state.confidence
+        v.reps_sure = self._result.confidence == "high"
+        self._say(Cue(Kind.COUNT, say.count(v.reps, v.reps_sure)))
         if v.reps < v.reps_target:
             return
         v.set_index += 1

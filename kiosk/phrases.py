@@ -62,8 +62,14 @@ def progress(seconds: int, target: float) -> str | None:
     return None
 
 
-def count(n: int) -> str:
-    return str(n)
+def count(n: int, sure: bool = True) -> str:
+    """A count as spoken: a count the kiosk is not sure of says so."""
+    return str(n) if sure else f"about {n}"
+
+
+def rep_count(done: int, target: int, sure: bool = True) -> str:
+    """The reps screen's count."""
+    return f"{done}/{target}" if sure else f"about {done}/{target}"
 
 
 def reps_begin(target: int) -> str:
@@ -133,7 +139,7 @@ def spoken(routine) -> list[str]:
         if i:
             words.append(rest_next(ex.name))
         if ex.detect == "reps":
-            words += [count(n) for n in range(1, ex.reps + 1)]
+            words += [count(n, sure) for n in range(1, ex.reps + 1) for sure in (True, False)]
             words += [reps_begin(ex.reps)] + [set_done(n) for n in range(1, ex.sets)]
             continue
         sides = ex.sides or [None]
@@ -261,7 +267,8 @@ def result_line(r) -> str:
     if r.status == "skipped":
         return "skipped"
     if r.detect == "reps":
-        return f"{of(r.reps_done, r.reps_target, 'reps')}, range {r.range_deg:.0f}°"
+        about = "about " if r.confidence == "low" else ""
+        return f"{about}{of(r.reps_done, r.reps_target, 'reps')}, range {r.range_deg:.0f}°"
     sides = [f"{side} {r.seconds_on(side):.0f} s" for side in SIDES if r.seconds_on(side)]
     if r.seconds_on(None):
         sides.append(f"{r.seconds_on(None):.0f} s in all")

@@ -27,6 +27,7 @@ class ExerciseResult:
     range_deg: float = 0.0  # the largest rep or hold angle reached
     duration_s: float = 0.0
     calibration: str = ""  # good | fair | poor | forced, how well the start pose was set
+    confidence: str = "high"  # the rep count's: "low" when two independent counters disagreed
 
     def seconds_on(self, side: str | None) -> float:
         return round(sum(h.seconds for h in self.holds if h.side == side), 1)

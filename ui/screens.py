@@ -166,7 +166,7 @@ def _calibrate(c: Canvas, v: View, x: Extras) -> None:
 def _reps(c: Canvas, v: View, x: Extras) -> None:
     lay, body, foot = c.layout, c.layout.body(), c.layout.footer()
     _title(c, v.exercise.name, P.set_of(v.set_index + 1, v.exercise.sets))
-    count = f"{v.reps}/{v.reps_target}"
+    count = P.rep_count(v.reps, v.reps_target, v.reps_sure)
     if lay.kind == "watch":
         c.text(count, body, "count", max_lines=1)
         c.button(P.IT_HURTS, C.PAIN, foot)
@@ -237,7 +237,7 @@ def _done(c: Canvas, v: View, x: Extras) -> None:
     lay, body, foot = c.layout, c.layout.body(), c.layout.footer()
     ex = v.exercise
     if ex.detect == "reps":
-        count = f"{v.reps}/{v.reps_target}"
+        count = P.rep_count(v.reps, v.reps_target, v.reps_sure)
     else:
         count = f"{v.holds_done}/{v.holds_wanted}"
     _title(c, ex.name, P.WELL_DONE)

@@ -79,6 +79,7 @@ class MotionState:
     holding: bool = False
     hold_seconds: float = 0.0
     capture: float = 0.0  # how far the start pose capture has got, 0 to 1
+    confidence: str = "high"  # the rep count's: "low" when the two independent counters disagree
 
 
 class MotionPipeline:
@@ -174,7 +175,7 @@ class MotionPipeline:
         if generic:
             self.cycles.update(f)
             events += self.reps.update(f)
-            s.reps = self.reps.count
+            s.reps, s.confidence = self.reps.count, self.confidence
             s.angle_deg = self.reps.angle_from_start(f.up)
             return events
         if not (self.pose.calibrated and self._ready):
@@ -213,7 +214,7 @@ class MotionPipeline:
             return []
         self.cycles.update(f)
         counted: list[MotionEvent] = list(self.reps.update(f))
-        s.reps = self.reps.count
+        s.reps, s.confidence = self.reps.count, self.confidence
         return counted
 
     def _holds(self, f: Frame) -> list[MotionEvent]:

@@ -161,6 +161,19 @@ def test_a_perfect_session(kiosk):
     assert kiosk.phase == IDLE
 
 
+def test_a_count_the_two_counters_disagree_on_is_said_as_about(kiosk):
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.reps(1)
+    kiosk.motion.state.confidence = "low"
+    kiosk.reps(2)
+    assert kiosk.said[-3:] == ["about 2", "about 3", "Well done."]
+    assert not kiosk.engine.view.reps_sure
+    kiosk.done()
+    result = kiosk.engine.view.results[-1]
+    assert result.confidence == "low" and phrases.result_line(result).startswith("about 3 of 3 reps")
+
+
 def to_twist(kiosk):
     kiosk.command("start")
     kiosk.calibrate()
