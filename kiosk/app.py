@@ -265,13 +265,13 @@ def doctor(cfg: Config) -> list[Check]:
 
 
 def screenshots(out: Path, sizes: list[tuple[int, int]]) -> list[Path]:
-    """Every screen rendered headless to PNG files."""
+    """Every screen rendered headless to PNG files, and the picture of where a phone is worn."""
     import os
 
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    from backstretch.ui.screenshots import write_all
+    from backstretch.ui.screenshots import write_all, write_wear_picture
 
-    return write_all(out, sizes)
+    return [*write_all(out, sizes), write_wear_picture(out)]
 
 
 def plot(out: Path, title: str, trace, events, zone) -> None:

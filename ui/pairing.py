@@ -164,3 +164,33 @@ def draw_pairing(c: Canvas, status: PhoneStatus | None, health: Health) -> None:
         draw_wearing(c.surface, wear_box)
     c.text(line, status_box, status_box.height, PALETTE[colour], max_lines=1)
     c.button_row([("Done" if streaming else "Back", "home")], foot)
+
+
+def wear_picture(size: tuple[int, int] = (640, 400)) -> pygame.Surface:
+    """The README's picture of where the phone goes: the figure, and the words beside it."""
+    canvas = Canvas.for_surface(pygame.Surface(size))
+    canvas.clear()
+    w, h = size
+    u = canvas.layout.unit
+    draw_wearing(canvas.surface, pygame.Rect(u, u, w * 2 // 5, h - 2 * u))
+    words = pygame.Rect(w * 2 // 5 + 2 * u, u, w * 3 // 5 - 3 * u, h - 2 * u)
+    top, middle, bottom = (
+        pygame.Rect(words.left, words.top + i * words.height // 3, words.width, words.height // 3) for i in range(3)
+    )
+    canvas.text("Phone over the belly", top, u * 3, PALETTE["accent"], max_lines=2, align="left")
+    canvas.text(
+        "In a running belt or a waistband clip, screen out, upright or upside down.",
+        middle,
+        u * 2,
+        max_lines=4,
+        align="left",
+    )
+    canvas.text(
+        "Not on the wrist: the arms lie still in these stretches. A watch goes at the hip.",
+        bottom,
+        u * 2,
+        PALETTE["alert"],
+        max_lines=4,
+        align="left",
+    )
+    return canvas.surface

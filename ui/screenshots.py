@@ -28,6 +28,7 @@ from backstretch.kiosk.results import ExerciseResult, HoldRecord, SessionRecord
 from backstretch.kiosk.routine import Routine, load_routine
 
 from .canvas import Canvas
+from .pairing import wear_picture
 from .screens import Extras, draw
 
 SIZES = ((800, 480), (720, 1280), (480, 320), (240, 240))
@@ -209,3 +210,10 @@ def write_all(out: Path, sizes=SIZES) -> list[Path]:
             pygame.image.save(canvas.surface, str(path))
             paths.append(path)
     return paths
+
+
+def write_wear_picture(out: Path) -> Path:
+    """The README's picture of where the phone goes (docs/wear-phone.png is this file)."""
+    path = out / "wear-phone.png"
+    pygame.image.save(wear_picture(), str(path))
+    return path

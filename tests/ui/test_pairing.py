@@ -133,3 +133,9 @@ def test_the_window_pairs_a_phone_from_idle_and_from_sensor_not_found(tmp_path):
     finally:
         window.close()
         source.close()
+
+
+def test_screenshots_also_draw_where_the_phone_is_worn(tmp_path):
+    paths = root.screenshots(tmp_path, [(240, 240)])
+    wear = tmp_path / "wear-phone.png"
+    assert wear in paths and pygame.image.load(str(wear)).get_size() == (640, 400)
