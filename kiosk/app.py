@@ -10,6 +10,7 @@ need no screen never load pygame.
 
 from __future__ import annotations
 
+import os
 import queue
 import sys
 import time
@@ -122,6 +123,11 @@ def simulation(
     return Simulation(source, keys, [person.watch], phone)
 
 
+def has_display() -> bool:
+    """Whether a window can be seen: a desktop session, or a video driver someone chose on purpose."""
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"))
+
+
 def window(
     cfg: Config,
     kiosk: KioskSession,
@@ -131,6 +137,7 @@ def window(
     problems: Sequence[str] = (),
     sim_keys: SimKeys | None = None,
     fleet: FleetPublisher | None = None,
+    once: bool = False,
 ) -> KioskWindow:
     """The pygame window around a session, with the GPIO panel, systemd's notifier and the people screens."""
     from backstretch.drivers.gpio import GpioPanel
@@ -147,7 +154,7 @@ def window(
 
     presses: queue.Queue[str] = queue.Queue()
     gpio = GpioPanel(cfg.gpio.pins(), presses.put)
-    options = WindowOptions(mode, duration)
+    options = WindowOptions(mode, duration, once)
     return KioskWindow(cfg, kiosk, history, gpio, presses, Notifier(), options, list(problems), sim_keys, screens)
 
 
@@ -179,8 +186,23 @@ def simulate(
     performer: str,
     text: bool,
     sensor: str = "mock",
+    once: bool = False,
 ) -> int:
-    """`backstretch simulate`: the whole kiosk on the mock sensor, in a window or in the terminal."""
+    """`backstretch simulate`: the whole kiosk on the mock sensor, in a window or in the terminal.
+
+    With no display to open a window on (no DISPLAY or WAYLAND_DISPLAY, no SDL_VIDEODRIVER chosen) it says
+    so and plays in the terminal, rather than running an invisible window until killed."""
+    if not text and not has_display():
+        if performer == "keyboard":
+            raise BackstretchError(
+                "no display for the keyboard performer (DISPLAY is not set): run inside a desktop session, "
+                "or use --performer auto --text"
+            )
+        print(
+            "simulate: no display (DISPLAY is not set), so the simulator plays in the terminal (--text)",
+            file=sys.stderr,
+        )
+        text = True
     wall0 = time.monotonic()
 
     def clock() -> float:
@@ -211,7 +233,7 @@ def simulate(
             f"(history: {history.path}); Q quits",
             file=sys.stderr,
         )
-        return window(cfg, kiosk, history, "simulate", duration, sim_keys=sim.keys, fleet=fleet).run()
+        return window(cfg, kiosk, history, "simulate", duration, sim_keys=sim.keys, fleet=fleet, once=once).run()
     finally:
         if fleet:
             fleet.stop()
@@ -272,6 +294,13 @@ def screenshots(out: Path, sizes: list[tuple[int, int]]) -> list[Path]:
     from backstretch.ui.screenshots import write_all, write_wear_picture
 
     return [*write_all(out, sizes), write_wear_picture(out)]
+
+
+def bench_ui() -> dict:
+    """`backstretch bench ui`: frame cost per screen size, time to the first frame, CPU of a running simulator."""
+    from backstretch.ui.bench import run
+
+    return run()
 
 
 def plot(out: Path, title: str, trace, events, zone) -> None:

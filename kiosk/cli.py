@@ -13,6 +13,7 @@ from pathlib import Path
 from backstretch.drivers.factory import DRIVERS
 from backstretch.errors import BackstretchError, BadInput, ConfigError, PeopleError, RecordingError
 
+from . import phrases
 from .config import Config, default_layers, load_config
 from .simulator import PERFORMERS
 
@@ -39,7 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
         "keyboard: arrows tilt and twist, K keeps still, F fidgets, U pulls the cable",
     )
     sim.add_argument("--data-dir", metavar="DIR", help="where the history database goes (or BACKSTRETCH_DATA_DIR)")
-    sim.add_argument("--text", action="store_true", help="no window: print cues and screens in the terminal")
+    sim.add_argument(
+        "--text",
+        action="store_true",
+        help="no window: print cues and screens in the terminal (chosen by itself when there is no display)",
+    )
+    sim.add_argument(
+        "--once",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="exit 0 after the summary (the default for the auto and sloppy performers; --no-once keeps going)",
+    )
     sim.add_argument(
         "--sensor",
         choices=["mock", "phone"],
@@ -118,8 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     syn.add_argument("--seed", type=int, default=1, help="first seed; the sets use seed, seed+1, ...")
     syn.add_argument("--rate", type=positive_float, help="sample rate in Hz (default: one of 25 to 200 per set)")
 
-    bench = sub.add_parser("bench", help="measure the kiosk: `faults` runs the sensor layer under I2C faults")
-    bench.add_argument("what", choices=["faults"])
+    bench = sub.add_parser(
+        "bench",
+        help="measure the kiosk: `faults` runs the sensor layer under I2C faults; `ui` times frames, "
+        "start-up and the CPU of a running simulator",
+    )
+    bench.add_argument("what", choices=["faults", "ui"])
     bench.add_argument("--json", action="store_true", help="one JSON object on the last line")
     bench.add_argument("--case", action="append", default=[], metavar="NAME", help="run only this case (repeatable)")
 
@@ -189,9 +204,21 @@ def cmd_simulate(args, cfg: Config) -> int:
     from . import app
     from .routine import load_routine
 
+    if args.text and args.performer == "keyboard":
+        raise BadInput("--text has no keyboard to move the body: use --performer auto or sloppy, or a window")
+    once = args.once if args.once is not None else args.performer != "keyboard"
     routine = load_routine(cfg.history.routine or None)
     return app.simulate(
-        cfg, routine, args.data_dir, args.duration, args.speed, args.seed, args.performer, args.text, args.sensor
+        cfg,
+        routine,
+        args.data_dir,
+        args.duration,
+        args.speed,
+        args.seed,
+        args.performer,
+        args.text,
+        args.sensor,
+        once=once,
     )
 
 
@@ -235,7 +262,8 @@ def cmd_history(args, cfg: Config) -> int:
         whose = f" of {person.name}" if person else ""
         print(f"{len(sessions)} session(s){whose} in {history.path}; streak: {streak} day(s)")
         for s in sessions[:20]:
-            pain = f", pain {s.pain}/10" if s.pain is not None else ""
+            pain = phrases.pain_saved(s.pain_during, s.pain).lower()
+            pain = f", {pain}" if pain else ""
             done = ", ".join(f"{r.name} {_result_short(r)}" for r in s.results) or "no exercise finished"
             who = (s.person or "guest") + (f" at {s.kiosk}" if s.kiosk else "")
             print(f"  {s.started_at.replace('T', ' ')}  {who:<16} {s.status:<12} {done}{pain}")
@@ -484,6 +512,21 @@ def cmd_bench(args, cfg: Config) -> int:
     import json
 
     from .faultbench import CASES, run_all
+
+    if args.what == "ui":
+        from . import app
+
+        result = app.bench_ui()
+        if args.json:
+            print(json.dumps(result))
+        else:
+            for size, figures in result["sizes"].items():
+                print(f"{size:<9} frame p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
+            print(
+                f"first frame {result['first_frame_s']} s; simulate at 800x480, 30 fps: "
+                f"{result['cpu_percent_30fps']}% of a core"
+            )
+        return 0
 
     unknown = sorted(set(args.case) - {c.name for c in CASES})
     if unknown:

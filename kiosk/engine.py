@@ -291,6 +291,13 @@ class RoutineEngine:
         if timeout:
             getattr(self, timeout)()
 
+    def interrupt(self) -> None:
+        """The kiosk failed around the routine: keep what was done, mark the session interrupted, go home."""
+        if self.view.phase in SESSION_PHASES:
+            self._finish_exercise(self._cut_short(), end_session="interrupted", to_idle=True)
+        elif self.view.phase == SUMMARY:
+            self._go_idle()
+
     def take_cues(self) -> list[Cue]:
         cues_, self._cues = self._cues, []
         return cues_

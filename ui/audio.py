@@ -235,6 +235,12 @@ class Sound:
         thread.start()
         return thread
 
+    def clear(self) -> None:
+        """Forget what is queued and stop what is playing (the kiosk is starting over)."""
+        if self.ready:
+            self._queue.clear()
+            self.voice_channel.stop()
+
     def _path(self, words: str) -> Path:
         return self.cache / (hashlib.sha1(words.encode()).hexdigest()[:16] + ".wav")
 

@@ -4,6 +4,13 @@ Each frame: inputs become commands, the session steps (sensor -> motion -> routi
 cues become sound, the screen is drawn upright and turned onto the panel, systemd is told we
 are alive. All pygame calls stay on this thread; the sensor has its own reader thread.
 The window builds none of its parts: the composition root (kiosk/app.py) hands them in.
+
+The loop is fail-safe (as pibooth's is): a frame that raises is logged with its traceback, the
+session in progress is saved as interrupted, a calm "something went wrong" screen shows and the
+kiosk goes back to the start; only MAX_FAILURES frames failing in a row end the process, for
+systemd to restart. It is also cheap: a blank screen draws nothing and ticks slowly, the idle,
+rest and summary screens run at a lower rate, the dim shade is built once and fitted text is
+cached by the canvas.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from backstretch.errors import BackstretchError
 from backstretch.kiosk import phrases
 from backstretch.kiosk.commands import ENGINE as ENGINE_COMMANDS
 from backstretch.kiosk.config import Config
-from backstretch.kiosk.engine import IDLE, SESSION_PHASES
+from backstretch.kiosk.engine import IDLE, SESSION_PHASES, SUMMARY
 from backstretch.kiosk.history import History
 from backstretch.kiosk.notify import Notifier
 from backstretch.kiosk.session import KioskSession
@@ -33,18 +40,25 @@ from .canvas import Canvas
 from .input import GPIO_COMMANDS, SIM_KEYS, Rotation, command_for
 from .pairing import lost_hint, status_line
 from .people import PeopleScreens
-from .screens import Extras, draw
+from .screens import TREND_SESSIONS, Extras, draw
 from .theme import PALETTE
 
 _log = logging.getLogger(__name__)
 
 DIM_ALPHA = 170
+MAX_FAILURES = 5  # frames failing in a row before the process gives up (systemd restarts it)
+TROUBLE_S = 4.0  # how long "something went wrong, back to the start" stays up
+CALM_FPS = 10  # idle, rest, summary, history: nothing there moves fast
+BLANK_FPS = 2  # a blank screen only listens for a touch
+CALM_PHASES = ("idle", "rest", "summary")
+ONCE_SUMMARY_S = 5.0
 
 
 @dataclass
 class WindowOptions:
     mode: str = "run"  # run | simulate
     duration: float | None = None
+    once: bool = False  # simulate: exit after the summary has been up ONCE_SUMMARY_S
 
 
 class KioskWindow:
@@ -74,13 +88,20 @@ class KioskWindow:
         self.show_phone = False
         self.last_touch = time.monotonic()
         self._motion_t = 0.0
+        self._shade: pygame.Surface | None = None
+        self._blanked = False
+        self.failures = 0  # frames failed in a row
+        self.trouble_until = 0.0
+        self._summary_at: float | None = None
         self.frames = 0
         self.running = True
 
     def _note(self) -> str:
         if self.history and self.history.unsaved:
             return self.history.unsaved
-        return "" if self.gpio.available else "No GPIO buttons: use the screen"
+        if self.sim_keys and self.sim_keys.body is not None:
+            return phrases.KEYBOARD_HINT  # the keyboard person starts standing: say how to lie down
+        return "" if self.gpio.available else phrases.NO_GPIO
 
     # -- set up -----------------------------------------------------------------------------
     def open_display(self) -> None:
@@ -97,7 +118,10 @@ class KioskWindow:
                 f"cannot open the display ({exc}): on the Pi without a desktop set SDL_VIDEODRIVER=kmsdrm and "
                 "put the user in the video and render groups; on a laptop run inside a desktop session"
             ) from None
-        pygame.display.set_caption("backstretch" + (" simulator" if self.options.mode == "simulate" else ""))
+        caption = "backstretch" + (" simulator" if self.options.mode == "simulate" else "")
+        if self.sim_keys and self.sim_keys.body is not None:
+            caption += f" ({phrases.KEYBOARD_HINT.split(': ', 1)[-1]})"
+        pygame.display.set_caption(caption)
         if full:
             pygame.mouse.set_visible(False)
         self.rotation = Rotation(self.screen.get_size(), d.rotate)
@@ -125,17 +149,61 @@ class KioskWindow:
         started = time.monotonic()
         try:
             while self.running:
-                self.frame()
+                self.safe_frame()
                 if self.frames == 1:
                     self.notifier.ready("showing the kiosk")
                 self.notifier.alive()
                 if self.options.duration is not None and time.monotonic() - started >= self.options.duration:
                     break
-                frame_clock.tick(self.cfg.display.fps)
+                if self.options.once and self._once_done():
+                    break
+                frame_clock.tick(self.frame_rate())
         finally:
             self.notifier.stopping()
             self.close()
         return 0
+
+    def _once_done(self) -> bool:
+        """--once: the routine is over and its summary has been seen (or the kiosk is back at the start)."""
+        if self.kiosk.sessions_done:
+            return True
+        if self.kiosk.engine.view.phase != SUMMARY:
+            self._summary_at = None
+            return False
+        if self._summary_at is None:
+            self._summary_at = time.monotonic()
+        return time.monotonic() - self._summary_at >= ONCE_SUMMARY_S
+
+    def frame_rate(self) -> int:
+        """Full rate during a session; slower where nothing moves fast; barely awake when blank."""
+        if self._blanked:
+            return BLANK_FPS
+        if self.kiosk.engine.view.phase in CALM_PHASES and not self.kiosk.engine.view.frozen:
+            return min(CALM_FPS, self.cfg.display.fps)
+        return self.cfg.display.fps
+
+    def safe_frame(self) -> None:
+        """One frame that cannot take the kiosk down: a failure is logged, the session saved, the start shown."""
+        try:
+            self.frame()
+            self.failures = 0
+        except Exception:
+            self.failures += 1
+            _log.exception("a frame failed (%d in a row)", self.failures)
+            if self.failures >= MAX_FAILURES:
+                raise  # something is broken for good: let systemd start us afresh
+            self._recover()
+
+    def _recover(self) -> None:
+        """Save what was done as interrupted, show a calm screen, and go back to the start."""
+        try:
+            self.kiosk.engine.interrupt()
+            self.kiosk.engine.take_cues()
+        except Exception:
+            _log.exception("could not save the session after a failure")
+        self.show_history = self.show_phone = False
+        self.trouble_until = time.monotonic() + TROUBLE_S
+        self.sound.clear()
 
     def frame(self) -> None:
         """One frame: inputs, the session, sound, drawing."""
@@ -183,7 +251,7 @@ class KioskWindow:
             self.show_phone = not self.show_phone and (engine.view.phase == IDLE or engine.view.sensor_lost)
             self.show_history = False
             return
-        if name == "home":
+        if name == "home" and (self.show_history or self.show_phone):
             self.show_history = self.show_phone = False
             return
         if name in ENGINE_COMMANDS and not self.problems:
@@ -215,9 +283,21 @@ class KioskWindow:
             self.history.retry()  # a write that failed is tried again after its back-off
         if self.people and view.phase == IDLE and self._phase != IDLE:
             self.people.refresh()  # a session just ended: new streaks on the tiles
+        arrived = view.phase != self._phase or self.frames == 0
         self._phase = view.phase
-        if view.phase == IDLE and self.history and self.frames % 300 == 0:
-            x.streak = self.history.streak(date.today(), self.history.person)
+        if view.phase == IDLE and self.history and (arrived or self.frames % 300 == 0):
+            x.streak = self.history.streak(date.today(), self.history.person)  # a session just ended counts now
+        if view.phase == SUMMARY and arrived and self.history:
+            x.sessions = self.history.sessions(limit=TREND_SESSIONS)  # the range of movement over the last ones
+        x.trouble = time.monotonic() < self.trouble_until
+        if self._blank():
+            if not self._blanked:  # draw the black once; then nothing until a touch or movement
+                self.screen.fill((0, 0, 0))
+                pygame.display.flip()
+            self._blanked = True
+            self._screen_care(view)
+            return
+        self._blanked = False
         if not (self.people and self.people.draw(self.canvas, self._idle())):
             draw(self.canvas, view, x)
             if self.people:
@@ -228,22 +308,28 @@ class KioskWindow:
 
     def _idle(self) -> bool:
         """The idle screen is up: where the people screens may show."""
-        return self.kiosk.engine.view.phase == IDLE and not self.show_history and not self.problems
+        return (
+            self.kiosk.engine.view.phase == IDLE
+            and not self.show_history
+            and not self.problems
+            and time.monotonic() >= self.trouble_until
+        )
 
     def _screen_care(self, view) -> None:
         """Dim, then blank, a wall display nobody is using; any touch or movement wakes it."""
-        d = self.cfg.display
         fresh = view.motion.t != self._motion_t  # a sensor that has gone quiet is not movement
         self._motion_t = view.motion.t
         if view.phase in SESSION_PHASES or (fresh and not view.motion.still):
             self.last_touch = max(self.last_touch, time.monotonic() - 1)
-        idle = time.monotonic() - self.last_touch
-        if d.blank_after_s and idle >= d.blank_after_s:
-            self.canvas.surface.fill((0, 0, 0))
-        elif self._dimmed():
-            shade = pygame.Surface(self.canvas.surface.get_size(), pygame.SRCALPHA)
-            shade.fill((*PALETTE["background"], DIM_ALPHA))
-            self.canvas.surface.blit(shade, (0, 0))
+        if self._dimmed() and not self._blank():
+            if self._shade is None or self._shade.get_size() != self.canvas.surface.get_size():
+                self._shade = pygame.Surface(self.canvas.surface.get_size(), pygame.SRCALPHA)
+                self._shade.fill((*PALETTE["background"], DIM_ALPHA))
+            self.canvas.surface.blit(self._shade, (0, 0))
+
+    def _blank(self) -> bool:
+        d = self.cfg.display
+        return bool(d.blank_after_s and time.monotonic() - self.last_touch >= d.blank_after_s)
 
     def _dimmed(self) -> bool:
         d = self.cfg.display

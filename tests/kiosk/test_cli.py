@@ -230,3 +230,37 @@ def test_record_from_an_accelerometer_only_replay_has_no_gyro_columns(tmp_path):
     assert proc.returncode == 0, proc.stderr
     rec = read_recording(out)
     assert not rec.has_gyro and len(rec.data) >= 40
+
+
+def without_display(tmp_path, *args):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "xdg"), SDL_AUDIODRIVER="dummy")
+    return subprocess.run(
+        [sys.executable, "-m", "backstretch.kiosk.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_simulate_without_a_display_says_so_and_plays_in_the_terminal(tmp_path):
+    proc = without_display(tmp_path, "simulate", "--duration", "1", "--speed", "20", "--data-dir", str(tmp_path / "d"))
+    assert proc.returncode == 0, proc.stderr
+    assert "no display" in proc.stderr and "(--text)" in proc.stderr
+    assert "[intro] Pelvic tilt." in proc.stdout
+    keyboard = without_display(tmp_path, "simulate", "--performer", "keyboard", "--data-dir", str(tmp_path / "d"))
+    assert keyboard.returncode == 1 and "no display for the keyboard performer" in keyboard.stderr
+
+
+def test_the_keyboard_performer_has_no_text_mode(tmp_path):
+    proc = backstretch("simulate", "--text", "--performer", "keyboard", tmp_path=tmp_path)
+    assert proc.returncode == 2 and "--text has no keyboard" in proc.stderr
+
+
+def test_simulate_with_the_auto_performer_exits_0_after_the_summary(tmp_path):
+    proc = backstretch("simulate", "--speed", "60", "--data-dir", str(tmp_path / "d"), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    listing = backstretch("history", "--data-dir", str(tmp_path / "d"), tmp_path=tmp_path)
+    assert "completed" in listing.stdout

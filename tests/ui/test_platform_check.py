@@ -3,9 +3,15 @@ from backstretch.kiosk.doctor import OK, WARN
 from backstretch.ui.platform_check import audio_check, display_check
 
 
-def test_display_check_names_the_driver():
+def test_display_check_tries_the_services_kmsdrm_not_only_the_shells_driver(monkeypatch):
+    """Here (no DRM screen) kmsdrm fails although this shell's dummy driver works: a warning that says so."""
+    import backstretch.ui.platform_check as pc
+
     check = display_check(Config())
-    assert check.status == OK and "SDL video driver 'dummy'" in check.message
+    assert check.status == WARN and "'kmsdrm'" in check.message and "this shell's 'dummy' works" in check.message
+    monkeypatch.setattr(pc, "SERVICE_DRIVER", "dummy")  # a Pi where the service's driver opens the screen
+    check = display_check(Config())
+    assert check.status == OK and "SDL video driver 'dummy' (the service's)" in check.message
 
 
 def test_audio_check_says_whether_cues_are_spoken():

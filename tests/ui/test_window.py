@@ -172,3 +172,79 @@ def test_a_dimmed_screen_wakes_on_the_first_touch_without_pressing_anything(app_
     pygame.event.post(pygame.event.Event(pygame.FINGERDOWN, **tap))
     app.frame()
     assert app.kiosk.engine.view.phase != IDLE
+
+
+class Broken(Exception):
+    pass
+
+
+def test_a_failing_frame_saves_the_session_shows_a_calm_screen_and_goes_home(app_factory, clock, caplog):
+    from backstretch.ui.window import MAX_FAILURES
+
+    app = app_factory(audio=False)
+    engine = app.kiosk.engine
+    engine.command("start")
+    for _ in range(400):  # into the pelvic tilts, a rep or two done
+        clock.advance(0.25)
+        app.safe_frame()
+        if engine.view.reps >= 1:
+            break
+    feed = app.kiosk.motion.feed
+
+    def raising(samples):
+        raise Broken("a motion bug")
+
+    app.kiosk.motion.feed = raising
+    clock.advance(0.1)
+    app.safe_frame()  # fails: logged, saved, the calm screen
+    assert "a motion bug" in caplog.text and "Traceback" in caplog.text
+    assert engine.view.phase == IDLE and app.failures == 1
+    assert any(t.text == phrases.SOMETHING_WRONG for t in (app.draw() or app.canvas.texts))
+    [session] = app.history.sessions()
+    assert session.status == "interrupted" and session.results[0].reps_done >= 1
+    app.kiosk.motion.feed = feed
+    app.safe_frame()
+    assert app.failures == 0 and app.running  # one bad frame: the kiosk carries on
+    app.kiosk.motion.feed = raising
+    for _ in range(MAX_FAILURES - 1):
+        clock.advance(0.1)
+        app.safe_frame()
+    clock.advance(0.1)
+    with pytest.raises(Broken):  # failing again and again: the process ends, systemd restarts it
+        app.safe_frame()
+
+
+def test_the_idle_streak_is_fresh_right_after_a_session(app_factory, clock):
+    app = app_factory(audio=False)
+    app.frame()
+    assert phrases.NO_STREAK in " ".join(t.text for t in app.canvas.texts)
+    app.kiosk.engine.command("start")
+    for _ in range(4000):
+        clock.advance(0.25)
+        app.frame()
+        if app.kiosk.engine.view.phase == SUMMARY:
+            break
+    done = next(b for b in app.canvas.buttons if b.label == phrases.DONE)
+    app.command(done.command, done.value)
+    app.frame()
+    assert app.kiosk.engine.view.phase == IDLE
+    assert phrases.streak(1) in " ".join(t.text for t in app.canvas.texts)
+
+
+def test_a_blank_screen_draws_nothing_and_ticks_slowly(app_factory):
+    from backstretch.ui.window import BLANK_FPS
+
+    app = app_factory(audio=False, blank_after_s=1)
+    app.frame()
+    app.last_touch -= 5
+    app.frame()
+    assert pygame.surfarray.array3d(app.screen).max() == 0 and app.frame_rate() == BLANK_FPS
+    app.canvas.texts.clear()
+    app.frame()
+    assert app.canvas.texts == []  # nothing was laid out while blank
+
+
+def test_the_keyboard_person_is_told_how_to_lie_down(app_factory):
+    app = app_factory(performer="keyboard", audio=False)
+    app.frame()
+    assert phrases.KEYBOARD_HINT in " ".join(t.text for t in app.canvas.texts)
