@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from backstretch.drivers.factory import DRIVERS
-from backstretch.errors import BackstretchError, BadInput, ConfigError, PeopleError, RecordingError
+from backstretch.errors import BackstretchError, BadInput, ConfigError, PeopleError, RecordingError, shorten
 
 from . import phrases
 from .config import Config, default_layers, load_config
@@ -20,6 +20,7 @@ from .simulator import PERFORMERS
 _log = logging.getLogger("backstretch")
 
 EXIT_BAD_INPUT = 2
+MAX_LINE = 1000  # characters of one error line: whatever the input, stderr gets a line, not an echo of it
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,10 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         report_config_problems(exc)
         return EXIT_BAD_INPUT
     except (RecordingError, BadInput, PeopleError) as exc:
-        print(f"backstretch: {exc}", file=sys.stderr)
+        print(f"backstretch: {shorten(str(exc), MAX_LINE)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BackstretchError as exc:
-        print(f"backstretch: {exc}", file=sys.stderr)
+        print(f"backstretch: {shorten(str(exc), MAX_LINE)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -187,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last net: a bug is logged, the user gets one line
         _log.debug("internal error", exc_info=True)
         print(
-            f"backstretch: internal error: {exc.__class__.__name__}: {exc} (run with -v for details)", file=sys.stderr
+            f"backstretch: internal error: {exc.__class__.__name__}: {shorten(str(exc), MAX_LINE)} "
+            "(run with -v for details)",
+            file=sys.stderr,
         )
         if args.verbose:
             raise
