@@ -185,33 +185,43 @@ class FleetPublisher:
 
     # -- the sender thread -----------------------------------------------------------------------
     def _run(self) -> None:
+        """Until stopped: nothing here may end the thread, or the outbox would fill up in silence."""
         db = sqlite3.connect(self.database, timeout=10, isolation_level=None)
         try:
             outbox.prune_sent(db)
             while not self._stopping.is_set():
-                self._wake.clear()
-                if not self.connected:
-                    self._wake.wait(POLL_S)
-                    continue
-                self._send_status(db)
-                message = outbox.oldest_unsent(db)
-                if message is None:
-                    with self._lock:
-                        self._drained = True
-                        self._lock.notify_all()
-                    self._wake.wait(POLL_S)
-                    continue
-                accepted = self._publish(message.topic, message.payload)
-                if accepted:
-                    outbox.mark_sent(db, message.seq)
-                    self._status_from(message)
-                elif accepted is False:
-                    _log.warning("fleet: the broker refused message %d; trying again later", message.seq)
+                try:
+                    self._step(db)
+                except sqlite3.Error as exc:  # locked for long, disk trouble: the rows are still there later
+                    _log.warning("fleet: cannot read the outbox in %s (%s); trying again", self.database, exc)
                     self._stopping.wait(REFUSED_RETRY_S)
-        except sqlite3.Error as exc:
-            _log.error("fleet: cannot read the outbox in %s: %s; nothing more is sent", self.database, exc)
+                except Exception:  # a bug: logged with its traceback, and the sender carries on
+                    _log.exception("fleet: unexpected error while sending; trying again")
+                    self._stopping.wait(REFUSED_RETRY_S)
         finally:
             db.close()
+
+    def _step(self, db: sqlite3.Connection) -> None:
+        """Send the oldest unsent message, or wait a moment for one (or for the broker)."""
+        self._wake.clear()
+        if not self.connected:
+            self._wake.wait(POLL_S)
+            return
+        self._send_status(db)
+        message = outbox.oldest_unsent(db)
+        if message is None:
+            with self._lock:
+                self._drained = True
+                self._lock.notify_all()
+            self._wake.wait(POLL_S)
+            return
+        accepted = self._publish(message.topic, message.payload)
+        if accepted:
+            outbox.mark_sent(db, message.seq)
+            self._status_from(message)
+        elif accepted is False:
+            _log.warning("fleet: the broker refused message %d; trying again later", message.seq)
+            self._stopping.wait(REFUSED_RETRY_S)
 
     def _publish(self, topic: str, payload: bytes | str, retain: bool = False) -> bool | None:
         """Publish at QoS 1 and wait for the broker's answer: True accepted, False refused, None stopping.
@@ -250,10 +260,9 @@ class FleetPublisher:
         if sent["type"] == "session":
             session = sent["sent_for"]
             when = session["ended_at"] or session["started_at"]
-            self.set_status(
-                last_session=datetime.fromisoformat(when).astimezone().isoformat(),
-                last_session_status=session["status"],
-            )
+            with contextlib.suppress(TypeError, ValueError):  # if not a time, sent as it is: no place to fail
+                when = datetime.fromisoformat(when).astimezone().isoformat()  # Home Assistant wants the offset
+            self.set_status(last_session=when, last_session_status=session["status"])
 
     def discovery(self) -> list[tuple[str, dict]]:
         """Home Assistant MQTT discovery: one device per kiosk, its sensors read from the status topic."""
