@@ -52,7 +52,7 @@ class BackgroundSource:
         except SensorError as exc:
             if self._health.last_error != str(exc):
                 _log.warning("sensor: %s", exc)
-            self._publish(Health(connected=False, last_error=str(exc)))
+            self._publish(Health(connected=False, last_error=str(exc), model=self.source.health().model))
             return False
         with self._lock:
             self.rate_hz = self.source.rate_hz

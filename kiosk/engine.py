@@ -245,10 +245,11 @@ class RoutineEngine:
             self._on_motion(event)
         self.view.motion = self.motion.state
 
-    def sensor(self, connected: bool) -> None:
-        """The source's health each frame. Debounced for the person's ears: the routine carries on only
-        after SENSOR_BACK_AFTER_S of steady connection (a flapping cable stays one outage), and "Sensor
-        lost" is said at most once per SENSOR_LOST_REPEAT_S; after that the screen and the LED say it."""
+    def sensor(self, connected: bool, lost_words: str = say.SENSOR_LOST) -> None:
+        """The source's health each frame; `lost_words` is what to say when it goes (a clip's cable or a phone).
+        Debounced for the person's ears: the routine carries on only after SENSOR_BACK_AFTER_S of steady
+        connection (a flapping cable stays one outage), and "Sensor lost" is said at most once per
+        SENSOR_LOST_REPEAT_S; after that the screen and the LED say it."""
         v = self.view
         now = self.clock()
         if not connected:
@@ -261,7 +262,7 @@ class RoutineEngine:
                 self._freeze(Freeze.SENSOR_LOST, None)
             else:
                 self._lost_said_at = now
-                self._freeze(Freeze.SENSOR_LOST, Cue(Kind.SENSOR, say.SENSOR_LOST))
+                self._freeze(Freeze.SENSOR_LOST, Cue(Kind.SENSOR, lost_words))
         elif v.sensor_lost:
             if self._connected_since is None:
                 self._connected_since = now

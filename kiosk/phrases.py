@@ -25,6 +25,7 @@ WELCOME_BACK = "Welcome back."
 CARRY_ON = "Carry on."
 PAUSED = "Paused. Tap to carry on."
 SENSOR_LOST = "Sensor lost. Check the clip's cable."
+PHONE_LOST = "Sensor lost. Wake the phone and keep the app recording."
 SENSOR_BACK = "Sensor back. Carry on."
 STILL_THERE = "Still there? Touch the screen to carry on."
 PAIN_ASK = "How bad is the pain? Tap a number from 0 to 10."
@@ -121,6 +122,7 @@ def spoken(routine) -> list[str]:
         CARRY_ON,
         PAUSED,
         SENSOR_LOST,
+        PHONE_LOST,
         SENSOR_BACK,
         STILL_THERE,
         PAIN_ASK,
@@ -175,7 +177,6 @@ IDLE_LINES = "Clip the sensor to your waistband.\nTap Start, then follow the voi
 TAP_TO_START = "Tap to start"
 NO_STREAK = "Start your streak today"
 NO_GPIO = "No GPIO buttons: use the screen"
-SENSOR_NOT_FOUND_LINE = "Sensor not found: check the clip's cable"
 KEYBOARD_HINT = "Simulator: Down lies down, Up sits up, Left/Right twist, K keeps still"
 GETTING_READY = "getting ready"
 KEEP_STILL_SHORT = "Keep still"
@@ -209,6 +210,7 @@ NO_SESSIONS = "No sessions yet"
 RANGE_TREND = "Range of movement, last sessions"
 SENSOR_NOT_FOUND = "Sensor not found"
 CHECK_CABLE = "Check the clip's cable"
+WAKE_PHONE = "Wake the phone and keep the app recording on Wi-Fi"
 CARRIES_ON = "The routine carries on when the sensor is back."
 WAITING_FOR_SENSOR = "waiting for the sensor"
 CONFIG_PROBLEM = "Configuration problem"
@@ -286,3 +288,54 @@ def session_line(s) -> str:
     pain = pain_saved(s.pain_during, s.pain)
     done = "; ".join(f"{r.name} {result_line(r)}" for r in s.results) or NOTHING_FINISHED
     return f"{when}  {status}" + (f", {pain.lower()}" if pain else "") + f"\n{done}"
+
+
+# -- a phone as the sensor (the pairing screen) ------------------------------------------------
+NETWORK_SENSORS = ("phone", "phyphox")  # Health.model of the sources that are a phone over Wi-Fi
+PHONE_CONNECTED_TITLE = "Phone connected"
+PAIR_STEPS = (
+    "1. Install Sensor Logger (Android or iPhone).",
+    "2. Settings > Data Streaming: HTTP Push on, with this URL.",
+    "3. Settings > Sensor Configuration: Standardise Units & Frames on.",
+    "4. Turn on Accelerometer, Gravity and Gyroscope; Start Recording.",
+)
+WEAR_PHONE = "Wear it over your belly in a running belt or waistband clip, screen out (a watch: strapped at the hip)."
+WEAR_TITLE = "Phone over the belly"
+WEAR_HOW = "In a running belt or a waistband clip, screen out, upright or upside down."
+WEAR_NOT_WRIST = "Not on the wrist: the arms lie still in these stretches. A watch goes at the hip."
+PHONE_NOT_SET_UP = (
+    'This kiosk reads a sensor on a cable. To use a phone instead, set driver = "phone" under [sensor] '
+    "in /etc/backstretch/config.toml and restart: the kiosk then listens on your Wi-Fi for the phone."
+)
+WAITING_FOR_PHONE = "Waiting for your phone..."
+SECOND_PHONE = "Another phone tried to connect: one phone at a time. Stop its recording."
+
+
+def token(value: str) -> str:
+    return f"Token: {value}"
+
+
+def phone_connected(rate_hz: float) -> str:
+    return f"Phone connected: {rate_hz:.0f} samples a second"
+
+
+def phone_silent(seconds: float) -> str:
+    return f"Phone silent for {seconds:.0f} s: wake it, keep the app recording"
+
+
+def is_phone(model: str) -> bool:
+    return model in NETWORK_SENSORS
+
+
+def sensor_lost(model: str) -> str:
+    """What is said when the sensor goes: a phone is woken, a clip's cable is checked."""
+    return PHONE_LOST if is_phone(model) else SENSOR_LOST
+
+
+def lost_hint(model: str) -> str:
+    return WAKE_PHONE if is_phone(model) else CHECK_CABLE
+
+
+def not_found_line(model: str) -> str:
+    """The idle screen's line while the sensor is lost."""
+    return f"{SENSOR_NOT_FOUND}: {lost_hint(model).lower()}"

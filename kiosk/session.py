@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from backstretch.drivers.sample import SampleSource
 
+from . import phrases
 from .cues import Cue
 from .engine import IDLE, RoutineEngine, View
 from .motion.pipeline import MotionPipeline, params_for
@@ -40,7 +41,8 @@ class KioskSession:
     def step(self) -> list[Cue]:
         """One frame: read what the sensor has, let the engine react, then show the observers."""
         samples = self.source.read()
-        self.engine.sensor(self.source.health().connected)
+        health = self.source.health()
+        self.engine.sensor(health.connected, phrases.sensor_lost(health.model))
         if samples:
             self.engine.handle(self.motion.feed(samples))
         was = self.engine.view.phase

@@ -14,50 +14,35 @@ import segno
 
 from backstretch.drivers.phone import PhoneStatus
 from backstretch.drivers.sample import Health
+from backstretch.kiosk import phrases as P
+from backstretch.kiosk.commands import Command as C
 
 from .canvas import Canvas
 from .theme import PALETTE
 
-NETWORK_MODELS = ("phone", "phyphox")
 REFUSED_SHOWN_S = 60.0  # how long a turned-away second phone is mentioned
-STEPS = (
-    "1. Install Sensor Logger (Android or iPhone).",
-    "2. Settings > Data Streaming: HTTP Push on, with this URL.",
-    "3. Settings > Sensor Configuration: Standardise Units & Frames on.",
-    "4. Turn on Accelerometer, Gravity and Gyroscope; Start Recording.",
-)
-WEAR = "Wear it over your belly in a running belt or waistband clip, screen out (a watch: strapped at the hip)."
-NOT_CONFIGURED = (
-    'This kiosk reads a sensor on a cable. To use a phone instead, set driver = "phone" under [sensor] '
-    "in /etc/backstretch/config.toml and restart: the kiosk then listens on your Wi-Fi for the phone."
-)
 
 
-def status_line(status: PhoneStatus | None, now_ago=None) -> tuple[str, str]:
+def status_line(status: PhoneStatus | None) -> tuple[str, str]:
     """(text, palette colour) saying what the phone is doing, for the pairing screen and the idle screen."""
     if status is None:
         return "", "muted"
     f = status.figures
     if status.problem:
         return status.problem, "alert"
-    if (
-        status.refused_device
-        and status.refused_device_ago_s is not None
-        and status.refused_device_ago_s < REFUSED_SHOWN_S
-    ):
-        return "Another phone tried to connect: one phone at a time. Stop its recording.", "warn"
+    ago = status.refused_device_ago_s
+    if status.refused_device and ago is not None and ago < REFUSED_SHOWN_S:
+        return P.SECOND_PHONE, "warn"
     if f.connected:
-        return f"Phone connected: {f.rate_hz:.0f} samples a second", "good"
+        return P.phone_connected(f.rate_hz), "good"
     if f.silent_s is not None:
-        return f"Phone silent for {f.silent_s:.0f} s: wake it, keep the app recording", "warn"
-    return "Waiting for your phone...", "muted"
+        return P.phone_silent(f.silent_s), "warn"
+    return P.WAITING_FOR_PHONE, "muted"
 
 
 def lost_hint(health: Health) -> str:
     """What to check when the sensor is lost: a phone is woken, a cable is pushed back in."""
-    if health.model in NETWORK_MODELS:
-        return "Wake the phone and keep the app recording on Wi-Fi"
-    return "Check the clip's cable"
+    return P.lost_hint(health.model)
 
 
 def qr_modules(text: str) -> list[tuple[bool, ...]]:
@@ -120,20 +105,16 @@ def draw_pairing(c: Canvas, status: PhoneStatus | None, health: Health) -> None:
     lay, head, body, foot = c.layout, c.layout.header(), c.layout.body(), c.layout.footer()
     line, colour = status_line(status)
     streaming = status is not None and status.streaming
-    c.text(
-        "Phone connected" if streaming else "Use your phone",
-        head,
-        head.height,
-        PALETTE["good" if streaming else "text"],
-        max_lines=1,
-    )
+    title = P.PHONE_CONNECTED_TITLE if streaming else P.USE_PHONE
+    c.text(title, head, "title", PALETTE["good" if streaming else "text"], max_lines=1)
+    back = [(P.DONE if streaming else P.BACK, C.HOME)]
     if status is None:
-        c.text(NOT_CONFIGURED, body, lay.unit * 2, max_lines=6)
-        c.button_row([("Back", "home")], foot)
+        c.text(P.PHONE_NOT_SET_UP, body, "label", max_lines=6)
+        c.button_row(back, foot)
         return
     if lay.kind == "watch":
-        c.text(line if streaming else status.url, body, body.height // 4, PALETTE[colour], max_lines=3)
-        c.button("Back", "home", foot, primary=True)
+        c.text(line if streaming else status.url, body, "label", PALETTE[colour], max_lines=3)
+        c.button_row(back, foot)
         return
     u = lay.unit
     status_box = pygame.Rect(body.left, body.bottom - 2 * u, body.width, 2 * u)
@@ -150,20 +131,20 @@ def draw_pairing(c: Canvas, status: PhoneStatus | None, health: Health) -> None:
     draw_qr(c.surface, qr_box, status.url)
     c.text(status.url, url_box, url_box.height, PALETTE["accent"], max_lines=1)
     token_box = pygame.Rect(text_box.left, text_box.top, text_box.width, max(u, int(text_box.height * 0.12)))
-    c.text(f"Token: {status.token}", token_box, token_box.height, PALETTE["muted"], max_lines=1)
+    c.text(P.token(status.token), token_box, "label", PALETTE["muted"], max_lines=1)
     rest = pygame.Rect(
         text_box.left, token_box.bottom + u // 2, text_box.width, text_box.bottom - token_box.bottom - u // 2
     )
     if lay.kind == "small":
-        c.text(WEAR, rest, u * 2, max_lines=4, align="left")
+        c.text(P.WEAR_PHONE, rest, "label", max_lines=4, align="left")
     else:
         figure_w = min(rest.height // 2, rest.width // 4)
         steps_box = pygame.Rect(rest.left, rest.top, rest.width - figure_w, rest.height)
         wear_box = pygame.Rect(rest.right - figure_w, rest.top, figure_w, rest.height)
-        c.text("\n".join((*STEPS, "", WEAR)), steps_box, u * 2, max_lines=10, align="left")
+        c.text("\n".join((*P.PAIR_STEPS, "", P.WEAR_PHONE)), steps_box, "label", max_lines=10, align="left")
         draw_wearing(c.surface, wear_box)
-    c.text(line, status_box, status_box.height, PALETTE[colour], max_lines=1)
-    c.button_row([("Done" if streaming else "Back", "home")], foot)
+    c.text(line, status_box, "line", PALETTE[colour], max_lines=1)
+    c.button_row(back, foot)
 
 
 def wear_picture(size: tuple[int, int] = (640, 400)) -> pygame.Surface:
@@ -177,20 +158,7 @@ def wear_picture(size: tuple[int, int] = (640, 400)) -> pygame.Surface:
     top, middle, bottom = (
         pygame.Rect(words.left, words.top + i * words.height // 3, words.width, words.height // 3) for i in range(3)
     )
-    canvas.text("Phone over the belly", top, u * 3, PALETTE["accent"], max_lines=2, align="left")
-    canvas.text(
-        "In a running belt or a waistband clip, screen out, upright or upside down.",
-        middle,
-        u * 2,
-        max_lines=4,
-        align="left",
-    )
-    canvas.text(
-        "Not on the wrist: the arms lie still in these stretches. A watch goes at the hip.",
-        bottom,
-        u * 2,
-        PALETTE["alert"],
-        max_lines=4,
-        align="left",
-    )
+    canvas.text(P.WEAR_TITLE, top, "title", PALETTE["accent"], max_lines=2, align="left")
+    canvas.text(P.WEAR_HOW, middle, "line", max_lines=4, align="left")
+    canvas.text(P.WEAR_NOT_WRIST, bottom, "line", PALETTE["alert"], max_lines=4, align="left")
     return canvas.surface

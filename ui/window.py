@@ -38,7 +38,7 @@ from backstretch.kiosk.simulator.keyboard import SimKeys
 from .audio import Sound
 from .canvas import Canvas
 from .input import GPIO_COMMANDS, SIM_KEYS, Rotation, command_for
-from .pairing import lost_hint, status_line
+from .pairing import status_line
 from .people import PeopleScreens
 from .screens import TREND_SESSIONS, Extras, draw
 from .theme import PALETTE
@@ -276,7 +276,7 @@ class KioskWindow:
         if x.phone is not None and view.phase == IDLE:  # waiting, connected, silent, or a second phone refused
             x.note = status_line(x.phone)[0]
         elif view.sensor_lost:
-            x.note = f"Sensor not found: {lost_hint(x.sensor).lower()}"
+            x.note = phrases.not_found_line(x.sensor.model)
         else:
             x.note = self._note()
         if self.history:

@@ -44,3 +44,26 @@ def test_observers_see_every_frame_after_the_engine_has_moved(clock):
     clock.advance(0.1)
     kiosk.step()
     assert seen == [IDLE, kiosk.engine.view.phase] and seen[1] != IDLE
+
+
+@pytest.mark.parametrize(("model", "words"), [("phone", "Wake the phone"), ("MPU-6050", "Check the clip's cable")])
+def test_a_lost_sensor_is_announced_as_what_it_is(clock, model, words):
+    from backstretch.drivers.sample import Health
+
+    class Silent:
+        rate_hz = 100.0
+
+        def open(self): ...
+
+        def read(self):
+            return []
+
+        def close(self): ...
+
+        def health(self):
+            return Health(connected=False, model=model, last_error="quiet")
+
+    kiosk = KioskSession(load_routine(), Silent(), clock)
+    kiosk.engine.command("start")
+    said = [c.words for c in kiosk.step()]
+    assert any(w.startswith("Sensor lost.") and words in w for w in said), said
