@@ -32,8 +32,8 @@ class Kind(StrEnum):
     INFO = "info"
 
 
-# What may go unsaid when it comes late: a count or "20 seconds" is only true when it is on time.
-# Everything else (safety, completion, the countdown, what to do next) is said however late.
+# What may go unsaid: a count or "20 seconds" overtaken in the voice's queue by a newer one of its
+# kind (the newer is the truth). Everything else (safety, completion, the countdown, what to do) is said.
 MAY_DROP = frozenset({Kind.COUNT, Kind.PROGRESS})
 
 

@@ -538,12 +538,12 @@ class RoutineEngine:
             if v.phase == ACTIVE:
                 self._deadline = None
         elif isinstance(e, HoldProgress):
-            v.hold_seconds = min(e.seconds, v.hold_target) if v.hold_complete else e.seconds
+            v.hold_seconds = e.seconds
             words = say.progress(int(e.seconds), v.hold_target)
             if words and not v.hold_complete:
                 self._say(Cue(Kind.PROGRESS, words))
         elif isinstance(e, HoldCompleted):
-            v.hold_seconds, v.hold_complete = min(e.seconds, v.hold_target), True
+            v.hold_seconds, v.hold_complete = e.seconds, True
             self._say(Cue(Kind.DONE, say.RELAX))
             if v.phase == ACTIVE:
                 self._deadline = self.clock() + COME_BACK_S

@@ -4,8 +4,9 @@ Tones are synthesized with numpy (no audio files). Spoken cues use espeak-ng whe
 installed, rendered once to a WAV in a cache and replayed from there; every phrase the routine
 can say is rendered at start-up (`prepare`). Cues go through one queue onto one channel: each
 cue's tone, then its words, then the next cue, so nothing cuts anything off and a tone never
-sums with the voice (no clipping). A cue still waiting after STALE_S is dropped, unless it is
-one that must be heard (safety, completion, a countdown: `Cue.keep`). A cue whose words are
+sums with the voice (no clipping). A count or a "20 seconds" that a newer one of its kind has
+overtaken in the queue is dropped (the newer one is the truth); every other cue is said however
+late it comes (safety, completion, a countdown, what to do: `Cue.keep`). A cue whose words are
 still being rendered waits for them up to RENDER_WAIT_S. No audio device, or no voice program,
 is not an error: the kiosk says so once in the log and carries on.
 """
@@ -51,7 +52,6 @@ TONES = {
 }
 DEFAULT_TONE = ((700,), 0.12)
 TONE_LEVEL = 0.4  # of full scale, before the volume: the voice is the loudest thing
-STALE_S = 3.0  # a droppable cue (a count, "10 seconds") waiting this long is no longer true
 RENDER_WAIT_S = 4.0  # a cue whose words are not rendered yet waits this long, then goes as a tone alone
 PLAYED_KEPT = 64
 
@@ -147,7 +147,7 @@ class Sound:
         now = self.clock()
         while self._queue:
             head = self._queue[0]
-            if not head.cue.keep and now - head.at > STALE_S:
+            if not head.cue.keep and any(q.cue.kind == head.cue.kind for q in list(self._queue)[1:]):
                 self.dropped.append(self._queue.popleft().cue.words)
                 continue
             voice = self._voice(head.cue.words)
@@ -170,6 +170,8 @@ class Sound:
             self.voice_channel.queue(voice)  # straight after the tone, on the same channel: never over it
             seconds += voice.get_length()
         self.played.append(Played(cue.words, cue.kind, now, seconds, voice is not None))
+        if voice is None and self.voice_program:
+            _log.info("said as a tone only (the voice was not ready): %r", cue.words)
 
     def _tone(self, kind: str) -> pygame.mixer.Sound:
         key = f"tone:{kind}"

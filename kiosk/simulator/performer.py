@@ -96,7 +96,7 @@ class AutoPerformer:
         if not self.doing.startswith("hold:") or self._back:
             return
         let_go = self._held_for if self._held_for is not None else view.hold_target + 0.5
-        if view.hold_seconds >= let_go:  # done (or, sloppy, letting go too early): back to the middle
+        if view.hold_complete or view.hold_seconds >= let_go:  # done (or, sloppy, too early): back to the middle
             self._back = True
             self._held_for = None
             self.timeline.replan(t)
