@@ -188,13 +188,13 @@ class LogThrottle:
         self._next: dict[str, float] = {}
         self._unsaid: collections.Counter[str] = collections.Counter()
 
-    def warning(self, kind: str, message: str, *args) -> bool:
+    def warning(self, kind: str, message: str, *args, exc_info: bool = False) -> bool:
         now = self._clock()
         if now < self._next.get(kind, float("-inf")):
             self._unsaid[kind] += 1
             return False
         unsaid = self._unsaid.pop(kind, 0)
         suffix = f" ({unsaid} more like it in the last minute)" if unsaid else ""
-        self._log.warning(message + suffix, *args)
+        self._log.warning(message + suffix, *args, exc_info=exc_info)
         self._next[kind] = now + self._every_s
         return True

@@ -381,11 +381,13 @@ def cmd_collect(args, cfg: Config) -> int:
 
     from .collector import Collector
     from .history import database_path
-    from .mqtt import parse_broker, url_problem
+    from .mqtt import parse_broker, url_problem, url_shown
 
     url = args.mqtt_url or cfg.fleet.mqtt_url
     if not url or url_problem(url):
-        raise BadInput(f"--mqtt-url {url!r}: {url_problem(url) or 'is needed (or fleet.mqtt_url in the config)'}")
+        raise BadInput(
+            f"--mqtt-url {url_shown(url)}: {url_problem(url) or 'is needed (or fleet.mqtt_url in the config)'}"
+        )
     f = cfg.fleet
     broker = parse_broker(url, f.username, f.password, f.ca_file)
     collector = Collector(broker, database_path(args.data_dir, cfg.history.database), args.client_id)
@@ -546,15 +548,18 @@ def cmd_bench(args, cfg: Config) -> int:
 def cmd_config(args, cfg: Config) -> int:
     import dataclasses
 
+    from .validation import hidden
+
     print("# read: " + ", ".join(cfg.sources))
-    secret = {"fleet.password", "people.admin_pin"}
     for section in ("sensor", "gpio", "display", "audio", "history", "fleet", "people"):
         print(f"[{section}]")
-        for key, value in dataclasses.asdict(getattr(cfg, section)).items():
-            if f"{section}.{key}" in secret and value:
+        settings = getattr(cfg, section)
+        for f in dataclasses.fields(settings):
+            value = getattr(settings, f.name)
+            if f.metadata.get("shown") is hidden and value:
                 value = "(set, not shown)"
             if value is not None:
-                print(f"{key} = {value!r}".replace("True", "true").replace("False", "false").replace("'", '"'))
+                print(f"{f.name} = {value!r}".replace("True", "true").replace("False", "false").replace("'", '"'))
     return 0
 
 

@@ -11,26 +11,36 @@ name across kiosks.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import math
 import sqlite3
 import threading
+import typing
 from datetime import datetime
 from pathlib import Path
 
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from backstretch.drivers.stream import LogThrottle
 from backstretch.errors import BadMessage, CollectorError
 
+from .config import topic_word
 from .history import History, insert_result
-from .mqtt import TOPIC_ROOT, Broker, make_client
+from .mqtt import TOPIC_ROOT, Broker, make_client, sessions_topic
 from .outbox import MESSAGE_VERSION, result_from_dict
+from .people import NAME_MAX
+from .results import ExerciseResult
 
 _log = logging.getLogger(__name__)
 
 SUBSCRIPTION = f"{TOPIC_ROOT}/+/sessions"
 SESSION_EXPIRY_S = 30 * 86400  # the broker keeps our queue this long while the collector is away
+MAX_MESSAGE_BYTES = 256 * 1024  # a result message is about 1 kB; anything near this is not one of ours
+MAX_TEXT = 200  # characters of a name, status or routine title in a message
+MAX_HOLDS = 200
 
 
 class Collector:
@@ -40,7 +50,8 @@ class Collector:
         self.broker, self.database = broker, Path(database)
         self.history: History | None = None
         self._thread: threading.Thread | None = None
-        self.stored = self.repeats = self.rejected = 0
+        self.stored = self.repeats = self.rejected = self.unstored = 0
+        self.throttle = LogThrottle(_log)  # a flood of bad messages gets a line a minute, not a line each
         self.failure: str | None = None
         self.changed = threading.Condition()  # notified after every stored message, for whoever waits on it
         self.client = make_client(broker, client_id, manual_ack=True)
@@ -90,28 +101,41 @@ class Collector:
 
     def _on_message(self, client, userdata, msg) -> None:
         try:
-            stored = self.store(msg.payload)
+            stored = self.store(msg.payload, msg.topic)
         except BadMessage as exc:
-            _log.warning("collect: dropped a message on %s: %s", msg.topic, exc)
+            self.throttle.warning("bad", "collect: dropped a message on %.80s: %s", msg.topic, exc)
             self.rejected += 1
-        except sqlite3.Error as exc:
+            client.ack(msg.mid, msg.qos)  # not ours: delivering it again would not make it ours
+        except sqlite3.OperationalError as exc:
             # Not acknowledged: the broker delivers it again after we reconnect. Stop rather than skip it.
             self.failure = f"{self.database}: cannot store a message: {exc}"
             _log.error("collect: %s", self.failure)
             client.disconnect()
             return
+        except Exception as exc:  # a bug, or a message the checks let through: kept at the broker, not lost
+            self.unstored += 1
+            self.throttle.warning(
+                "unstored",
+                "collect: could not store a message on %.80s (%r); left unacknowledged for the next connection",
+                msg.topic,
+                exc,
+                exc_info=True,
+            )
         else:
             if stored:
                 self.stored += 1
             else:
                 self.repeats += 1
-        client.ack(msg.mid, msg.qos)
+            client.ack(msg.mid, msg.qos)
         with self.changed:
             self.changed.notify_all()
 
-    def store(self, payload: bytes | str) -> bool:
-        """Store one message; False when it was stored before (a redelivery). Raises BadMessage."""
-        message = _parse(payload)
+    def store(self, payload: bytes | str, topic: str | None = None) -> bool:
+        """Store one message; False when it was stored before (a redelivery). Raises BadMessage.
+
+        With `topic`, the message must name the kiosk whose topic it came on (a broker's ACL per kiosk then
+        means one kiosk cannot write, or ask to forget, in another's name)."""
+        message = _parse(payload, topic)
         with self.open().transaction() as db:
             seen = db.execute("SELECT 1 FROM received WHERE message_id = ?", (message["id"],)).fetchone()
             if seen:
@@ -130,32 +154,135 @@ class Collector:
         return True
 
 
-def _parse(payload: bytes | str) -> dict:
-    """The message, checked enough that storing it cannot fail half-way on a missing field."""
+def _parse(payload: bytes | str, topic: str | None = None) -> dict:
+    """The message, every field checked for its type and range, so storing it cannot fail on what it holds.
+
+    Anyone who may publish on the broker can send anything: a message that is not exactly ours is
+    refused here (BadMessage), before the database sees it.
+    """
+    if len(payload) > MAX_MESSAGE_BYTES:
+        raise BadMessage(f"{len(payload)} bytes; a message is at most {MAX_MESSAGE_BYTES}")
     try:
-        message = json.loads(payload)
+        message = json.loads(payload, parse_constant=_no_constant)
+    except RecursionError:
+        raise BadMessage("JSON nested too deep") from None
     except (ValueError, UnicodeDecodeError):
         raise BadMessage("not JSON") from None
     if not isinstance(message, dict) or message.get("v") != MESSAGE_VERSION:
         raise BadMessage(f"not a version {MESSAGE_VERSION} backstretch message")
     kind = message.get("type")
     if kind not in ("result", "session", "forget"):
-        raise BadMessage(f"unknown type {kind!r}")
-    if not isinstance(message.get("id"), str) or not isinstance(message.get("kiosk_id"), str):
-        raise BadMessage("no id or kiosk_id")
-    try:
-        if kind == "forget":
-            if not isinstance(message["person"], str):
-                raise BadMessage("forget without a person")
-            return message
-        missing = [k for k in ("id", "started_at", "status", "routine") if k not in message["sent_for"]]
-        if missing:
-            raise BadMessage(f"a {kind} message whose session has no {', '.join(missing)}")
-        if kind == "result":
-            message["result"] = result_from_dict(message["result"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadMessage(f"a {kind} message with a missing or malformed field ({exc})") from None
+        raise BadMessage(f"unknown type {_shown(kind)}")
+    _check(message, "id", _text(64), "the message")
+    _check(message, "kiosk_id", _kiosk_word, "the message")
+    if topic is not None and topic != sessions_topic(message["kiosk_id"]):
+        raise BadMessage(f"kiosk {message['kiosk_id']!r} on another kiosk's topic")
+    _check(message, "seq", _optional(_count), "the message")
+    if kind == "forget":
+        _check(message, "person", _person_name, "a forget message")
+        return message
+    session = message.get("sent_for")
+    if not isinstance(session, dict):
+        raise BadMessage(f"a {kind} message without its session (sent_for)")
+    for key, check in SESSION_FIELDS.items():
+        _check(session, key, check, f"a {kind} message's session")
+    if kind == "result":
+        _check(message, "recorded_at", _optional(_time), "a result message")
+        message["result"] = _result(message.get("result"))
     return message
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number")
+
+
+def _shown(value) -> str:
+    return repr(value)[:40]
+
+
+def _check(doc: dict, key: str, check, where: str) -> None:
+    if not check(doc.get(key)):
+        raise BadMessage(f"{where}: {key} = {_shown(doc.get(key))} is not allowed")
+
+
+def _text(limit: int):
+    return lambda v: isinstance(v, str) and 0 < len(v) <= limit and v.isprintable()
+
+
+def _optional(check):
+    return lambda v: v is None or check(v)
+
+
+def _count(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**63
+
+
+def _number(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and abs(v) < 1e9
+
+
+def _time(v) -> bool:
+    if not isinstance(v, str) or len(v) > 40:
+        return False
+    try:
+        datetime.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _kiosk_word(v) -> bool:
+    return isinstance(v, str) and topic_word(v) is None and v != ""
+
+
+def _person_name(v) -> bool:
+    return _text(NAME_MAX)(v) and v == " ".join(v.split())
+
+
+def _pain(v) -> bool:
+    return v is None or (_count(v) and v <= 10)
+
+
+SESSION_FIELDS = {
+    "id": _count,
+    "started_at": _time,
+    "ended_at": _optional(_time),
+    "status": _text(40),
+    "routine": _text(MAX_TEXT),
+    "pain": _pain,
+    "pain_during": _pain,
+    "person": _optional(_person_name),
+}
+
+
+def _words(v) -> bool:
+    return isinstance(v, str) and len(v) <= MAX_TEXT and v.isprintable()
+
+
+RESULT_TYPES = typing.get_type_hints(ExerciseResult)
+RESULT_CHECKS = {int: _count, float: _number, str: _words}
+
+
+def _result(data) -> ExerciseResult:
+    """An exercise result's fields, each of the type the kiosk writes; a newer kiosk's extra fields are ignored."""
+    if not isinstance(data, dict):
+        raise BadMessage("a result message without its result")
+    for f in dataclasses.fields(ExerciseResult):
+        if f.name == "holds" or (f.name not in data and f.default is not dataclasses.MISSING):
+            continue
+        _check(data, f.name, RESULT_CHECKS[RESULT_TYPES[f.name]], "a result")
+    holds = data.get("holds", [])
+    if not isinstance(holds, list) or len(holds) > MAX_HOLDS:
+        raise BadMessage(f"a result's holds must be a list of at most {MAX_HOLDS}")
+    for h in holds:
+        if not (
+            isinstance(h, dict)
+            and _optional(_text(20))(h.get("side"))
+            and _number(h.get("seconds"))
+            and isinstance(h.get("completed"), bool)
+        ):
+            raise BadMessage(f"a result's hold {_shown(h)} is not (side, seconds, completed)")
+    return result_from_dict(data)
 
 
 def _session(db: sqlite3.Connection, kiosk: str, s: dict) -> int:

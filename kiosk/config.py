@@ -18,8 +18,8 @@ from backstretch.config import DEFAULT_CONFIG
 from backstretch.drivers.factory import DRIVERS
 from backstretch.errors import ConfigError
 
-from .mqtt import url_problem
-from .validation import boolean, fill, known_keys, number_between, one_of, read_toml, setting, show_key, text
+from .mqtt import url_problem, url_shown
+from .validation import boolean, fill, hidden, known_keys, number_between, one_of, read_toml, setting, show_key, text
 
 SYSTEM_CONFIG = Path("/etc/backstretch/config.toml")
 
@@ -136,10 +136,10 @@ def pin_code(value) -> str | None:
 
 @dataclass(frozen=True)
 class FleetConfig:
-    mqtt_url: str = setting("", url_problem)  # empty: nothing leaves the kiosk
+    mqtt_url: str = setting("", url_problem, url_shown)  # empty: nothing leaves the kiosk
     kiosk_id: str = setting("", topic_word)
     username: str = setting("", text)
-    password: str = setting("", text)
+    password: str = setting("", text, hidden)
     ca_file: str = setting("", text)  # mqtts:// with a private certificate authority
     discovery_prefix: str = setting("homeassistant", topic_word)  # empty: no Home Assistant discovery
 
@@ -158,7 +158,7 @@ def _host_word() -> str:
 
 @dataclass(frozen=True)
 class PeopleConfig:
-    admin_pin: str = setting("", pin_code)  # empty: people are managed with `backstretch people`, not on screen
+    admin_pin: str = setting("", pin_code, hidden)  # empty: people are managed with `backstretch people`, not on screen
     progress_needs_pin: bool = setting(False, boolean)  # a clinic: a person's charts only after the admin PIN
 
 

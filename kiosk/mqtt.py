@@ -15,6 +15,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from backstretch.errors import FleetError
 
+from .validation import show
+
 DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}
 TOPIC_ROOT = "backstretch"
 
@@ -52,10 +54,20 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def url_shown(url) -> str:
+    """A broker address for a message, with any password in it (which `url_problem` refuses) left out."""
+    if isinstance(url, str):
+        scheme, sep, rest = url.partition("://")
+        netloc, slash, path = rest.partition("/")
+        if sep and "@" in netloc:
+            url = f"{scheme}://(not shown)@{netloc.rpartition('@')[2]}{slash}{path}"
+    return show(url)
+
+
 def parse_broker(url: str, username: str = "", password: str = "", ca_file: str = "") -> Broker:
     problem = url_problem(url)
     if problem or not url:
-        raise FleetError(f"mqtt url {url!r}: {problem or 'is empty'}")
+        raise FleetError(f"mqtt url {url_shown(url)}: {problem or 'is empty'}")
     parts = urlsplit(url)
     return Broker(
         parts.hostname or "",

@@ -88,10 +88,17 @@ def list_of(item: Check, min_items: int, max_items: int) -> Check:
     return check
 
 
-def setting(default, check: Check):
+def setting(default, check: Check, shown: Callable[[Any], str] | None = None):
+    """A checked field; `shown` writes its value in problem lines instead of `show` (`hidden` for a secret)."""
+    metadata = {"check": check, "shown": shown or show}
     if isinstance(default, list):
-        return field(default_factory=lambda: list(default), metadata={"check": check})
-    return field(default=default, metadata={"check": check})
+        return field(default_factory=lambda: list(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def hidden(value: Any) -> str:
+    """A password or PIN in a problem line: the journal and a screenshot of the terminal must not hold it."""
+    return "(not shown)"
 
 
 def show(value: Any) -> str:
@@ -184,10 +191,10 @@ def fill(cls, values: dict, where: str, problems: list[str], origin: Callable[[s
         if key not in known:
             problems.append(f"{path} ({origin(key)}): unknown key; known: {', '.join(known)}")
             continue
-        check = next(f for f in dataclasses.fields(cls) if f.name == key).metadata["check"]
-        allowed = check(value)
+        metadata = next(f for f in dataclasses.fields(cls) if f.name == key).metadata
+        allowed = metadata["check"](value)
         if allowed:
-            problems.append(f"{path} = {show(value)} ({origin(key)}): {allowed}")
+            problems.append(f"{path} = {metadata['shown'](value)} ({origin(key)}): {allowed}")
         else:
             kwargs[key] = value
     return cls(**kwargs)

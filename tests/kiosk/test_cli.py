@@ -66,6 +66,25 @@ def test_bad_config_lists_problems_and_exits_2(tmp_path):
     assert f"sensor.rate_hz = 5000 ({cfg}): must be a whole number between 10 and 1000" in proc.stderr
 
 
+def test_config_shows_the_fleet_password_and_admin_pin_as_set_never_their_values(tmp_path):
+    cfg = write_config(
+        tmp_path,
+        '[fleet]\nmqtt_url = "mqtt://b"\nusername = "desk"\npassword = "s3cr3t"\n[people]\nadmin_pin = "97531"\n',
+    )
+    proc = backstretch("--config", cfg, "config", tmp_path=tmp_path)
+    assert proc.returncode == 0
+    assert 'password = "(set, not shown)"' in proc.stdout and 'admin_pin = "(set, not shown)"' in proc.stdout
+    assert 'username = "desk"' in proc.stdout
+    assert "s3cr3t" not in proc.stdout and "97531" not in proc.stdout
+
+
+def test_collect_never_echoes_a_password_given_in_the_broker_address(tmp_path):
+    proc = backstretch(
+        "collect", "--mqtt-url", "mqtt://desk:s3cr3t@broker", "--data-dir", str(tmp_path), tmp_path=tmp_path
+    )
+    assert proc.returncode == 2 and "fleet.password" in proc.stderr and "s3cr3t" not in proc.stderr
+
+
 def test_missing_config_file(tmp_path):
     proc = backstretch("--config", str(tmp_path / "nope.toml"), "config", tmp_path=tmp_path)
     assert proc.returncode == 2 and "nope.toml: no such file" in proc.stderr

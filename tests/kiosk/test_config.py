@@ -116,6 +116,24 @@ def test_a_bad_fleet_or_people_value_names_its_key_and_what_is_allowed(tmp_path,
     assert problem.startswith(named) and allowed in problem
 
 
+@pytest.mark.parametrize(
+    "line, secret",
+    [
+        ('[fleet]\nmqtt_url = "mqtt://me:s3cr3t@broker"', "s3cr3t"),
+        ('[fleet]\nmqtt_url = "mqtt://s3cr3t@broker:99999"', "s3cr3t"),
+        ("[fleet]\npassword = 123456789", "123456789"),
+        ('[fleet]\npassword = "s3cr3t\\u0007"', "s3cr3t"),
+        ("[people]\nadmin_pin = 97531", "97531"),
+    ],
+)
+def test_a_bad_password_or_pin_is_named_but_never_shown(tmp_path, line, secret):
+    """Problem lines reach the journal and the terminal: the key and the rule, not the secret."""
+    with pytest.raises(ConfigError) as err:
+        load_config(layers(toml(tmp_path, line)))
+    [problem] = err.value.problems
+    assert "(not shown)" in problem and secret not in problem and secret not in str(err.value)
+
+
 def test_phone_keys_are_checked_with_what_is_allowed(tmp_path):
     from backstretch.config import DEFAULT_CONFIG
     from backstretch.errors import ConfigError
