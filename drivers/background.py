@@ -49,10 +49,11 @@ class BackgroundSource:
     def _open_source(self) -> bool:
         try:
             self.source.open()
-        except SensorError as exc:
-            if self._health.last_error != str(exc):
-                _log.warning("sensor: %s", exc)
-            self._publish(Health(connected=False, last_error=str(exc), model=self.source.health().model))
+        except Exception as exc:  # a setup problem, or a driver bug: said, and tried again
+            error = str(exc) if isinstance(exc, SensorError | OSError) else f"sensor driver failed: {_describe(exc)}"
+            if self._health.last_error != error:
+                _log.warning("sensor: %s", error, exc_info=not isinstance(exc, SensorError))
+            self._publish(Health(connected=False, last_error=error, model=self.source.health().model))
             return False
         with self._lock:
             self.rate_hz = self.source.rate_hz
@@ -61,16 +62,34 @@ class BackgroundSource:
         return True
 
     def _run(self) -> None:
-        while not self._stop.is_set() and not self._open_source():
-            self._stop.wait(REOPEN_S)
+        try:
+            while not self._stop.is_set() and not self._open_source():
+                self._stop.wait(REOPEN_S)
+            self._poll_forever()
+        except BaseException as exc:  # whatever ends the reader, the screen must not go on showing a live sensor
+            _log.exception("sensor reader stopped")
+            stopped = f"sensor reader stopped: {_describe(exc)}"
+            with self._lock:
+                self._health = replace(self._health, connected=False, last_error=stopped)
+
+    def _poll_forever(self) -> None:
         next_poll = time.monotonic()
+        failing = ""  # the driver error being repeated, logged with its traceback only the first time
+        health = self._health  # what the screen shows until the source has said something
         while not self._stop.is_set():
             try:
                 batch = self.source.read()
-            except Exception:  # a driver bug must not kill the reader: log it and keep polling
-                _log.exception("sensor read failed")
-                batch = []
-            self._publish(self.source.health(), batch)
+                health = self.source.health()
+            except Exception as exc:  # a driver bug must not kill the reader, nor pass for a working sensor
+                if _describe(exc) != failing:
+                    _log.exception("sensor read failed (logged once while it repeats)")
+                failing = _describe(exc)
+                batch, health = [], replace(health, connected=False, last_error=f"sensor driver failed: {failing}")
+            else:
+                if failing:
+                    _log.info("sensor read works again after: %s", failing)
+                failing = ""
+            self._publish(health, batch)
             poll_hz = self._poll_hz or getattr(self.source, "poll_hz", None) or max(20.0, 2.0 * self.source.rate_hz)
             next_poll = max(next_poll + 1.0 / poll_hz, time.monotonic() - 1.0 / poll_hz)  # never a burst to catch up
             self._stop.wait(max(0.0, next_poll - time.monotonic()))
@@ -99,3 +118,7 @@ class BackgroundSource:
         """The reader's latest snapshot (frozen, so it cannot change while the caller looks at it)."""
         with self._lock:
             return self._health
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]

@@ -7,6 +7,7 @@ migrated forward step by step; a database from a newer version is refused, not d
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import logging
@@ -152,6 +153,9 @@ class History:
         self._retry_at = 0.0
         self._retry_s = RETRY_FIRST_S
         self.unsaved = ""  # one line for the screen while something is not yet written
+        self._replay_left = 0  # how many writes at the head of the queue came from the file beside the database
+        self._spilled = False  # whether that file exists (it then lists exactly what is not yet written)
+        self._spill_failed: int | None = None  # the errno of the last failed attempt to write it, said once
         try:
             self.db = self._open_readonly() if readonly else self._open()
             # who the next session belongs to: the person tapped on the idle screen, None for a guest
@@ -214,8 +218,7 @@ class History:
 
     def close(self) -> None:
         if not self.readonly:
-            self._flush()
-            self._spill()
+            self._flush()  # what still cannot be written stays listed beside the database
         self.db.close()
 
     def _migrate(self) -> None:
@@ -283,10 +286,11 @@ class History:
             self._flush()
 
     def _flush(self) -> None:
+        written = 0
         while self._pending:
             op = self._pending[0]
             try:
-                self._apply(op)
+                self._apply(op, replayed=self._replay_left > 0)
             except sqlite3.Error as exc:
                 self._retry_at = self._clock() + self._retry_s
                 self._retry_s = min(2 * self._retry_s, RETRY_MAX_S)
@@ -294,22 +298,50 @@ class History:
                 if not self.unsaved:
                     _log.warning("history: cannot write (%s); kept in memory, retrying", reason)
                 self.unsaved = f"History not saved yet ({reason}): kept, retrying"
+                self._spill()  # and on disk beside it when there is room: a power cut now loses nothing either
                 return
             self._pending.pop(0)
+            self._replay_left = max(0, self._replay_left - 1)
+            written += 1
         if self.unsaved:
             _log.info("history: everything kept in memory is written now")
         self.unsaved = ""
         self._retry_s = RETRY_FIRST_S
+        if written:
+            self._spill()  # nothing waits any more: the file beside the database goes
 
-    def _apply(self, op: tuple) -> None:
+    def _apply(self, op: tuple, replayed: bool = False) -> None:
+        """One write in its own transaction. A `replayed` one (read back from the file beside the database)
+        may already be in it, written just before a crash left the file behind: it is then not written twice."""
         kind, key, *rest = op
         session_id = self._ids.get(key, key)
         with self._transaction():
             if kind == "begin":
+                there = (
+                    replayed
+                    and self.db.execute(
+                        "SELECT max(id) FROM sessions WHERE started_at = ? AND routine = ? AND profile_id IS ? "
+                        "AND kiosk_id IS NULL",
+                        rest,
+                    ).fetchone()[0]
+                )
+                if there:
+                    self._ids[key] = there
+                    return
                 sql = "INSERT INTO sessions (started_at, routine, profile_id) VALUES (?, ?, ?)"
                 self._ids[key] = int(self.db.execute(sql, rest).lastrowid or 0)
                 return
             if kind == "result":
+                result, recorded_at = rest
+                if (
+                    replayed
+                    and self.db.execute(
+                        "SELECT 1 FROM exercise_results WHERE session_id = ? AND position = ? AND exercise = ? "
+                        "AND recorded_at IS ?",
+                        (session_id, result.position, result.exercise_id, recorded_at),
+                    ).fetchone()
+                ):
+                    return
                 insert_result(self.db, session_id, *rest)
                 if self.outbox:
                     self.outbox.result(self.db, session_id, rest[0])
@@ -328,34 +360,53 @@ class History:
         return self.path.with_name(self.path.name + PENDING_SUFFIX)
 
     def _spill(self) -> None:
+        """Make the file beside the database hold exactly what is not yet written (no file when nothing is).
+
+        Written whole to a temporary name and renamed over, so a power cut leaves the old list or the new."""
+        path = self._spill_path()
         if not self._pending:
+            if self._spilled:
+                path.unlink(missing_ok=True)
+                self._spilled = False
             return
         ops = [_op_to_json(op, self._ids) for op in self._pending]
+        part = path.with_name(path.name + ".part")
         try:
-            fd = os.open(self._spill_path(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 json.dump(ops, out)
                 out.flush()
                 os.fsync(out.fileno())
+            os.replace(part, path)
+            _fsync_dir(path.parent)
         except OSError as exc:
-            _log.error("history: %d write(s) could not be saved anywhere (%s): they are lost", len(ops), exc)
+            part.unlink(missing_ok=True)
+            if self._spill_failed != exc.errno:
+                _log.error("history: %d write(s) kept only in memory, the disk refuses them too (%s)", len(ops), exc)
+            self._spill_failed = exc.errno
             return
-        _log.warning("history: %d write(s) kept in %s, written at the next start", len(ops), self._spill_path())
+        self._spilled = True
+        self._spill_failed = None
 
     def _load_spilled(self) -> None:
         path = self._spill_path()
         try:
             ops = json.loads(path.read_text(encoding="utf-8"))
-            self._pending = [_op_from_json(op) for op in ops] + self._pending
+            loaded = [_op_from_json(op) for op in ops]
         except FileNotFoundError:
             return
         except (OSError, ValueError, TypeError, KeyError) as exc:
-            _log.error("history: cannot read %s (%s); left there for a person to look at", path, exc)
+            aside = path.with_name(f"{path.name}.unreadable-{int(time.time())}")
+            _log.error("history: cannot read %s (%s); moved to %s for a person to look at", path, exc, aside.name)
+            with contextlib.suppress(OSError):  # a folder that refuses the rename refuses a new list as well
+                path.rename(aside)  # never overwritten by the next list of what waits
             return
+        _log.warning("history: writing %d write(s) kept from before the last stop", len(loaded))
+        self._pending = loaded + self._pending
+        self._replay_left = len(loaded)
+        self._spilled = True
         self._next_key = min([self._next_key, *(op[1] - 1 for op in self._pending if op[0] == "begin")])
         self._flush()
-        if not self._pending:
-            path.unlink(missing_ok=True)
 
     # -- reading --------------------------------------------------------------------------
     def sessions(self, limit: int | None = None) -> list[SessionRecord]:
@@ -585,6 +636,15 @@ def _tighten(path: Path, mode: int) -> None:
             path.chmod(mode)
     except OSError:
         pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` survive a power cut."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _op_to_json(op: tuple, ids: dict[int, int]) -> list:

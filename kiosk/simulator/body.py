@@ -19,6 +19,7 @@ STANDING = (0.0, 0.0)
 SITTING = (8.0, 0.0)
 SUPINE = (90.0, 0.0)
 OVER_BALL = (62.0, 0.0)
+KEEP_PAST_S = 10.0  # keyframes a replan keeps behind now: more than the mock sensor ever generates late
 
 
 def _rot(axis: int, deg: np.ndarray) -> np.ndarray:
@@ -88,10 +89,14 @@ class Timeline:
         return self._arrays
 
     def replan(self, t: float) -> tuple[float, float, float]:
-        """Forget the keyframes after t and pin the pose at t: a live performer changes its mind."""
+        """Forget the keyframes after t and pin the pose at t: a live performer changes its mind.
+
+        Keyframes older than KEEP_PAST_S are forgotten too (all but the one in force then), so a
+        live session of any length keeps a timeline of a few keyframes and pose() stays as fast."""
         pitch, roll, yaw = (float(x) for x in self._interpolate(np.array([t]))[0])
         base = (pitch, roll, yaw)
-        keep = [i for i, kt in enumerate(self.times) if kt < t]
+        oldest = max(0, int(np.searchsorted(self.times, t - KEEP_PAST_S, side="right")) - 1)
+        keep = [i for i in range(oldest, len(self.times)) if self.times[i] < t]
         self.times = [self.times[i] for i in keep] + [t]
         self.poses = [self.poses[i] for i in keep] + [base]
         self._arrays = None

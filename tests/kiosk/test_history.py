@@ -350,3 +350,70 @@ def test_the_database_is_private_and_so_is_the_folder_made_for_it(tmp_path):
     loose.chmod(0o644)
     History(loose).close()
     assert loose.stat().st_mode & 0o777 == 0o600
+
+
+def fill_disk(h):
+    """From here on the database cannot grow (as on a full disk); the lock and the file stay usable."""
+    pages = h.db.execute("PRAGMA page_count").fetchone()[0]
+    h.db.execute(f"PRAGMA max_page_count = {pages}")
+
+
+def test_what_waits_is_on_disk_at_once_and_a_crash_before_its_list_is_cleared_writes_nothing_twice(tmp_path):
+    clock = Clock()
+    path, waiting = tmp_path / "h.sqlite3", tmp_path / "h.sqlite3.pending.json"
+    h = History(path, clock=clock)
+    fill_disk(h)
+    long_twist = replace(twist(), calibration="x" * 20_000)
+    sid = h.begin_session("2026-11-20T09:00:00", "r")
+    h.add_result(sid, long_twist)
+    h.end_session(sid, "2026-11-20T09:10:00", "partial")
+    assert waiting.exists()  # not only in memory: a power cut from here on loses nothing
+    left_behind = waiting.read_bytes()
+    h.db.execute("PRAGMA max_page_count = 1000000")  # room again
+    clock.t += 2.0
+    h.retry()
+    assert h.unsaved == "" and not waiting.exists()
+    waiting.write_bytes(left_behind)  # the power went between the last commit and removing the list
+    h.db.close()
+    h = History(path)
+    [s] = h.sessions()
+    assert (s.status, s.results) == ("partial", [long_twist])
+    assert not waiting.exists()
+    h.close()
+
+
+def test_a_list_written_only_in_part_at_start_is_not_replayed_again_later(tmp_path):
+    clock = Clock()
+    path, waiting = tmp_path / "h.sqlite3", tmp_path / "h.sqlite3.pending.json"
+    h = History(path, clock=clock)
+    fill_disk(h)
+    sid = h.begin_session("2026-11-20T09:00:00", "r")
+    h.add_result(sid, replace(twist(), calibration="x" * 20_000))
+    h.close()
+    assert waiting.exists()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # at the next start another process holds the lock
+    h = History(path, clock=clock)
+    assert h.unsaved
+    other.execute("COMMIT")
+    clock.t += 2.0
+    h.retry()
+    assert h.unsaved == "" and not waiting.exists()
+    h.add_result(h.begin_session("2026-11-20T10:00:00", "r"), result(position=2))
+    h.close()
+    h = History(path)
+    assert sorted(len(s.results) for s in h.sessions()) == [1, 1]
+    h.close()
+
+
+def test_an_unreadable_list_is_moved_aside_never_overwritten(tmp_path):
+    path, waiting = tmp_path / "h.sqlite3", tmp_path / "h.sqlite3.pending.json"
+    History(path).close()
+    waiting.write_text('[["begin", -1, "2026-11-20T09:00:00"')  # cut short
+    h = History(path)
+    fill_disk(h)
+    h.add_result(h.begin_session("2026-11-20T11:00:00", "r"), replace(twist(), calibration="x" * 20_000))
+    h.close()
+    [aside] = tmp_path.glob("h.sqlite3.pending.json.unreadable-*")
+    assert aside.read_text() == '[["begin", -1, "2026-11-20T09:00:00"'
+    assert "spinal_twist" in waiting.read_text()

@@ -52,3 +52,16 @@ def test_still_stops_a_move_half_way(source, clock):
 
 def test_an_unknown_action_is_left_to_the_kiosk(source):
     assert not SimKeys(source, source.body).act("")
+
+
+def test_a_long_keyboard_session_keeps_the_body_timeline_short(source, clock):
+    keys = SimKeys(source, source.body)
+    actions = ["up", "left", "fidget", "down", "right", "still"]
+    for i in range(6000):  # an hour and a half of a key every second
+        keys.act(actions[i % len(actions)])
+        clock.advance(0.9)
+        source.read()
+    assert len(source.body.times) < 30
+    clock.advance(5)
+    pose = source.body.pose(source.body_time())[0]
+    assert abs(pose[0]) < 3 and abs(pose[1]) < 3  # the presses still add up: each up has its down
