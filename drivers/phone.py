@@ -42,6 +42,8 @@ NOMINAL_RATE_HZ = 100.0  # what is assumed until the phone has shown its rate
 REBIND_S = 5.0
 ADDRESS_REFRESH_S = 10.0
 PUSH_PATH = "/push/"
+NO_ACCEL_S = 3.0
+NO_ACCEL = "the phone pushes, but no acceleration: turn on Accelerometer and Gravity in Sensor Logger"
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class PushReceiver:
         self.problem = ""
         self.refused_device = ""
         self._refused_device_at: float | None = None
+        self._no_accel_since: float | None = None
 
     def refuse(self, kind: str, message: str, peer: str = "") -> None:
         """Count a refused request and log it, once a minute per reason."""
@@ -165,9 +168,11 @@ class PushReceiver:
             _log.info("phone: a new recording (session %s)", push.session_id)
             self._new_session(push.session_id)
         rows = self._merger.merge(push.streams)
-        self.problem = ""
         if not len(rows):
+            self._without_acceleration(arrival)
             return 0
+        self.problem = ""
+        self._no_accel_since = None
         newest = float(rows[-1, 0])
         if push.message_id > self._last_message and rows[0, 0] < self._last_phone_t - CLOCK_STEP_S:
             _log.warning("phone: its clock went back %.1f s; timing follows it", self._last_phone_t - rows[0, 0])
@@ -183,6 +188,14 @@ class PushReceiver:
         self._last_phone_t = float(fresh[-1, 0])
         self.has_gyro = bool(np.isfinite(fresh[:, 4]).all())
         return self._queue_rows(fresh)
+
+    def _without_acceleration(self, arrival: float) -> None:
+        """Pushes with none of the acceleration sensors: after a few seconds of them the screen says what to turn
+        on, instead of "waiting for a phone" while one is pushing (a single such batch can be a timing accident)."""
+        if self._no_accel_since is None:
+            self._no_accel_since = arrival
+        elif arrival - self._no_accel_since >= NO_ACCEL_S:
+            self.problem = NO_ACCEL
 
     def _queue_rows(self, rows) -> int:
         offset = self._mapper.offset

@@ -11,6 +11,7 @@ connection each, which is what phyphox's small web server expects.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import math
@@ -31,7 +32,8 @@ _log = logging.getLogger(__name__)
 AXES = ("accX", "accY", "accZ")
 TIME = "acc_time"
 POLL_HZ = 10.0  # ten small requests a second: latency like a 100 ms push, little work for the phone
-TIMEOUT_S = 1.0
+TIMEOUT_S = 1.0  # for each step: connecting, and each read of the answer
+ANSWER_DEADLINE_S = 3.0  # for a whole answer: a server that trickles cannot hold the reader thread
 MAX_RESPONSE_BYTES = 4 << 20
 EXPERIMENT = "Acceleration (with g)"
 
@@ -55,10 +57,17 @@ class PhyphoxSource:
     poll_hz = POLL_HZ
     has_gyro = False
 
-    def __init__(self, url: str, clock: Callable[[], float] = time.monotonic, timeout_s: float = TIMEOUT_S):
+    def __init__(
+        self,
+        url: str,
+        clock: Callable[[], float] = time.monotonic,
+        timeout_s: float = TIMEOUT_S,
+        deadline_s: float = ANSWER_DEADLINE_S,
+    ):
         self.url = parse_url(url)
         self._clock = clock
         self._timeout_s = timeout_s
+        self._deadline_s = deadline_s
         self.monitor = StreamMonitor(clock)
         self._mapper = ClockMapper()
         self._throttle = LogThrottle(_log, clock=clock)
@@ -85,13 +94,19 @@ class PhyphoxSource:
     def _get(self, path: str) -> dict:
         try:
             with urllib.request.urlopen(self.url + path, timeout=self._timeout_s) as response:
-                data = response.read(MAX_RESPONSE_BYTES + 1)
+                data = self._body(response)
+        except SensorError:
+            raise
         except urllib.error.HTTPError as exc:
             raise SensorError(f"phyphox at {self.url} answered {exc.code} to {path.split('?')[0]}") from None
         except (OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             raise SensorError(
                 f"phyphox not reachable at {self.url} ({reason}): is remote access on and the phone on this network?"
+            ) from None
+        except http.client.HTTPException as exc:  # not HTTP at all: a wrong port, or another program on it
+            raise SensorError(
+                f"{self.url} does not answer like phyphox ({type(exc).__name__}): check the address phyphox shows"
             ) from None
         if len(data) > MAX_RESPONSE_BYTES:
             raise SensorError(f"phyphox at {self.url} sent more than {MAX_RESPONSE_BYTES >> 20} MB in one answer")
@@ -102,6 +117,17 @@ class PhyphoxSource:
         if not isinstance(doc, dict):
             raise SensorError(f"phyphox at {self.url} sent JSON that is not an object")
         return doc
+
+    def _body(self, response) -> bytes:
+        """The answer, read in pieces under one deadline (real time: it bounds how long the reader waits)."""
+        deadline = time.monotonic() + self._deadline_s
+        chunks, size = [], 0
+        while size <= MAX_RESPONSE_BYTES and (chunk := response.read1(1 << 16)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if time.monotonic() > deadline:
+                raise SensorError(f"phyphox at {self.url} took over {self._deadline_s:g} s to answer")
+        return b"".join(chunks)
 
     def _query(self) -> str:
         if self._since is None:  # the first poll asks for the newest value only: it sets where reading starts
@@ -127,8 +153,8 @@ class PhyphoxSource:
         self._follow_session(str(status.get("session", "")), columns[TIME])
         if status.get("measuring") is False:
             self._problem = "phyphox is paused: press play in the app"
-        if self._since is None:
-            self._since = columns[TIME][-1] if columns[TIME] else None
+        if self._since is None:  # where reading starts: the newest time phyphox has (null while it has none)
+            self._since = next((t for t in reversed(columns[TIME]) if math.isfinite(t)), None)
             return []
         return self._samples(columns, arrival)
 

@@ -29,7 +29,7 @@ from backstretch.errors import BadMessage, CollectorError
 
 from .config import topic_word
 from .history import History, insert_result
-from .mqtt import TOPIC_ROOT, Broker, make_client, sessions_topic
+from .mqtt import TOPIC_ROOT, Broker, ConnectionTrouble, make_client, sessions_topic
 from .outbox import MESSAGE_VERSION, result_from_dict
 from .people import NAME_MAX
 from .results import ExerciseResult
@@ -55,7 +55,9 @@ class Collector:
         self.failure: str | None = None
         self.changed = threading.Condition()  # notified after every stored message, for whoever waits on it
         self.client = make_client(broker, client_id, manual_ack=True)
+        self.trouble = ConnectionTrouble(_log, "collect", broker)
         self.client.on_connect = self._on_connect
+        self.client.on_connect_fail = self.trouble.failed
         self.client.on_message = self._on_message
 
     def connect(self) -> None:
@@ -94,8 +96,9 @@ class Collector:
 
     def _on_connect(self, client, userdata, flags, reason, properties) -> None:
         if reason.is_failure:
-            _log.warning("collect: %s refused the connection: %s", self.broker.describe(), reason)
+            self.trouble.refused(reason)
             return
+        self.trouble.connected()
         _log.info("collect: connected to %s, subscribing to %s", self.broker.describe(), SUBSCRIPTION)
         client.subscribe(SUBSCRIPTION, qos=1)  # again on every connect, in case the broker lost our session
 

@@ -28,7 +28,7 @@ from backstretch.drivers.sample import Health
 
 from . import outbox
 from .config import FleetConfig
-from .mqtt import Broker, make_client, parse_broker, status_topic
+from .mqtt import Broker, ConnectionTrouble, make_client, parse_broker, status_topic
 
 _log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class FleetPublisher:
         self._connected = False
         self._status_dirty = True
         self._announce = True  # discovery configs, sent on every connect
-        self._refused = ""
+        self.trouble = ConnectionTrouble(_log, "fleet", broker)
         self._drained = False
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -100,6 +100,7 @@ class FleetPublisher:
         offline = json.dumps({"state": "offline", "kiosk_id": kiosk_id})
         self.client.will_set(self.status_topic, offline, qos=1, retain=True)
         self.client.on_connect = self._on_connect
+        self.client.on_connect_fail = self.trouble.failed
         self.client.on_disconnect = self._on_disconnect
         self.client.on_publish = self._on_publish
 
@@ -159,11 +160,9 @@ class FleetPublisher:
     # -- paho's network thread -------------------------------------------------------------------
     def _on_connect(self, client, userdata, flags, reason, properties) -> None:
         if reason.is_failure:
-            if str(reason) != self._refused:  # paho retries with back-off: say it once, not every minute
-                _log.warning("fleet: %s refused the connection: %s", self.broker.describe(), reason)
-            self._refused = str(reason)
+            self.trouble.refused(reason)
             return
-        self._refused = ""
+        self.trouble.connected()
         _log.info("fleet: connected to %s", self.broker.describe())
         with self._lock:
             self._connected = True

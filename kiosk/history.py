@@ -540,7 +540,8 @@ class History:
                 continue
             for r in s.results:
                 writer.writerow(
-                    [
+                    _cell(v)
+                    for v in [
                         s.person or "guest",
                         s.kiosk or "",
                         s.id,
@@ -566,6 +567,14 @@ class History:
                 )
                 count += 1
         return count
+
+
+def _cell(value):
+    """A text that a spreadsheet would run as a formula (a name like "=HYPERLINK(...)" typed on a kiosk, or sent
+    to the clinic's collector) is written with a leading apostrophe, so it is shown as text, never run."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def insert_result(db: sqlite3.Connection, session_id: int, r: ExerciseResult, recorded_at: str | None) -> None:

@@ -6,7 +6,10 @@ the topic) is seen as refused and kept in the outbox, where MQTT 3.1.1 would ack
 
 from __future__ import annotations
 
+import logging
+import socket
 import ssl
+import sys
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -96,3 +99,45 @@ def make_client(broker: Broker, client_id: str, manual_ack: bool = False) -> pah
         client.tls_set(ca_certs=broker.ca_file or None, cert_reqs=ssl.CERT_REQUIRED)
     client.reconnect_delay_set(min_delay=1, max_delay=60)
     return client
+
+
+class ConnectionTrouble:
+    """What keeps a client from its broker, logged once per different reason: paho tries again for ever,
+    with back-off, and a kiosk left unplugged for a week must not write a line a minute.
+
+    `failed` is paho's on_connect_fail, which it calls inside the `except` that caught the reason."""
+
+    def __init__(self, log: logging.Logger, who: str, broker: Broker):
+        self.log, self.who, self.broker = log, who, broker
+        self.last = ""
+
+    def refused(self, reason) -> None:
+        self._say(f"{self.broker.describe()} refused the connection: {reason}")
+
+    def failed(self, client=None, userdata=None) -> None:
+        self._say(f"cannot connect to {self.broker.describe()}: {why(sys.exc_info()[1])}; trying again")
+
+    def connected(self) -> None:
+        self.last = ""
+
+    def _say(self, problem: str) -> None:
+        if problem != self.last:
+            self.log.warning("%s: %s", self.who, problem)
+        self.last = problem
+
+
+def why(exc: BaseException | None) -> str:
+    """A connection failure in words an installer can act on."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"its TLS certificate is not trusted ({exc.verify_message}): check fleet.ca_file"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS failed ({exc.reason or exc}): is the port a TLS one (mqtts://, usually 8883)?"
+    if isinstance(exc, ConnectionRefusedError):
+        return "nothing listens there (broker down, or a wrong port)"
+    if isinstance(exc, socket.gaierror):
+        return "unknown host name"
+    if isinstance(exc, TimeoutError):
+        return "no answer (network down, or a firewall)"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc) or type(exc).__name__
+    return str(exc) or "unknown reason"

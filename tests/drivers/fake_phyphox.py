@@ -29,7 +29,9 @@ class FakePhyphox:
         self.session = "a1b2c3"
         self.started_at: float | None = clock() if measuring else None
         self.answering = True
+        self.trickle_s = 0.0  # > 0: the answer goes out a byte at a time, this far apart
         self.requests: list[str] = []
+        self.stop_trickling = threading.Event()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -44,7 +46,14 @@ class FakePhyphox:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                if not fake.trickle_s:
+                    self.wfile.write(data)
+                    return
+                for i in range(len(data)):
+                    self.wfile.write(data[i : i + 1])
+                    self.wfile.flush()
+                    if fake.stop_trickling.wait(fake.trickle_s):
+                        return
 
             def log_message(self, *args):
                 pass
@@ -84,15 +93,19 @@ class FakePhyphox:
             name, _, spec = part.partition("=")
             if name not in columns:
                 continue
-            if not spec:  # no threshold: the newest value only
-                values = columns[name][-1:]
+            if not spec:  # no threshold: the newest value only; phyphox writes an empty buffer's as null
+                values = columns[name][-1:] if len(rows) else [None]
             elif spec == "full":
                 values = columns[name]
             else:
                 threshold, _, ref = spec.partition("|")
                 ref_column = columns[ref or name]
                 values = columns[name][ref_column > float(threshold)]
-            out[name] = {"size": 0, "updateMode": "partial", "buffer": [float(v) for v in values]}
+            out[name] = {
+                "size": 0,
+                "updateMode": "partial",
+                "buffer": [None if v is None else float(v) for v in values],
+            }
         status = {"session": self.session, "measuring": self.started_at is not None, "timedRun": False, "countDown": 0}
         return {"buffer": out, "status": status}
 
@@ -102,5 +115,6 @@ class FakePhyphox:
         self.started_at = self.clock()
 
     def close(self) -> None:
+        self.stop_trickling.set()
         self.server.shutdown()
         self.server.server_close()

@@ -202,6 +202,24 @@ def test_acceleration_without_gravity_is_refused_with_what_to_turn_on(open_sourc
     assert "Gravity" in source.health().last_error and not source.health().connected
 
 
+def test_a_phone_pushing_without_acceleration_is_told_what_to_turn_on_not_left_waiting(open_source):
+    clock = ManualClock()
+    source = open_source(clock)
+    phone = FakePhone(source.port, TOKEN)
+    rows = imu_rows(6.0)
+    gyro_only = [e for e in _entries(rows) if e["name"] == "gyroscope"]
+    for second in range(5):
+        clock.t += 1
+        assert phone.post(push_body(gyro_only[second * 100 : (second + 1) * 100]))[0] == 200
+        if second == 0:
+            assert "waiting for a phone" in source.health().last_error  # one such push can be a timing accident
+    health = source.health()
+    assert not health.connected and "Accelerometer and Gravity" in health.last_error
+    clock.t += 1
+    phone.send(rows[500:600])
+    assert source.health().connected and source.health().last_error is None
+
+
 # -- hostile input ---------------------------------------------------------------------------------
 def good_body() -> bytes:
     return push_body(_entries(imu_rows(0.2)))

@@ -128,6 +128,64 @@ def test_an_unreachable_phone_is_a_clear_message():
         PhyphoxSource(f"http://127.0.0.1:{port}").open()
 
 
+def test_an_experiment_started_with_nothing_measured_yet_is_read_from_its_first_sample(phyphox):
+    clock = ManualClock()
+    fake = phyphox(accel_rows(5.0), clock, measuring=False)
+    source = PhyphoxSource(fake.url, clock)
+    source.open()  # starts it: the first poll finds empty buffers, whose newest value phyphox sends as null
+    assert source.read() == [] and fake.requests[-1] == "/get?accX&accY&accZ&acc_time"
+    got = poll(source, clock, 2.0)
+    assert len(got) >= 190 and source.health().connected
+
+
+def test_an_address_that_is_not_phyphox_is_named_and_the_reader_keeps_trying():
+    """A wrong port (here something that talks SSH) must not end the reader thread."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    accepted = threading.Event()
+
+    def serve():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+            conn.close()
+            accepted.set()
+
+    threading.Thread(target=serve, daemon=True).start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}"
+    with pytest.raises(SensorError, match="does not answer like phyphox"):
+        PhyphoxSource(url).open()
+    reader = BackgroundSource(PhyphoxSource(url))
+    reader.open()
+    try:
+        accepted.clear()
+        assert accepted.wait(10)  # the reader's own attempt
+        accepted.clear()
+        assert accepted.wait(10)  # and another: it is still trying
+        assert "does not answer like phyphox" in reader.health().last_error
+    finally:
+        reader.close()
+        server.close()
+
+
+def test_a_phone_that_answers_a_byte_at_a_time_cannot_hold_the_reader(phyphox):
+    clock = ManualClock()
+    fake = phyphox(accel_rows(20.0), clock)
+    source = PhyphoxSource(fake.url, clock, deadline_s=0.5)
+    source.open()
+    poll(source, clock, 1.0)
+    fake.trickle_s = 0.2  # each byte inside the per-read timeout: only the deadline ends it
+    assert source.read() == []
+    health = source.health()
+    assert not health.connected and "took over 0.5 s to answer" in health.last_error
+    fake.trickle_s = 0.0
+    assert poll(source, clock, 0.5) and source.health().connected
+
+
 def test_the_reader_thread_polls_phyphox_at_its_steady_rate(phyphox):
     rows = accel_rows(60.0)
     import time

@@ -28,15 +28,13 @@ def free_port() -> int:
 class Mosquitto:
     """A broker with persistence on, as a clinic would run it: stopping it keeps its sessions and queues."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, scheme: str = "mqtt", settings: str = "allow_anonymous true\n"):
         self.folder = folder
         self.port = free_port()
-        self.url = f"mqtt://127.0.0.1:{self.port}"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
         self.conf = folder / "mosquitto.conf"
         self.conf.write_text(
-            f"listener {self.port} 127.0.0.1\n"
-            "allow_anonymous true\n"
-            "persistence true\n"
+            f"listener {self.port} 127.0.0.1\n" + settings + "persistence true\n"
             f"persistence_location {folder}/\n"
             f"log_dest file {folder}/mosquitto.log\n"
             f"user {getpass.getuser()}\n"  # as root it would switch to 'mosquitto', who cannot write here
@@ -68,15 +66,61 @@ class Mosquitto:
         return path.read_text()[-2000:] if path.exists() else ""
 
 
+def needed(tool: str | None, package: str, why: str) -> None:
+    """Skip, saying why, on a laptop without `package`; fail on CI, which must run every test (.ci/run installs it)."""
+    if tool is None:
+        if os.environ.get("CI") or os.environ.get("BACKSTRETCH_CI"):
+            pytest.fail(f"{package} is not installed, and CI must run these tests (.ci/run installs it)")
+        pytest.skip(f"{package} is not installed (Debian package '{package}'); {why}")
+
+
 @pytest.fixture
 def broker(tmp_path):
-    if MOSQUITTO is None:
-        if os.environ.get("CI") or os.environ.get("BACKSTRETCH_CI"):
-            pytest.fail("mosquitto is not installed, and CI must run the fleet tests (.ci/run installs it)")
-        pytest.skip("mosquitto is not installed (Debian package 'mosquitto'); the fleet tests need a real broker")
+    needed(MOSQUITTO, "mosquitto", "the fleet tests need a real broker")
     folder = tmp_path / "broker"
     folder.mkdir()
     b = Mosquitto(folder)
+    b.start()
+    yield b
+    b.stop()
+
+
+SECURE_USER, SECURE_PASSWORD = "front-desk", "correct horse battery"
+
+
+@pytest.fixture
+def secure_broker(tmp_path):
+    """A broker as a clinic should run one: TLS with its own certificate authority, a user name and password.
+
+    `ca_file` is the authority that signed the broker's certificate; `other_ca_file` one that did not."""
+    needed(MOSQUITTO, "mosquitto", "the fleet tests need a real broker")
+    needed(shutil.which("openssl"), "openssl", "the TLS tests make their certificates with it")
+    folder = tmp_path / "secure-broker"
+    folder.mkdir()
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    for ca in ("ca", "other-ca"):
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN=test {ca}",
+                "-keyout", f"{ca}.key", "-out", f"{ca}.crt")  # fmt: skip
+    openssl(
+        "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "broker.key", "-out", "broker.csr"
+    )
+    (folder / "san.ext").write_text("subjectAltName = IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "broker.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+            "-days", "2", "-extfile", "san.ext", "-out", "broker.crt")  # fmt: skip
+    passwd = shutil.which("mosquitto_passwd") or shutil.which("mosquitto_passwd", path="/usr/sbin:/usr/local/sbin")
+    needed(passwd, "mosquitto", "its mosquitto_passwd makes the password file")
+    subprocess.run([passwd, "-c", "-b", str(folder / "passwords"), SECURE_USER, SECURE_PASSWORD], check=True)
+    (folder / "passwords").chmod(0o600)
+    b = Mosquitto(
+        folder,
+        scheme="mqtts",
+        settings=f"allow_anonymous false\npassword_file {folder}/passwords\n"
+        f"cafile {folder}/ca.crt\ncertfile {folder}/broker.crt\nkeyfile {folder}/broker.key\n",
+    )
+    b.ca_file, b.other_ca_file = str(folder / "ca.crt"), str(folder / "other-ca.crt")
     b.start()
     yield b
     b.stop()

@@ -1,14 +1,19 @@
 """The kiosk's publisher against a real Mosquitto: sessions on the topic, retained status, last will, the outbox."""
 
 import json
+import logging
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
+
+import pytest
 
 from backstretch.kiosk import app
+from backstretch.kiosk.collector import Collector
 from backstretch.kiosk.engine import SUMMARY
 from backstretch.kiosk.fleet import FleetPublisher
 from backstretch.kiosk.history import History
@@ -17,6 +22,8 @@ from backstretch.kiosk.outbox import Outbox, unsent_count
 from backstretch.kiosk.results import ExerciseResult
 from backstretch.kiosk.routine import load_routine
 from backstretch.kiosk.session import KioskSession
+
+from .conftest import SECURE_PASSWORD, SECURE_USER
 
 
 def tilt(position: int, reps: int = 8) -> ExerciseResult:
@@ -173,5 +180,70 @@ def test_nothing_is_sent_while_the_broker_is_away_and_all_of_it_after(tmp_path, 
         assert sessions.wait_for(lambda m: len(m) >= 5)
         assert [m["result"]["position"] for m in decoded(sessions.messages)] == [1, 2, 3, 4, 5]
     finally:
+        publisher.stop()
+        history.close()
+
+
+# -- a clinic's broker: TLS, user name and password ------------------------------------------------
+class LogWatch(logging.Handler):
+    """Every line the fleet logs, and an event when one holds `text`."""
+
+    def __init__(self, text: str):
+        super().__init__(logging.WARNING)
+        self.text, self.lines, self.seen = text, [], threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+        if self.text in self.lines[-1]:
+            self.seen.set()
+
+
+def test_a_kiosk_sends_over_tls_with_its_user_name_and_password(tmp_path, secure_broker):
+    broker = parse_broker(secure_broker.url, SECURE_USER, SECURE_PASSWORD, secure_broker.ca_file)
+    clinic = Collector(broker, tmp_path / "clinic.sqlite3", client_id="secure-collector")
+    subscribed = threading.Event()
+    clinic.client.on_subscribe = lambda *args: subscribed.set()
+    clinic.start()
+    history = History(tmp_path / "h.sqlite3", Outbox("desk"))
+    publisher = FleetPublisher(broker, "desk", history.path)
+    try:
+        assert subscribed.wait(20), secure_broker.log()
+        publisher.start()
+        session = history.begin_session("2026-11-20T09:00:00", "Back stretches")
+        history.add_result(session, tilt(1))
+        publisher.wake()
+        assert publisher.wait_until_sent(20), secure_broker.log()
+        with clinic.changed:
+            assert clinic.changed.wait_for(lambda: clinic.stored >= 1, 20)
+    finally:
+        publisher.stop()
+        clinic.stop()
+        history.close()
+
+
+@pytest.mark.parametrize(
+    "password, trusted, said",
+    [
+        ("wrong", True, "refused the connection: Not authorized"),
+        (SECURE_PASSWORD, False, "its TLS certificate is not trusted"),
+    ],
+)
+def test_a_broker_that_will_not_have_the_kiosk_is_named_once_and_the_results_wait(
+    tmp_path, secure_broker, password, trusted, said
+):
+    ca = secure_broker.ca_file if trusted else secure_broker.other_ca_file
+    watch = LogWatch(said)
+    logging.getLogger("backstretch.kiosk.fleet").addHandler(watch)
+    history = History(tmp_path / "h.sqlite3", Outbox("desk"))
+    publisher = FleetPublisher(parse_broker(secure_broker.url, SECURE_USER, password, ca), "desk", history.path)
+    publisher.start()
+    try:
+        session = history.begin_session("2026-11-20T09:00:00", "Back stretches")
+        history.add_result(session, tilt(1))
+        assert watch.seen.wait(20), watch.lines
+        assert not publisher.connected and unsent_count(history.db) == 1
+        assert not any(password in line for line in watch.lines)
+    finally:
+        logging.getLogger("backstretch.kiosk.fleet").removeHandler(watch)
         publisher.stop()
         history.close()

@@ -46,6 +46,19 @@ def test_each_person_has_their_own_sessions_and_streak(tmp_path):
     h.close()
 
 
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_exported_as_text(tmp_path):
+    h = History(tmp_path / "h.sqlite3")
+    for name in ("=HYPERLINK(1)", "+1", "@SUM(1)", "-2"):
+        session(h, people.add(h, name), "2026-11-20")
+    out = io.StringIO()
+    h.export_csv(out)
+    names = {r["person"] for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert names == {"'=HYPERLINK(1)", "'+1", "'@SUM(1)", "'-2"}
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["reps_done"] == "8" and row["range_deg"].replace(".", "").isdigit()  # numbers stay numbers
+    h.close()
+
+
 def test_names_are_checked_and_unique(tmp_path):
     h = History(tmp_path / "h.sqlite3")
     with pytest.raises(PeopleError, match="already a person called 'Me'"):
