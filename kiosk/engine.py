@@ -84,6 +84,11 @@ DONE_S = 3.0
 COME_BACK_S = 12.0  # after a completed hold, this long for the person to relax before a clear prompt
 RETRY_PAUSE_S = 2.0  # after a broken hold, this long before the countdown for the next try
 SUMMARY_S = 90.0
+# Phases whose clock starts only once the voice has said what came before: an intro lasts at least as
+# long as its words, the countdown's "3" follows "Lower your knees to the left", the done screen stays
+# while "Well done." is heard. A stuck voice holds a phase no longer than VOICE_WAIT_MAX_S.
+WAIT_FOR_VOICE = (INTRO, CALIBRATE, COUNTDOWN, DONE, SWITCH)
+VOICE_WAIT_MAX_S = 30.0
 COMMANDS = tuple(ENGINE)
 
 
@@ -213,6 +218,8 @@ class RoutineEngine:
         self._step: Step | None = None  # what the current rest or switch leads to
         self._stale_hold = False  # a hold already recorded that the detector has not ended yet
         self._countdown_left = 0
+        self.speaking: Callable[[], bool] = lambda: False  # the window's voice: still saying something
+        self._voice_wait: tuple[float, float] | None = None  # (since, seconds) of a phase waiting for the voice
 
     # -- inputs --------------------------------------------------------------------------
     def command(self, name: str, value: int | None = None) -> None:
@@ -282,9 +289,17 @@ class RoutineEngine:
             return
         if self._frozen_at is not None:
             return
+        if self.speaking():
+            self._last_activity = now  # while the kiosk talks, the person listening is not gone
         if v.phase in SESSION_PHASES and now - self._last_activity >= self.s.still_there_after_s:
             self._freeze(Freeze.STILL_THERE, Cue(Kind.STILL_THERE, say.STILL_THERE))
             return
+        if self._voice_wait is not None:
+            since, seconds = self._voice_wait
+            if self.speaking() and now - since < VOICE_WAIT_MAX_S:
+                self._deadline, v.remaining_s = now + seconds, seconds  # its clock has not started yet
+                return
+            self._voice_wait = None
         v.remaining_s = max(0.0, self._deadline - now) if self._deadline is not None else 0.0
         if self._deadline is None or now < self._deadline:
             return
@@ -696,6 +711,7 @@ class RoutineEngine:
             getattr(self, leave)()
         self.view.phase = phase
         self._deadline = self.clock() + seconds if seconds is not None else None
+        self._voice_wait = (self.clock(), seconds) if phase in WAIT_FOR_VOICE and seconds is not None else None
         self.view.remaining_s = seconds or 0.0
         enter = _PHASE_STEPS[phase].enter
         if enter:

@@ -160,7 +160,7 @@ SKIP = "Skip"
 SKIP_IT = "Skip it"
 PAUSE = "Pause"
 IT_HURTS = "It hurts"
-GO = "Go"
+NEXT = "Next"
 SKIP_REST = "Skip rest"
 CARRY_ON_BUTTON = "Carry on"
 STOP = "Stop"
@@ -169,7 +169,7 @@ CANCEL = "Cancel"
 DONE = "Done"
 BACK = "Back"
 USE_PHONE = "Use your phone"
-BUTTON_LABELS = (START, HISTORY, IM_READY, SKIP, SKIP_IT, PAUSE, IT_HURTS, GO, SKIP_REST)
+BUTTON_LABELS = (START, HISTORY, IM_READY, SKIP, SKIP_IT, PAUSE, IT_HURTS, NEXT, SKIP_REST)
 BUTTON_LABELS += (CARRY_ON_BUTTON, STOP, IM_HERE, CANCEL, DONE, BACK, USE_PHONE)
 GRID_LABELS = (CANCEL, DONE)  # the buttons that sit in the 0-10 pain grid
 

@@ -101,14 +101,27 @@ class Layout:
         }
         return max(8, sizes[role])
 
+    @property
+    def buttons_per_row(self) -> int:
+        """The most buttons a screen puts side by side: a watch has room for two readable labels, not three."""
+        return 2 if self.kind == "watch" else 3
+
+    @property
+    def button_lines(self) -> int:
+        """Lines a button label may take: a portrait screen's buttons are tall enough for two."""
+        return 2 if self.kind == "portrait" else 1
+
     def _button_size(self) -> int:
-        """Every button label at one size: the largest at which each label fits a third of the footer."""
+        """Every button label at one size: the largest at which each label fits the narrowest button."""
         foot = self.footer()
-        slot = _label_box(pygame.Rect(0, 0, (foot.width - self.unit) // 3, foot.height))
+        slot = _label_box(pygame.Rect(0, 0, (foot.width - self.unit) // self.buttons_per_row, foot.height))
         cap = int(min(foot.height * 0.45, self.unit * 2.6))
-        size = min(fit(label, slot.width, slot.height, cap, 1, True)[0] for label in BUTTON_LABELS)
-        cell = _label_box(self.grid_cell(12))
-        return min(size, *(fit(label, cell.width, cell.height, cap, 1, True)[0] for label in GRID_LABELS))
+        return min(fit(label, slot.width, slot.height, cap, self.button_lines, True)[0] for label in BUTTON_LABELS)
+
+    def grid_takes_labels(self) -> bool:
+        """Whether Cancel and Done fit a cell of the 0-10 grid at the button size; if not, they get a row."""
+        cell, size = _label_box(self.grid_cell(12)), self.size("button")
+        return all(fit(label, cell.width, cell.height, size, 1, True)[0] >= size for label in GRID_LABELS)
 
     def grid_touch(self) -> int:
         """A grid button's height (the 0-10 pain scale): 15 mm, or on a watch what its footer allows."""
@@ -197,7 +210,8 @@ class Canvas:
         colour = PALETTE["accent"] if primary else PALETTE["panel"]
         pygame.draw.rect(self.surface, colour, rect, border_radius=max(4, rect.height // 5))
         text_colour = PALETTE["background"] if primary else PALETTE["text"]
-        self.text(label, _label_box(rect), size or self.layout.size("button"), text_colour, max_lines=1, bold=True)
+        lines = self.layout.button_lines
+        self.text(label, _label_box(rect), size or self.layout.size("button"), text_colour, max_lines=lines, bold=True)
         b = Button(label, command, rect, value)
         self.buttons.append(b)
         return b
@@ -208,7 +222,9 @@ class Canvas:
         n = len(buttons)
         w = (box.width - gap * (n - 1)) // n
         rects = [pygame.Rect(box.left + i * (w + gap), box.top, w, box.height) for i in range(n)]
-        size = self.common_size([label for label, _ in buttons], _label_box(rects[0]))
+        size = self.common_size(
+            [label for label, _ in buttons], _label_box(rects[0]), max_lines=self.layout.button_lines
+        )
         for i, ((label, command), rect) in enumerate(zip(buttons, rects, strict=True)):
             self.button(label, command, rect, i == primary, size=size)
 

@@ -245,14 +245,14 @@ def _done(c: Canvas, v: View, x: Extras) -> None:
         mark, number = _rows(body, 2, first=0.4)
         widgets.tick(c.surface, mark.center, mark.height)
         c.text(count, number, "count", PALETTE["good"], max_lines=1)
-        c.button_row([(P.GO, C.NEXT), (P.IT_HURTS, C.PAIN)], foot, primary=None)
+        c.button_row([(P.NEXT, C.NEXT), (P.IT_HURTS, C.PAIN)], foot, primary=None)
         return
     mark, words = _split(body, lay, 0.4, 0.45)
     widgets.tick(c.surface, mark.center, min(mark.width, mark.height) // 2)
     number, line = _rows(words, 2, first=0.65)
     c.text(count, number, "count", PALETTE["good"], max_lines=1)
     c.text(P.WELL_DONE, line, "line", max_lines=1)
-    _session_buttons(c, foot, (P.GO, C.NEXT))
+    _session_buttons(c, foot, (P.NEXT, C.NEXT))
 
 
 def _switch(c: Canvas, v: View, x: Extras) -> None:
@@ -261,12 +261,12 @@ def _switch(c: Canvas, v: View, x: Extras) -> None:
     side = v.side or ""
     if lay.kind == "watch":
         c.text(P.now_side(side), body, "side", PALETTE["accent"], max_lines=2)
-        c.button_row([(P.GO, C.NEXT), (P.IT_HURTS, C.PAIN)], foot)
+        c.button_row([(P.IM_READY, C.NEXT), (P.IT_HURTS, C.PAIN)], foot)
         return
     top, bottom = _rows(body, 2, first=0.35)
     c.text(P.SWITCH_TO_THE, top, "line", PALETTE["muted"], max_lines=1)
     c.text(f"{side.upper()} side", bottom, "count", PALETTE["accent"], max_lines=1)
-    c.button_row([(P.GO, C.NEXT), (P.IT_HURTS, C.PAIN), (P.PAUSE, C.PAUSE)], foot)
+    c.button_row([(P.IM_READY, C.NEXT), (P.IT_HURTS, C.PAIN), (P.PAUSE, C.PAUSE)], foot)
 
 
 def _rest(c: Canvas, v: View, x: Extras) -> None:
@@ -298,11 +298,11 @@ def _summary(c: Canvas, v: View, x: Extras) -> None:
     _title(c, title, "")
     asking = v.pain is None and not stopped
     if asking:  # the end check-in: its question and rows of 15 mm buttons, one of them Done
-        foot = _pain_area(lay, 12)
+        foot = _pain_area(lay)
         label = pygame.Rect(foot.left, foot.top - lay.unit * 2 - 4, foot.width, lay.unit * 2)
         body = pygame.Rect(body.left, body.top, body.width, max(lay.unit, label.top - 4 - body.top))
         c.text(P.END_QUESTION, label, "label", PALETTE["muted"], max_lines=1)
-        _pain_grid(c, foot, [(P.DONE, C.HOME, None)])
+        _pain_grid(c, foot, (P.DONE, C.HOME))
     else:
         c.button_row([(P.DONE, C.HOME)], foot)
     notes = []
@@ -318,26 +318,49 @@ def _summary(c: Canvas, v: View, x: Extras) -> None:
     per_page = max(1, min(per_page, body.height // max(1, lay.unit * 3)))
     shown, _, _ = _page(rows, per_page, x.t)
     trends = _trends(x.sessions)
-    for row, (kind, item) in zip(_rows(body, per_page), shown, strict=False):
+    boxes = _rows(body, per_page)
+    sizes = _result_sizes(c, boxes[0], v.results)
+    for row, (kind, item) in zip(boxes, shown, strict=False):
         if kind == "note":
             c.text(item[0], row, "line", item[1], max_lines=2)
         else:
-            _result_row(c, row, item, trends.get(item.exercise_id, []))
+            _result_row(c, row, item, trends.get(item.exercise_id, []), sizes)
 
 
-def _result_row(c: Canvas, row: pygame.Rect, r, trend: list[float]) -> None:
-    """Name, the result in words, and (room allowing) the range of movement over the last sessions."""
-    lay = c.layout
+def _result_boxes(lay: Layout, row: pygame.Rect) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:
+    """A result row's name, words and chart; on small screens the name and words share one box."""
     if lay.kind in ("watch", "small"):
-        c.text(f"{r.name}: {P.result_line(r)}", row, "label", max_lines=2, align="left")
-        return
+        return row, row, pygame.Rect(row.right, row.top, 0, 0)
     label = pygame.Rect(row.left, row.top, int(row.width * 0.3), row.height)
     words = pygame.Rect(label.right, row.top, int(row.width * 0.5), row.height)
     chart = pygame.Rect(
         words.right + lay.unit // 2, row.top + 4, row.right - words.right - lay.unit // 2, row.height - 8
     )
-    c.text(r.name, label, "line", max_lines=2, align="left")
-    c.text(P.result_line(r), words, "label", PALETTE["muted"], max_lines=2, align="left")
+    return label, words, chart
+
+
+def _result_sizes(c: Canvas, row: pygame.Rect, results) -> tuple[int, int]:
+    """One size for every name and one for every result line of the session, on every page."""
+    label, words, _ = _result_boxes(c.layout, row)
+    if c.layout.kind in ("watch", "small"):
+        size = c.common_size([_result_text(r) for r in results] or [""], words, "label", max_lines=2)
+        return size, size
+    names = c.common_size([r.name for r in results] or [""], label, "line", max_lines=2)
+    return names, c.common_size([P.result_line(r) for r in results] or [""], words, "label", max_lines=2)
+
+
+def _result_text(r) -> str:
+    return f"{r.name}: {P.result_line(r)}"
+
+
+def _result_row(c: Canvas, row: pygame.Rect, r, trend: list[float], sizes: tuple[int, int]) -> None:
+    """Name, the result in words, and (room allowing) the range of movement over the last sessions."""
+    label, words, chart = _result_boxes(c.layout, row)
+    if c.layout.kind in ("watch", "small"):
+        c.text(_result_text(r), row, sizes[1], max_lines=2, align="left")
+        return
+    c.text(r.name, label, sizes[0], max_lines=2, align="left")
+    c.text(P.result_line(r), words, sizes[1], PALETTE["muted"], max_lines=2, align="left")
     widgets.trend(c.surface, chart, trend or [r.range_deg])
 
 
@@ -360,16 +383,19 @@ def _session_buttons(c: Canvas, foot: pygame.Rect, *buttons: tuple[str, str]) ->
 def _pain_overlay(c: Canvas, v: View) -> None:
     """After "it hurts": the score decides whether the routine stops; Cancel goes back."""
     lay = c.layout
-    foot = _pain_area(lay, 12)
+    foot = _pain_area(lay)
     title = pygame.Rect(lay.body().left, lay.header().top, lay.body().width, foot.top - 4 - lay.header().top)
     _overlay(c, P.PAIN_QUESTION, "", [], top=title)
-    _pain_grid(c, foot, [(P.CANCEL, C.CANCEL, None)])
+    _pain_grid(c, foot, (P.CANCEL, C.CANCEL))
 
 
-def _pain_grid(c: Canvas, foot: pygame.Rect, extra: list[tuple[str, str, int | None]]) -> None:
-    """0 to 10 and the extra buttons, in as many balanced rows as 15 mm targets need."""
+def _pain_grid(c: Canvas, foot: pygame.Rect, extra: tuple[str, str]) -> None:
+    """0 to 10 in as many balanced rows as 15 mm targets need, and the extra button (Cancel, Done) in the
+    grid when its label fits a cell at the button size, else in a row of its own below."""
     lay = c.layout
-    items = [(str(n), C.PAIN, n) for n in range(11)] + extra
+    items: list[tuple[str, str, int | None]] = [(str(n), C.PAIN, n) for n in range(11)]
+    if lay.grid_takes_labels():
+        items.append((*extra, None))
     per_row = lay.grid_columns(len(items))
     cell = lay.grid_cell(len(items))
     for i, (label, command, value) in enumerate(items):
@@ -378,12 +404,15 @@ def _pain_grid(c: Canvas, foot: pygame.Rect, extra: list[tuple[str, str, int | N
             foot.left + col * (cell.width + 4), foot.top + r * (cell.height + 4), cell.width, cell.height
         )
         c.button(label, command, rect, primary=value is None, value=value)
+    if len(items) == 11:
+        c.button(*extra, pygame.Rect(foot.left, foot.bottom - cell.height, foot.width, cell.height), primary=True)
 
 
-def _pain_area(lay: Layout, count: int) -> pygame.Rect:
-    """The bottom of the screen, tall enough for `count` 15 mm buttons in as many rows as needed."""
+def _pain_area(lay: Layout) -> pygame.Rect:
+    """The bottom of the screen, tall enough for the 0-10 grid and its extra button."""
     footer = lay.footer()
-    rows = -(-count // lay.grid_columns(count))
+    count = 12 if lay.grid_takes_labels() else 11
+    rows = -(-count // lay.grid_columns(count)) + (count == 11)
     height = rows * lay.grid_touch() + (rows - 1) * 4
     return pygame.Rect(footer.left, footer.bottom - height, footer.width, height)
 

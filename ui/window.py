@@ -130,6 +130,7 @@ class KioskWindow:
             self.cfg.audio.enabled, self.cfg.audio.volume, self.cfg.audio.voice, self.cfg.audio.voice_program
         )
         self.sound.prepare(phrases.spoken(self.kiosk.engine.routine))
+        self.kiosk.engine.speaking = lambda: self.sound.busy  # a phase's clock starts once its words are said
         _log.info(
             "display %s (%s), rotate %d, %s",
             self.screen.get_size(),

@@ -255,6 +255,49 @@ def test_a_countdown_is_never_cut_short(kiosk):
     assert kiosk.phase == ACTIVE and kiosk.engine._deadline is None  # the hold is running: no retry timer
 
 
+class Voice:
+    """The window's voice as the engine sees it: busy until told it has finished."""
+
+    def __init__(self):
+        self.busy = False
+
+    def __call__(self):
+        return self.busy
+
+
+def test_an_intro_lasts_until_its_words_are_said_then_its_own_time(kiosk):
+    voice = kiosk.engine.speaking = Voice()
+    kiosk.command("start")
+    voice.busy = True  # a long intro, still being said
+    kiosk.wait(20)
+    assert kiosk.phase == INTRO and kiosk.engine.view.remaining_s == 5
+    voice.busy = False
+    kiosk.wait(4.5)
+    assert kiosk.phase == INTRO  # its 5 s start only now
+    kiosk.wait(1)
+    assert kiosk.phase == CALIBRATE
+
+
+def test_the_countdown_starts_after_the_words_that_say_where_to_go(kiosk):
+    voice = kiosk.engine.speaking = Voice()
+    to_twist(kiosk)
+    assert kiosk.phase == COUNTDOWN and kiosk.said[-1] == "Lower your knees to the left."
+    kiosk.said.clear()
+    voice.busy = True  # "Ready." and "Lower your knees to the left." are still being said
+    kiosk.wait(5)
+    assert kiosk.said == [] and kiosk.engine.view.countdown == 0
+    voice.busy = False
+    kiosk.wait(4.25)
+    assert kiosk.said == ["3", "2", "1", "Hold."]
+
+
+def test_a_stuck_voice_holds_a_phase_only_so_long(kiosk):
+    kiosk.engine.speaking = lambda: True
+    kiosk.command("start")
+    kiosk.wait(40)
+    assert kiosk.phase == CALIBRATE
+
+
 def test_every_exercise_ends_with_its_full_count_shown(kiosk):
     kiosk.command("start")
     kiosk.calibrate()

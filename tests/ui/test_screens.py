@@ -163,3 +163,35 @@ def test_screenshots_are_written_for_every_state_and_size(tmp_path):
 def test_a_lost_sensor_takes_over_the_screen_only_during_a_session():
     assert screen_name(View(phase=ACTIVE, frozen={Freeze.SENSOR_LOST}), Extras()) == "sensor-lost"
     assert screen_name(View(phase=IDLE, frozen={Freeze.SENSOR_LOST}), Extras()) == "idle"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_button_labels_are_readable_at_every_size(size):
+    """A label a twentieth of the screen's short side: 24 px on 800x480, 12 px on a watch (not 8)."""
+    for name in STATES:
+        for b in (canvas := render(name, size, ROUTINE)).buttons:
+            [label] = [t for t in canvas.texts if t.text == b.label and b.rect.contains(t.box)]
+            assert label.size >= min(size) / 20, f"{name}: {b.label!r} at {label.size} px"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_every_button_says_what_it_does(size):
+    """Moving on from a finished exercise is "Next"; starting the other side is "I'm ready"; never a bare "Go"."""
+    labels = {name: {b.command: b.label for b in render(name, size, ROUTINE).buttons} for name in ("done", "switch")}
+    assert labels["done"]["next"] == P.NEXT and labels["switch"]["next"] == P.IM_READY
+    for name in STATES:
+        assert "Go" not in {b.label for b in render(name, size, ROUTINE).buttons}, name
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_the_summary_rows_are_one_size_on_every_page(size):
+    """Every exercise's name at one size and every result line at one, whichever page shows it."""
+    results = states(ROUTINE)["summary"][0].results
+    lines = {r.name for r in results} | {P.result_line(r) for r in results}
+    sizes = {}
+    for t in range(0, 30, 2):
+        for placed in render("summary", size, ROUTINE, t=float(t)).texts:
+            if placed.text in lines or (": " in placed.text and placed.text.split(": ", 1)[0] in lines):
+                kind = "name" if placed.text in {r.name for r in results} else "line"
+                sizes.setdefault(kind, set()).add(placed.size)
+    assert sizes and all(len(s) == 1 for s in sizes.values()), sizes

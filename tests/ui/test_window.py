@@ -33,6 +33,8 @@ def app_factory(tmp_path, clock):
     def make(performer="auto", audio=True, **display):
         cfg = Config(display=DisplayConfig(fullscreen=False, **display), audio=AudioConfig(enabled=audio))
         app = simulated_window(cfg, clock, performer, History(tmp_path / "h.sqlite3"))
+        # the voice plays in real time and this clock leaps: the engine is told the voice is quiet
+        app.kiosk.engine.speaking = lambda: False
         apps.append(app)
         return app
 
@@ -248,3 +250,17 @@ def test_the_keyboard_person_is_told_how_to_lie_down(app_factory):
     app = app_factory(performer="keyboard", audio=False)
     app.frame()
     assert phrases.KEYBOARD_HINT in " ".join(t.text for t in app.canvas.texts)
+
+
+def test_the_routine_waits_for_the_window_s_voice(tmp_path, clock):
+    cfg = Config(display=DisplayConfig(fullscreen=False), audio=AudioConfig(enabled=True, voice=False))
+    app = simulated_window(cfg, clock)
+    try:
+        app.kiosk.engine.command("start")
+        app.frame()  # the intro's cue goes to the voice
+        assert app.sound.ready and app.sound.busy
+        assert app.kiosk.engine.speaking()
+        app.sound.clear()
+        assert not app.kiosk.engine.speaking()
+    finally:
+        app.close()
