@@ -46,12 +46,15 @@ SIM_SENSORS = {"mock": "mock sensor", "phone": "phone pushing"}
 
 
 def kiosk_history(cfg: Config, data_dir: str | None) -> tuple[History, FleetPublisher | None]:
-    """The kiosk's history, and the fleet publisher that sends its outbox when `fleet.mqtt_url` is set."""
+    """The kiosk's history, and the fleet publisher that sends its outbox when `fleet.mqtt_url` is set.
+
+    A database that cannot be used (another version's, damaged, locked, on a full or read-only disk)
+    never stops the kiosk: it runs, keeps what is done and writes it once the file can be used."""
     from .fleet import open_fleet  # paho-mqtt loads only for the commands that can publish
 
     path = database_path(data_dir, cfg.history.database)
     fleet = open_fleet(cfg.fleet, path)
-    return History(path, fleet.outbox if fleet else None), fleet
+    return History(path, fleet.outbox if fleet else None, wait_for_file=True), fleet
 
 
 def sensor_source(

@@ -142,7 +142,14 @@ class History:
     `readonly=True` (for `backstretch history`) opens without writing anything, even on read-only media.
     """
 
-    def __init__(self, path: str | Path, outbox: Outbox | None = None, readonly: bool = False, clock=time.monotonic):
+    def __init__(
+        self,
+        path: str | Path,
+        outbox: Outbox | None = None,
+        readonly: bool = False,
+        clock=time.monotonic,
+        wait_for_file: bool = False,
+    ):
         self.path = Path(path)
         self.outbox = outbox  # fleet messages, written in the same transaction as what they describe
         self.readonly = readonly
@@ -156,31 +163,43 @@ class History:
         self._replay_left = 0  # how many writes at the head of the queue came from the file beside the database
         self._spilled = False  # whether that file exists (it then lists exactly what is not yet written)
         self._spill_failed: int | None = None  # the errno of the last failed attempt to write it, said once
+        self._stand_in = False  # the database file could not be opened: an empty one in memory stands in
         try:
             self.db = self._open_readonly() if readonly else self._open()
-            # who the next session belongs to: the person tapped on the idle screen, None for a guest
-            self.person: int | None = self.db.execute("SELECT min(id) FROM profiles").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"{self.path}: cannot use the history database: {exc}") from None
-        except OSError as exc:
-            raise HistoryError(f"{self.path}: cannot open the history database: {exc.strerror or exc}") from None
+        except HistoryError as exc:
+            if not wait_for_file:
+                raise
+            # The kiosk still runs: everything done is kept, listed beside the file, and written once it opens.
+            _log.error("history: %s; the kiosk runs on and keeps what is done until the file can be used", exc)
+            self.db = _empty_database()
+            self._stand_in = True
+            self.unsaved = f"History not saved yet ({exc}): kept, retrying"
+            self._retry_at = self._clock() + self._retry_s
+        # who the next session belongs to: the person tapped on the idle screen, None for a guest
+        self.person: int | None = self.db.execute("SELECT min(id) FROM profiles").fetchone()[0]
         if not readonly:
             self._load_spilled()
 
     def _open(self) -> sqlite3.Connection:
-        _private_dirs(self.path.parent)
-        if not self.path.exists():
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))  # pain scores are health data
-        _tighten(self.path, 0o600)
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=WRITE_TIMEOUT_S)  # transactions are explicit
+        """The database file, created private and migrated forward; HistoryError when it cannot be used."""
+        try:
+            _private_dirs(self.path.parent)
+            if not self.path.exists():
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))  # pain scores are health data
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=WRITE_TIMEOUT_S)  # transactions are explicit
+        except OSError as exc:
+            raise HistoryError(f"{self.path}: cannot open the history database: {exc.strerror or exc}") from None
         try:
             self._check_version(db)  # before anything that writes: a newer file is left truly untouched
+            _tighten(self.path, 0o600)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
-            self.db = db
-            self._migrate()
-            self._mark_interrupted()
+            _migrate(db)
+            self._mark_interrupted(db)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise HistoryError(f"{self.path}: cannot use the history database: {exc}") from None
         except BaseException:
             db.close()
             raise
@@ -192,7 +211,10 @@ class History:
             raise HistoryError(f"{self.path}: no history database there yet")
         flags = "mode=ro" if os.access(self.path.parent, os.W_OK) else "immutable=1"
         uri = f"{self.path.resolve().as_uri()}?{flags}"
-        db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=WRITE_TIMEOUT_S)
+        try:
+            db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=WRITE_TIMEOUT_S)
+        except sqlite3.DatabaseError as exc:
+            raise HistoryError(f"{self.path}: cannot use the history database: {exc}") from None
         try:
             self._check_version(db)
             version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -203,6 +225,9 @@ class History:
                     f"{self.path}: written by an older backstretch (schema {version}); start the kiosk once to "
                     "update it (`history` only reads)"
                 )
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise HistoryError(f"{self.path}: cannot use the history database: {exc}") from None
         except BaseException:
             db.close()
             raise
@@ -221,31 +246,20 @@ class History:
             self._flush()  # what still cannot be written stays listed beside the database
         self.db.close()
 
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        for number in range(version, SCHEMA_VERSION):
-            with self._transaction():
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {number + 1}")
-
-    def _mark_interrupted(self) -> None:
+    def _mark_interrupted(self, db: sqlite3.Connection) -> None:
         """Sessions left open by a crash or power cut keep their results and are marked as such.
 
         Only this kiosk's own: a session a collector holds for another kiosk may still be running there.
         """
         try:
-            with self._transaction():
+            with _Transaction(db):
                 open_ids = [
                     row[0]
-                    for row in self.db.execute(
-                        "SELECT id FROM sessions WHERE status = 'in_progress' AND kiosk_id IS NULL"
-                    )
+                    for row in db.execute("SELECT id FROM sessions WHERE status = 'in_progress' AND kiosk_id IS NULL")
                 ]
-                self.db.executemany("UPDATE sessions SET status = 'interrupted' WHERE id = ?", [(i,) for i in open_ids])
+                db.executemany("UPDATE sessions SET status = 'interrupted' WHERE id = ?", [(i,) for i in open_ids])
                 for session_id in open_ids if self.outbox else ():
-                    self.outbox.session(self.db, session_id)
+                    self.outbox.session(db, session_id)
         except sqlite3.OperationalError as exc:  # locked or full: the marking can wait for the next start
             _log.warning("history: old sessions not marked interrupted yet: %s", exc)
 
@@ -282,10 +296,14 @@ class History:
         if self.readonly:
             raise HistoryError(f"{self.path}: opened read-only")
         self._pending.append(op)
-        if self._clock() >= self._retry_at:  # while backing off, a new write joins the queue behind the others
+        if self._clock() >= self._retry_at:
             self._flush()
+        else:  # while backing off, a new write joins the queue behind the others, and their list on disk
+            self._spill()
 
     def _flush(self) -> None:
+        if self._stand_in and not self._use_the_file():
+            return
         written = 0
         while self._pending:
             op = self._pending[0]
@@ -309,6 +327,23 @@ class History:
         self._retry_s = RETRY_FIRST_S
         if written:
             self._spill()  # nothing waits any more: the file beside the database goes
+
+    def _use_the_file(self) -> bool:
+        """Try the database file again; once it opens, it replaces the stand-in and what waits goes into it."""
+        try:
+            db = self._open()
+        except HistoryError as exc:
+            self._retry_at = self._clock() + self._retry_s
+            self._retry_s = min(2 * self._retry_s, RETRY_MAX_S)
+            self.unsaved = f"History not saved yet ({exc}): kept, retrying"
+            self._spill()
+            return False
+        _log.info("history: %s opens now; writing the %d write(s) kept", self.path, len(self._pending))
+        stand_in, self.db, self._stand_in = self.db, db, False
+        if self.person == stand_in.execute("SELECT min(id) FROM profiles").fetchone()[0]:
+            self.person = db.execute("SELECT min(id) FROM profiles").fetchone()[0]
+        stand_in.close()
+        return True
 
     def _apply(self, op: tuple, replayed: bool = False) -> None:
         """One write in its own transaction. A `replayed` one (read back from the file beside the database)
@@ -602,6 +637,24 @@ def insert_result(db: sqlite3.Connection, session_id: int, r: ExerciseResult, re
             recorded_at,
         ),
     )
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring the schema forward one version at a time, each step all or nothing."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number in range(version, SCHEMA_VERSION):
+        with _Transaction(db):
+            for statement in MIGRATIONS[number].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number + 1}")
+
+
+def _empty_database() -> sqlite3.Connection:
+    """An empty history in memory, standing in while the file cannot be used: reads show nothing done yet."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    _migrate(db)
+    return db
 
 
 class _Transaction:

@@ -55,3 +55,13 @@ def test_a_virtual_person_watches_the_session_and_moves_the_body(clock, performe
         kiosk.step()
     assert sim.keys.body is None  # the arrows leave the body to the performer
     assert sim.source.body.end > 0.0  # it planned moves: it is getting into position
+
+
+def test_the_kiosk_starts_with_a_history_file_it_cannot_use_and_says_so_on_its_screen(tmp_path):
+    (tmp_path / "history.sqlite3").write_bytes(b"not a database " * 100)
+    history, fleet = app.kiosk_history(Config(), str(tmp_path))
+    assert fleet is None
+    assert (
+        history.unsaved.startswith("History not saved yet (") and "cannot use the history database" in history.unsaved
+    )
+    history.close()

@@ -417,3 +417,61 @@ def test_an_unreadable_list_is_moved_aside_never_overwritten(tmp_path):
     [aside] = tmp_path.glob("h.sqlite3.pending.json.unreadable-*")
     assert aside.read_text() == '[["begin", -1, "2026-11-20T09:00:00"'
     assert "spinal_twist" in waiting.read_text()
+
+
+def test_a_kiosk_whose_database_cannot_be_opened_runs_on_and_writes_everything_once_it_can(tmp_path):
+    from backstretch.kiosk.history import MIGRATIONS
+
+    clock = Clock()
+    path = tmp_path / "h.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(MIGRATIONS[0])
+    db.execute("PRAGMA user_version = 1")  # an older schema: opening it means migrating, which needs the lock
+    db.execute("BEGIN IMMEDIATE")  # and another process holds the lock as the kiosk starts
+    with pytest.raises(HistoryError, match="locked"):
+        History(path, clock=clock)  # the commands that only manage the file still say so and stop
+    h = History(path, clock=clock, wait_for_file=True)
+    assert h.unsaved.startswith("History not saved yet (") and "database is locked" in h.unsaved
+    assert h.sessions() == [] and h.streak(date(2026, 11, 20)) == 0  # reads show nothing rather than fail
+    sid = h.begin_session("2026-11-20T09:00:00", "r")
+    h.add_result(sid, result())
+    h.end_session(sid, "2026-11-20T09:10:00", "completed")
+    assert (tmp_path / "h.sqlite3.pending.json").exists()
+    db.execute("COMMIT")
+    db.close()
+    clock.t += 2.0
+    h.retry()
+    assert h.unsaved == "" and not (tmp_path / "h.sqlite3.pending.json").exists()
+    [s] = h.sessions()
+    assert (s.status, s.results, s.person) == ("completed", [result()], "Me")
+    h.close()
+
+
+def test_a_newer_or_damaged_database_is_left_untouched_while_the_kiosk_runs_and_what_is_done_waits_beside_it(tmp_path):
+    import hashlib
+
+    for content in (None, b"this is not sqlite " * 100):
+        folder = tmp_path / ("newer" if content is None else "damaged")
+        folder.mkdir()
+        path = folder / "h.sqlite3"
+        if content is None:
+            db = sqlite3.connect(path)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+            db.commit()
+            db.close()
+            path.chmod(0o644)
+        else:
+            path.write_bytes(content)
+        before = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mode)
+        clock = Clock()
+        h = History(path, clock=clock, wait_for_file=True)
+        h.add_result(h.begin_session("2026-11-20T09:00:00", "r"), result())
+        clock.t += 100.0
+        h.retry()  # tried again: still not usable
+        h.close()
+        assert (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mode) == before
+        assert sorted(p.name for p in folder.iterdir()) == ["h.sqlite3", "h.sqlite3.pending.json"]
+        path.unlink()  # the file is replaced (or backstretch upgraded): the next start writes what waited
+        h = History(path)
+        assert [s.results for s in h.sessions()] == [[result()]]
+        h.close()
