@@ -56,6 +56,7 @@ class PushLimits:
     request_deadline_s: float = 10.0  # a request (headers and body) must be complete within this
     idle_timeout_s: float = 5.0  # a connection that sends nothing for this long is closed
     max_connections: int = 8
+    max_per_address: int = 3  # one machine on the network cannot take every slot and lock the phone out
     requests_per_s: float = 20.0  # per client address, with a burst of twice as many
     queue_seconds: float = 10.0  # samples kept for read() at 200 Hz; beyond, the oldest are lost and counted
 
@@ -271,6 +272,7 @@ class PushServer(ThreadingHTTPServer):
         self.limits = receiver.limits
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self._slots = threading.BoundedSemaphore(self.limits.max_connections)
+        self._per_address: collections.Counter[str] = collections.Counter()
         self._buckets: collections.OrderedDict[str, _Bucket] = collections.OrderedDict()
         self._deadlines: dict[socket.socket, float] = {}
         self._reaped: set[socket.socket] = set()
@@ -282,8 +284,15 @@ class PushServer(ThreadingHTTPServer):
 
     # -- connection cap and deadlines -----------------------------------------------------------
     def process_request(self, request, client_address):
-        if not self._slots.acquire(blocking=False):
-            self.receiver.refuse("busy", "too many connections at once", client_address[0])
+        peer = client_address[0]
+        with self._guard:
+            mine = self._per_address[peer] < self.limits.max_per_address
+            if mine:
+                self._per_address[peer] += 1
+        if not mine or not self._slots.acquire(blocking=False):
+            if mine:
+                self._leave(peer)
+            self.receiver.refuse("busy", "too many connections at once", peer)
             self.shutdown_request(request)
             return
         super().process_request(request, client_address)
@@ -295,7 +304,14 @@ class PushServer(ThreadingHTTPServer):
             with self._guard:
                 self._deadlines.pop(request, None)
                 self._reaped.discard(request)
+            self._leave(client_address[0])
             self._slots.release()
+
+    def _leave(self, peer: str) -> None:
+        with self._guard:
+            self._per_address[peer] -= 1
+            if not self._per_address[peer]:
+                del self._per_address[peer]
 
     def arm(self, sock: socket.socket) -> None:
         with self._guard:

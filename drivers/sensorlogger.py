@@ -102,8 +102,9 @@ def _depth(doc, limit: int) -> int:
 
 def _identifier(doc: dict, key: str) -> str:
     value = doc.get(key)
-    if not isinstance(value, str) or not value or len(value) > MAX_ID_CHARS:
-        raise PushRefused("wrong_type", f"{key} must be a text of 1 to {MAX_ID_CHARS} characters")
+    if not isinstance(value, str) or not value or len(value) > MAX_ID_CHARS or not value.isprintable():
+        # printable only: the id goes into the journal and onto doctor's lines, where a newline could forge one
+        raise PushRefused("wrong_type", f"{key} must be a text of 1 to {MAX_ID_CHARS} printable characters")
     return value
 
 

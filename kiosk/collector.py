@@ -70,6 +70,7 @@ class Collector:
     def open(self) -> History:
         if self.history is None:
             self.history = History(self.database)
+            self.history.db.execute("PRAGMA secure_delete = ON")  # a person forgotten is gone from the file too
         return self.history
 
     def start(self) -> None:
@@ -154,6 +155,8 @@ class Collector:
                 "INSERT INTO received (message_id, kiosk_id, seq, received_at) VALUES (?, ?, ?, ?)",
                 (message["id"], kiosk, message.get("seq"), datetime.now().isoformat(timespec="seconds")),
             )
+        if message["type"] == "forget":
+            self.history.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return True
 
 

@@ -56,9 +56,8 @@ class Outbox:
     def session(self, db: sqlite3.Connection, session_id: int) -> None:
         self._add(db, "session", session_id, {"sent_for": _session(db, session_id)})
 
-    def forget(self, db: sqlite3.Connection, profile_id: int, person: str) -> None:
-        """A person removed on the kiosk: drop what was not sent yet and ask the collector to delete the rest."""
-        db.execute("DELETE FROM outbox WHERE profile_id = ? AND sent_at IS NULL", (profile_id,))
+    def forget(self, db: sqlite3.Connection, person: str) -> None:
+        """A person removed on the kiosk (their messages already deleted): ask the collector to delete its copy."""
         self._add(db, "forget", None, {"person": person})
 
     def _add(self, db: sqlite3.Connection, kind: str, session_id: int | None, body: dict) -> None:

@@ -76,14 +76,21 @@ def rename(history: History, person: Person, name: str) -> Person:
 
 
 def remove(history: History, person: Person) -> int:
-    """The person and every session of theirs, at once; returns how many sessions went."""
+    """The person and every session of theirs, at once; returns how many sessions went.
+
+    Gone from the file too, not only from the tables: SQLite's secure delete overwrites what the rows
+    held, and a checkpoint moves that into the database file, so the bytes cannot be read back from it.
+    Their fleet messages go as well, sent or not (sent ones are otherwise kept a week)."""
+    history.db.execute("PRAGMA secure_delete = ON")
     with history.transaction() as db:
         ids = [r[0] for r in db.execute("SELECT id FROM sessions WHERE profile_id = ?", (person.id,))]
         db.executemany("DELETE FROM exercise_results WHERE session_id = ?", [(i,) for i in ids])
         db.execute("DELETE FROM sessions WHERE profile_id = ?", (person.id,))
         db.execute("DELETE FROM profiles WHERE id = ?", (person.id,))
+        db.execute("DELETE FROM outbox WHERE profile_id = ?", (person.id,))  # also when the fleet is off now
         if history.outbox:
-            history.outbox.forget(db, person.id, person.name)
+            history.outbox.forget(db, person.name)
+    history.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # busy with a reader: SQLite does it at a later commit
     if history.person == person.id:
         history.person = None
     return len(ids)

@@ -173,7 +173,8 @@ def _side_chart(c: Canvas, rect: pygame.Rect, p: Progress, colours: dict, k: flo
     if mean:
         shorter = "left" if mean[0] < mean[1] else "right"
         gap = abs(mean[0] - mean[1]) / max(mean) * 100 if max(mean) else 0.0
-        words = f"{name}: left {mean[0]:.0f} s, right {mean[1]:.0f} s on average; {shorter} {gap:.0f}% shorter"
+        balance = f"{shorter} {gap:.0f}% shorter" if round(gap) else "even"
+        words = f"{name}: left (blue) {mean[0]:.0f} s, right (orange) {mean[1]:.0f} s on average; {balance}"
     c.text(words, legend, int(22 * k), colours["text"], "left", 1)
 
 

@@ -32,8 +32,10 @@ class FakePhone:
         session: str = "session-1",
         style: str = "android",
         host: str = "127.0.0.1",
+        source: str | None = None,  # the address it posts from (another loopback address is another machine)
     ):
         self.port, self.token, self.host = port, token, host
+        self.source = (source, 0) if source else None
         self.device, self.session, self.style = device, session, style
         self.message_id = 0
         self.answers: list[int] = []
@@ -43,7 +45,9 @@ class FakePhone:
         for attempt in (1, 2):  # the server may have closed an idle keep-alive connection
             try:
                 if self._conn is None:
-                    self._conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+                    self._conn = http.client.HTTPConnection(
+                        self.host, self.port, timeout=10, source_address=self.source
+                    )
                 self._conn.request("POST", path or f"/push/{self.token}", body, {"Content-Type": "application/json"})
                 response = self._conn.getresponse()
                 text = response.read().decode()

@@ -348,6 +348,22 @@ def test_a_flood_is_rate_limited_and_connections_are_capped(open_source):
     assert source.status().refused["busy"] >= 1
 
 
+def test_one_machine_holding_connections_open_cannot_lock_the_phone_out(open_source):
+    source = open_source(ManualClock(), PushLimits(max_connections=8, max_per_address=3))
+    held = []
+    for _ in range(8):  # another machine on the network (another loopback address) opens all it can
+        s = socket.socket()
+        s.bind(("127.0.0.2", 0))
+        s.connect(("127.0.0.1", source.port))
+        held.append(s)
+    refused = [s for s in held[3:] if s.recv(10) == b""]  # closed at once: over its share
+    assert len(refused) == 5 and source.status().refused["busy"] == 5
+    assert FakePhone(source.port, TOKEN, source="127.0.0.1").post(good_body())[0] == 200
+    for s in held:
+        s.close()
+    assert len(source.read()) == 20
+
+
 def test_refusals_are_logged_once_a_minute_not_once_a_request(open_source, caplog):
     clock = ManualClock()
     source = open_source(clock, PushLimits(requests_per_s=1000.0))

@@ -71,6 +71,8 @@ def test_acceleration_without_any_gravity_is_refused_with_what_to_turn_on():
         (b'{"sessionId": "s", "payload": []}', "wrong_type"),
         (b'{"deviceId": "' + b"x" * 500 + b'", "sessionId": "s", "payload": []}', "wrong_type"),
         (b'{"deviceId": "d", "sessionId": "s", "payload": {}}', "wrong_type"),
+        (b'{"deviceId": "d\\nERROR forged log line", "sessionId": "s", "payload": []}', "wrong_type"),
+        (b'{"deviceId": "d", "sessionId": "\\u001b[2J", "payload": []}', "wrong_type"),
         (b'{"deviceId": "d", "sessionId": "s", "messageId": true, "payload": []}', "wrong_type"),
         (b'{"deviceId": "d", "sessionId": "s", "payload": [5]}', "wrong_type"),
     ],

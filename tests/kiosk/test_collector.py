@@ -114,12 +114,14 @@ def test_a_person_removed_on_a_kiosk_is_removed_from_the_clinic(tmp_path):
     kiosk = History(tmp_path / "kiosk.sqlite3", Outbox("room-4"))
     session = kiosk.begin_session("2026-11-21T10:00:00", "Back stretches")
     kiosk.add_result(session, result(1))
-    kiosk.outbox.forget(kiosk.db, 999, "Me")
+    kiosk.outbox.forget(kiosk.db, "Me")
     rows = kiosk.db.execute("SELECT id, payload FROM outbox ORDER BY id").fetchall()
     for _, payload in rows:
         assert clinic.store(payload)
     assert clinic.history.sessions() == []
     assert clinic.history.db.execute("SELECT count(*) FROM profiles WHERE name = 'Me'").fetchone()[0] == 0
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("clinic.sqlite3"))
+    assert b"Spinal twist" not in on_disk  # gone from the file, not only from the tables
     kiosk.close()
     clinic.history.close()
 

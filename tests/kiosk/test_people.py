@@ -11,7 +11,7 @@ import pytest
 from backstretch.errors import PeopleError
 from backstretch.kiosk import people
 from backstretch.kiosk.history import History
-from backstretch.kiosk.outbox import Outbox, oldest_unsent
+from backstretch.kiosk.outbox import Outbox, mark_sent, oldest_unsent
 from backstretch.kiosk.results import ExerciseResult
 from backstretch.kiosk.routine import load_routine
 
@@ -106,6 +106,25 @@ def test_removing_a_person_removes_their_history_and_tells_the_clinic(tmp_path):
     [payload] = [r[0] for r in h.db.execute("SELECT payload FROM outbox")]
     assert '"type":"forget"' in payload and '"person":"Anna"' in payload  # her unsent results are not sent
     assert oldest_unsent(h.db) is not None
+    h.close()
+
+
+def test_a_removed_person_cannot_be_read_back_from_the_database_file(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    h = History(path, Outbox("k"))
+    zelda = people.add(h, "Zelda Quux")
+    for day in ("2026-11-20", "2026-11-21"):
+        session(h, zelda, day)
+    mark_sent(h.db, oldest_unsent(h.db).seq)  # sent messages are kept a week: hers must go too
+    h.close()
+    h = History(path)  # the fleet turned off since: her messages are still in the outbox
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("h.sqlite3"))
+    assert b"Zelda Quux" in on_disk
+    h.db.execute("PRAGMA secure_delete = OFF")  # Debian builds SQLite with it on; other builds do not
+    people.remove(h, people.named(h, "Zelda Quux"))
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("h.sqlite3"))
+    assert b"Zelda Quux" not in on_disk
+    assert h.db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
     h.close()
 
 
