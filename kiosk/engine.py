@@ -84,6 +84,7 @@ DONE_S = 3.0
 COME_BACK_S = 12.0  # after a completed hold, this long for the person to relax before a clear prompt
 RETRY_PAUSE_S = 2.0  # after a broken hold, this long before the countdown for the next try
 SUMMARY_S = 90.0
+CONFIRM_S = 1.5  # a rep's count waits this long at most for the second counter to agree before it is said
 # Phases whose clock starts only once the voice has said what came before: an intro lasts at least as
 # long as its words, the countdown's "3" follows "Lower your knees to the left", the done screen stays
 # while "Well done." is heard. A stuck voice holds a phase no longer than VOICE_WAIT_MAX_S.
@@ -218,6 +219,7 @@ class RoutineEngine:
         self._step: Step | None = None  # what the current rest or switch leads to
         self._stale_hold = False  # a hold already recorded that the detector has not ended yet
         self._countdown_left = 0
+        self._count_until: float | None = None  # a rep counted, waiting for the second counter's verdict
         self.speaking: Callable[[], bool] = lambda: False  # the window's voice: still saying something
         self._voice_wait: tuple[float, float] | None = None  # (since, seconds) of a phase waiting for the voice
 
@@ -251,6 +253,8 @@ class RoutineEngine:
                 self._thaw(Freeze.STILL_THERE, say.WELCOME_BACK)
             self._on_motion(event)
         self.view.motion = self.motion.state
+        if not self.view.frozen:
+            self._settle_count()
 
     def sensor(self, connected: bool, lost_words: str = say.SENSOR_LOST) -> None:
         """The source's health each frame; `lost_words` is what to say when it goes (a clip's cable or a phone).
@@ -289,6 +293,7 @@ class RoutineEngine:
             return
         if self._frozen_at is not None:
             return
+        self._settle_count()
         if self.speaking():
             self._last_activity = now  # while the kiosk talks, the person listening is not gone
         if v.phase in SESSION_PHASES and now - self._last_activity >= self.s.still_there_after_s:
@@ -517,13 +522,29 @@ class RoutineEngine:
             self._stale_hold = False  # the recorded hold's end, after the routine moved on
 
     def _rep(self, e: RepCounted) -> None:
+        """A rep is shown at once; it is said (and the set may end) once the second counter has had its say."""
         v = self.view
+        self._settle_count(force=True)  # one still waiting is said as it stands
         v.reps += 1
         v.rep_sizes = ([*v.rep_sizes, e.amplitude_deg])[-8:]
         self._result.reps_done += 1
         self._result.range_deg = max(self._result.range_deg, e.amplitude_deg)
+        self._count_until = self.clock() + CONFIRM_S
+        self._settle_count()
+
+    def _settle_count(self, force: bool = False) -> None:
+        """Say the count waiting for its verdict: sure as soon as both counters agree, "about" if they
+        still do not after CONFIRM_S (the second one completes a rep only when the body is back at rest)."""
+        v = self.view
+        if self._count_until is None or v.phase != ACTIVE or v.exercise is None or v.exercise.detect != "reps":
+            self._count_until = None
+            return
+        sure = self.motion.state.confidence == "high"
+        if not (sure or force or self.clock() >= self._count_until):
+            return
+        self._count_until = None
         self._result.confidence = self.motion.state.confidence
-        v.reps_sure = self._result.confidence == "high"
+        v.reps_sure = sure
         self._say(Cue(Kind.COUNT, say.count(v.reps, v.reps_sure)))
         if v.reps < v.reps_target:
             return

@@ -167,11 +167,26 @@ def test_a_count_the_two_counters_disagree_on_is_said_as_about(kiosk):
     kiosk.reps(1)
     kiosk.motion.state.confidence = "low"
     kiosk.reps(2)
+    assert kiosk.said[-1] == "about 2" and kiosk.phase == ACTIVE  # 3 is shown, its verdict not in yet
+    kiosk.wait(1.5)
     assert kiosk.said[-3:] == ["about 2", "about 3", "Well done."]
     assert not kiosk.engine.view.reps_sure
     kiosk.done()
     result = kiosk.engine.view.results[-1]
     assert result.confidence == "low" and phrases.result_line(result).startswith("about 3 of 3 reps")
+
+
+def test_a_count_is_said_plainly_once_the_second_counter_catches_up(kiosk):
+    """The second counter finishes a rep when the body is back at rest, a moment after the first."""
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.motion.state.confidence = "low"
+    kiosk.reps(1)
+    assert kiosk.engine.view.reps == 1 and not {"1", "about 1"} & set(kiosk.said)  # shown, not said yet
+    kiosk.wait(0.5)
+    kiosk.motion.state.confidence = "high"
+    kiosk.events()
+    assert kiosk.said[-1] == "1" and kiosk.engine.view.reps_sure
 
 
 def to_twist(kiosk):
