@@ -35,6 +35,8 @@ CHUNK_BYTES = 1 << 20  # parse this much text at a time
 MAX_HEADER_LINE = 256  # characters; the real header is 20, a comment a short line of metadata
 MAX_LINE_BYTES = 4 * CHUNK_BYTES  # a sample line is about 60 bytes: anything this long is not a recording
 EXCERPT = 40  # characters of a bad line quoted in an error
+MAX_COMMENTS = 100  # metadata lines kept from before the header; a file of endless comments is read, not hoarded
+MAX_LOADED_MB = 64  # a whole recording held in memory (replay, doctor): over 3 h of 100 Hz with gyro
 
 
 @dataclass
@@ -78,7 +80,8 @@ class RecordingReader:
         self.last_t = -math.inf
         self.samples = 0
         try:
-            mode = os.stat(self.path).st_mode
+            info = os.stat(self.path)
+            mode, self.size = info.st_mode, info.st_size
         except FileNotFoundError:
             raise RecordingError(f"{self.path}: no such file") from None
         except OSError as exc:
@@ -115,7 +118,8 @@ class RecordingReader:
             if not line:
                 continue
             if line.startswith("#"):
-                self.comments.append(line[1:].strip())
+                if len(self.comments) < MAX_COMMENTS:
+                    self.comments.append(line[1:].strip())
                 continue
             cells = [c.strip() for c in line.split(",")]
             if cells not in (ACCEL_HEADER, ACCEL_HEADER + GYRO_HEADER):
@@ -247,8 +251,15 @@ def _widen(values: np.ndarray) -> np.ndarray:
 
 
 def read_recording(path: str | Path) -> Recording:
-    """Parse and check a whole recording; any problem raises RecordingError naming file and line."""
+    """Parse and check a whole recording; any problem raises RecordingError naming file and line.
+
+    The whole of it is held in memory, so a file larger than MAX_LOADED_MB is refused by its size."""
     with RecordingReader(path) as reader:
+        if reader.size > MAX_LOADED_MB << 20:
+            raise RecordingError(
+                f"{reader.path}: {reader.size / (1 << 20):.1f} MB, more than the {MAX_LOADED_MB} MB held in memory "
+                "to replay it; cut it shorter (`backstretch analyze` reads a recording of any length)"
+            )
         data = np.concatenate(list(reader.chunks()))
         return Recording(str(reader.path), data, has_gyro=reader.has_gyro, comments=reader.comments)
 

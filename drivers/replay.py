@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from .recording import read_recording
 from .sample import Health, Sample
 
@@ -14,7 +16,9 @@ FAST_BATCH = 2000  # samples per read() when playing as fast as possible
 
 
 class ReplaySource:
-    """Samples keep the recording's own timestamps; `speed=None` plays as fast as read() is called."""
+    """Samples keep the recording's own timestamps; `speed=None` plays as fast as read() is called.
+
+    The recording stays one array (56 bytes a sample); Samples are made only for the batch read."""
 
     def __init__(
         self,
@@ -27,7 +31,7 @@ class ReplaySource:
         self.speed = speed
         self.loop = loop
         self._clock = clock
-        self._samples: list[Sample] = []
+        self._data = np.empty((0, 7))
         self._pos = 0
         self._offset = 0.0  # added to t on each loop so time keeps increasing
         self._start = 0.0
@@ -37,7 +41,7 @@ class ReplaySource:
 
     def open(self) -> None:
         recording = read_recording(self.path)
-        self._samples = recording.samples()
+        self._data = recording.data
         self.rate_hz = recording.rate_hz
         self.has_gyro = recording.has_gyro
         self._start = self._clock()
@@ -47,25 +51,26 @@ class ReplaySource:
 
     @property
     def finished(self) -> bool:
-        return not self.loop and self._pos >= len(self._samples)
+        return not self.loop and self._pos >= len(self._data)
 
     def read(self) -> list[Sample]:
         if self.finished:
             self._health = replace(self._health, connected=False, last_error="end of recording")
             return []
-        first_t = self._samples[0].t
+        times = self._data[:, 0]
         if self.speed is None:
-            end = min(self._pos + FAST_BATCH, len(self._samples))
+            end = min(self._pos + FAST_BATCH, len(self._data))
         else:
-            until = first_t + (self._clock() - self._start) * self.speed - self._offset
-            end = self._pos
-            while end < len(self._samples) and self._samples[end].t <= until:
-                end += 1
-        batch = [s._replace(t=s.t + self._offset) for s in self._samples[self._pos : end]]
+            until = times[0] + (self._clock() - self._start) * self.speed - self._offset
+            end = max(self._pos, int(np.searchsorted(times, until, side="right")))
+        rows = self._data[self._pos : end].copy()
+        rows[:, 0] += self._offset
+        width = 7 if self.has_gyro else 4
+        batch = [Sample(*row[:width]) for row in rows.tolist()]
         self._pos = end
-        if self.loop and self._pos >= len(self._samples):
+        if self.loop and self._pos >= len(self._data):
             self._pos = 0
-            self._offset += self._samples[-1].t - first_t + 1.0 / max(self.rate_hz, 1.0)
+            self._offset += times[-1] - times[0] + 1.0 / max(self.rate_hz, 1.0)
         return batch
 
     def close(self) -> None:

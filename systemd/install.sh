@@ -76,8 +76,10 @@ if [ "$DRY_RUN" = 1 ]; then
 fi
 
 # As the service runs it: the service user's groups and device permissions (root would pass checks the
-# kiosk then fails) and a clean environment, so nothing of the installing shell leaks in.
-DOCTOR=(runuser -u "$USER_NAME" -- env -i HOME="$STATE" PATH=/usr/bin:/bin LANG=C.UTF-8 "$VENV/bin/backstretch" doctor)
+# kiosk then fails) and a clean environment, so nothing of the installing shell leaks in (a PYTHONPATH,
+# an XDG_CONFIG_HOME that would read another configuration than the service's). Nothing else switches user.
+AS_SERVICE=(runuser -u "$USER_NAME" -- env -i HOME="$STATE" PATH=/usr/bin:/bin LANG=C.UTF-8)
+DOCTOR=("${AS_SERVICE[@]}" "$VENV/bin/backstretch" doctor)
 
 # The value of KEY in an os-release style file, read as data: it is never sourced, since a shell
 # file run by root would run whatever it holds. Only letters and digits come out.
@@ -177,7 +179,7 @@ network_dropin() {
         say "would allow the local network (systemd/network.conf) only if sensor.driver is phone or phyphox"
         return
     fi
-    settings=$(runuser -u "$USER_NAME" -- "$VENV/bin/backstretch" --config "$ETC/config.toml" config 2>/dev/null || true)
+    settings=$("${AS_SERVICE[@]}" "$VENV/bin/backstretch" --config "$ETC/config.toml" config 2>/dev/null || true)
     driver=$(printf '%s\n' "$settings" | sed -n 's/^driver = "\(.*\)"$/\1/p')
     port=$(printf '%s\n' "$settings" | sed -n 's/^phone_listen = ".*:\([0-9]*\)"$/\1/p')
     case $driver in

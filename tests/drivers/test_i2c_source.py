@@ -245,3 +245,63 @@ def test_at_1khz_the_poll_rate_follows_the_fifo_and_nothing_overflows(clock, no_
     ticker.stop()
     assert healths[-1].dropped == 0
     assert ticker.due - len(samples) <= 25  # at most what is still in the FIFO
+
+
+def family(name, clock, rate=100):
+    """Any of the three chip families on a fake bus, converting at `rate` on the clock."""
+    from backstretch.drivers.adxl345 import Adxl345
+    from backstretch.drivers.fake_i2c import FakeAdxl345
+    from backstretch.drivers.lsm6ds import Lsm6ds
+
+    fake, driver, address, lsb_per_g = {
+        "mpu6050": (FakeMpu, Mpu6050, 0x68, 8192),
+        "lsm6ds": (FakeLsm6ds, Lsm6ds, 0x6A, 8192),
+        "adxl345": (FakeAdxl345, Adxl345, 0x53, 256),
+    }[name]
+    chip = fake()
+    bus = FakeBus({address: chip})
+    source = I2CSource(bus, driver, None, rate, 4, 500, clock)
+    source.open()
+    ticker = Ticker(chip, source.rate_hz, clock, lsb_per_g)
+    bus.tickers.append(ticker)
+    ticker.start()
+    return bus, chip, source, ticker
+
+
+def reader(source, clock, seconds):
+    """Poll as the reader thread does (at the source's own poll rate) on the fake clock."""
+    samples, healths = [], []
+    end = clock.t + seconds
+    while clock.t < end:
+        clock.advance(1 / source.poll_hz)
+        samples += source.read()
+        healths.append((clock.t, source.health()))
+    return samples, healths
+
+
+@pytest.mark.parametrize("name", ["mpu6050", "lsm6ds", "adxl345"])
+def test_every_family_power_cycled_silently_is_caught_within_a_second_and_every_loss_counted(
+    clock, no_sleep, caplog, name
+):
+    _bus, chip, source, ticker = family(name, clock)
+    got, _ = reader(source, clock, 1.0)
+    chip.power_cycle()  # registers back to power-up values, no bus error: the chip simply stops measuring
+    cycled = clock.t
+    with caplog.at_level(logging.WARNING, logger="backstretch.drivers.i2c_source"):
+        more, healths = reader(source, clock, 3.0)
+    lost_at = next(t for t, h in healths if not h.connected)
+    assert lost_at - cycled <= 1.0
+    assert healths[-1][1].connected
+    assert abs(healths[-1][1].dropped - (ticker.due - len(got) - len(more))) <= 2
+    assert sum(r.getMessage().startswith("sensor lost") for r in caplog.records) == 1
+
+
+@pytest.mark.parametrize("name", ["mpu6050", "lsm6ds", "adxl345"])
+def test_every_family_rides_through_one_percent_failed_transfers(clock, no_sleep, name):
+    bus, _chip, source, ticker = family(name, clock)
+    bus.fail_rate = 0.01
+    got, healths = reader(source, clock, 20.0)
+    assert all(h.connected for _, h in healths)
+    lost = ticker.due - len(got)
+    assert lost <= 0.01 * ticker.due
+    assert abs(healths[-1][1].dropped - lost) <= 2

@@ -155,3 +155,21 @@ def test_a_real_recording_parses(data_dir):
     rec = read_recording(data_dir / "uci-s1-e4.csv")
     assert rec.has_gyro and rec.rate_hz == pytest.approx(25, rel=0.01)
     assert rec.comments[0].startswith("source: UCI Physical Therapy Exercises dataset")
+
+
+def test_a_recording_too_large_to_hold_in_memory_is_refused_by_its_size(tmp_path, monkeypatch):
+    monkeypatch.setattr(recording, "MAX_LOADED_MB", 1)
+    path = tmp_path / "long.csv"
+    with open(path, "w") as out:
+        out.write("t,ax,ay,az\n" + "".join(f"{i / 100:.2f},0.00001,0.00001,1.00001\n" for i in range(40_000)))
+    with pytest.raises(
+        RecordingError, match=r"long.csv: 1\.2 MB, more than the 1 MB held in memory .*`backstretch analyze`"
+    ):
+        read_recording(path)
+    with RecordingReader(path) as reader:  # analyze streams it: no limit there
+        assert sum(len(chunk) for chunk in reader.chunks()) == 40_000
+
+
+def test_endless_comments_before_the_header_are_read_not_hoarded(tmp_path):
+    path = write(tmp_path, "# note\n" * 10_000 + "t,ax,ay,az\n0,0,0,1\n")
+    assert len(read_recording(path).comments) == recording.MAX_COMMENTS

@@ -202,6 +202,13 @@ def test_the_final_doctor_runs_as_the_service_user_in_a_clean_environment(tmp_pa
     ) in proc.stdout
 
 
+def test_everything_run_as_the_service_user_gets_the_clean_environment():
+    script = INSTALL.read_text()
+    assert script.count("runuser") == 1  # the one clean-environment prefix
+    assert 'AS_SERVICE=(runuser -u "$USER_NAME" -- env -i ' in script
+    assert '"${AS_SERVICE[@]}" "$VENV/bin/backstretch" --config "$ETC/config.toml" config' in script
+
+
 def test_os_release_is_read_as_data_never_run(tmp_path):
     marker = tmp_path / "ran"
     proc = run_install("--dry-run", "--console-login", "keep", model="Raspberry Pi 4 Model B", tmp_path=tmp_path)
