@@ -281,13 +281,19 @@ def just_done(r) -> str:
     return f"{r.name}: {result_line(r)}"
 
 
-def session_line(s) -> str:
-    """One past session for the history screen: when, how it ended, pain, and each exercise."""
+def session_parts(s) -> list[str]:
+    """One past session as its heading (when, how it ended, pain) and then each exercise in words."""
     when = s.started_at[5:16].replace("T", " ")
     status = {"in_progress": "in progress"}.get(s.status, s.status.replace("_", " "))
     pain = pain_saved(s.pain_during, s.pain)
-    done = "; ".join(f"{r.name} {result_line(r)}" for r in s.results) or NOTHING_FINISHED
-    return f"{when}  {status}" + (f", {pain.lower()}" if pain else "") + f"\n{done}"
+    heading = f"{when}  {status}" + (f", {pain.lower()}" if pain else "")
+    return [heading, *(f"{r.name} {result_line(r)}" for r in s.results)] if s.results else [heading, NOTHING_FINISHED]
+
+
+def session_line(s) -> str:
+    """One past session for the history screen, in a paragraph."""
+    heading, *done = session_parts(s)
+    return f"{heading}\n" + "; ".join(done)
 
 
 # -- a phone as the sensor (the pairing screen) ------------------------------------------------

@@ -431,7 +431,13 @@ def _history(c: Canvas, v: View, x: Extras) -> None:
         _trend_panel(c, charts, x.sessions)
     else:
         listing = body
-    per_page = {"watch": 1, "small": 1}.get(lay.kind, 2)
+    if lay.kind == "watch":  # a page per exercise of each session, under its date: big enough to read
+        pages = [(s, f"{head}\n{part}") for s in x.sessions for head, *parts in [P.session_parts(s)] for part in parts]
+        [(s, words)], _, _ = _page(pages, 1, x.t)
+        colour = PALETTE["good"] if s.status == "completed" else PALETTE["text"]
+        c.text(words, listing.inflate(0, -4), "label", colour, max_lines=4, align="left")
+        return
+    per_page = {"small": 1}.get(lay.kind, 2)
     shown, _, _ = _page(x.sessions, per_page, x.t)
     for row, s in zip(_rows(listing, per_page), shown, strict=False):
         colour = PALETTE["good"] if s.status == "completed" else PALETTE["text"]

@@ -173,7 +173,8 @@ class KioskWindow:
             return False
         if self._summary_at is None:
             self._summary_at = time.monotonic()
-        return time.monotonic() - self._summary_at >= ONCE_SUMMARY_S
+        # and its last words heard: the end question is not cut off by the exit
+        return time.monotonic() - self._summary_at >= ONCE_SUMMARY_S and not self.sound.busy
 
     def frame_rate(self) -> int:
         """Full rate during a session; slower where nothing moves fast; barely awake when blank."""

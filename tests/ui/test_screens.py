@@ -195,3 +195,16 @@ def test_the_summary_rows_are_one_size_on_every_page(size):
                 kind = "name" if placed.text in {r.name for r in results} else "line"
                 sizes.setdefault(kind, set()).add(placed.size)
     assert sizes and all(len(s) == 1 for s in sizes.values()), sizes
+
+
+def test_a_watch_pages_the_history_at_a_readable_size():
+    sessions = states(ROUTINE)["history"][1].sessions
+    shown, sizes = set(), set()
+    for t in range(0, 200, 2):
+        for placed in render("history", (240, 240), ROUTINE, t=float(t)).texts:
+            if "\n" in placed.text:
+                shown.add(placed.text.split("\n", 1)[1])
+                sizes.add(placed.size)
+    wanted = {part for s in sessions for part in P.session_parts(s)[1:]}
+    assert wanted <= shown  # every exercise of every session gets its page
+    assert min(sizes) >= 12, sizes

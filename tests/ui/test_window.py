@@ -10,6 +10,7 @@ import pytest
 from backstretch.kiosk import app as root
 from backstretch.kiosk import phrases
 from backstretch.kiosk.config import AudioConfig, Config, DisplayConfig
+from backstretch.kiosk.cues import Cue
 from backstretch.kiosk.engine import IDLE, SUMMARY
 from backstretch.kiosk.history import History
 from backstretch.kiosk.routine import load_routine
@@ -262,5 +263,19 @@ def test_the_routine_waits_for_the_window_s_voice(tmp_path, clock):
         assert app.kiosk.engine.speaking()
         app.sound.clear()
         assert not app.kiosk.engine.speaking()
+    finally:
+        app.close()
+
+
+def test_once_exits_only_after_the_summary_s_last_words_are_heard(tmp_path, clock):
+    cfg = Config(display=DisplayConfig(fullscreen=False), audio=AudioConfig(enabled=True, voice=False))
+    app = simulated_window(cfg, clock)
+    try:
+        app.kiosk.engine.view.phase = SUMMARY
+        app._summary_at = -1e9  # the summary has been up long enough
+        app.sound.play(Cue("info", phrases.END_ASK))
+        assert not app._once_done()  # "How is your back?" is still being said
+        app.sound.clear()
+        assert app._once_done()
     finally:
         app.close()
