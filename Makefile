@@ -42,6 +42,7 @@ bench: venv
 	SDL_VIDEODRIVER=dummy $(BIN)/python benchmarks/ui_frame.py
 	$(BIN)/backstretch bench faults
 	$(BIN)/python benchmarks/soak.py
+	$(BIN)/python benchmarks/history_kills.py
 	$(BIN)/python benchmarks/fleet.py
 
 clean:

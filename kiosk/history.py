@@ -14,10 +14,11 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from backstretch.errors import HistoryError
 
@@ -25,6 +26,7 @@ from .outbox import Outbox
 from .results import ExerciseResult, HoldRecord, SessionRecord
 
 _log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DB_NAME = "history.sqlite3"
 
@@ -163,20 +165,16 @@ class History:
         self._replay_left = 0  # how many writes at the head of the queue came from the file beside the database
         self._spilled = False  # whether that file exists (it then lists exactly what is not yet written)
         self._spill_failed: int | None = None  # the errno of the last failed attempt to write it, said once
-        self._stand_in = False  # the database file could not be opened: an empty one in memory stands in
+        self._wait_for_file = wait_for_file
+        self._stand_in = False  # the database file cannot be used: an empty one in memory stands in
         try:
             self.db = self._open_readonly() if readonly else self._open()
         except HistoryError as exc:
             if not wait_for_file:
                 raise
-            # The kiosk still runs: everything done is kept, listed beside the file, and written once it opens.
-            _log.error("history: %s; the kiosk runs on and keeps what is done until the file can be used", exc)
-            self.db = _empty_database()
-            self._stand_in = True
-            self.unsaved = f"History not saved yet ({exc}): kept, retrying"
-            self._retry_at = self._clock() + self._retry_s
+            self._give_up_file(exc)
         # who the next session belongs to: the person tapped on the idle screen, None for a guest
-        self.person: int | None = self.db.execute("SELECT min(id) FROM profiles").fetchone()[0]
+        self.person: int | None = self._reading(lambda: self.db.execute("SELECT min(id) FROM profiles").fetchone()[0])
         if not readonly:
             self._load_spilled()
 
@@ -328,6 +326,17 @@ class History:
         if written:
             self._spill()  # nothing waits any more: the file beside the database goes
 
+    def _give_up_file(self, exc: HistoryError, db: sqlite3.Connection | None = None) -> None:
+        """The kiosk runs on without the file: what is done is kept, listed beside it, and written once it opens."""
+        _log.error("history: %s; the kiosk runs on and keeps what is done until the file can be used", exc)
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+        self.db = _empty_database()
+        self._stand_in = True
+        self.unsaved = f"History not saved yet ({exc}): kept, retrying"
+        self._retry_at = self._clock() + self._retry_s
+
     def _use_the_file(self) -> bool:
         """Try the database file again; once it opens, it replaces the stand-in and what waits goes into it."""
         try:
@@ -444,7 +453,24 @@ class History:
         self._flush()
 
     # -- reading --------------------------------------------------------------------------
+    def _reading(self, read: Callable[[], T]) -> T:
+        """A read of the file. One that fails (a damaged page, a row backstretch never wrote) is a HistoryError
+        naming the file; the kiosk instead carries on with the empty stand-in and tries the file again later."""
+        try:
+            return read()
+        except (sqlite3.DatabaseError, ValueError, TypeError, KeyError) as exc:
+            if self._stand_in:
+                raise  # the stand-in is this program's own: failing to read it is a bug
+            error = HistoryError(f"{self.path}: cannot read the history database: {exc}")
+            if not self._wait_for_file:
+                raise error from None
+            self._give_up_file(error, self.db)
+            return read()
+
     def sessions(self, limit: int | None = None) -> list[SessionRecord]:
+        return self._reading(lambda: self._sessions(limit))
+
+    def _sessions(self, limit: int | None) -> list[SessionRecord]:
         rows = self.db.execute(
             "SELECT s.id, s.started_at, s.ended_at, s.status, s.routine, s.pain, p.name, s.kiosk_id, s.pain_during "
             "FROM sessions s LEFT JOIN profiles p ON p.id = s.profile_id "
@@ -500,6 +526,9 @@ class History:
     def active_days(self, person: int | None = None) -> list[date]:
         """Days with at least one rep or one completed hold, newest first (opening a session earns nothing);
         one person's when `person` is given."""
+        return self._reading(lambda: self._active_days(person))
+
+    def _active_days(self, person: int | None) -> list[date]:
         rows = self.db.execute(
             "SELECT DISTINCT substr(s.started_at, 1, 10) FROM sessions s JOIN exercise_results r "
             "ON r.session_id = s.id WHERE r.status != 'skipped' AND (? IS NULL OR s.profile_id = ?) "

@@ -475,3 +475,68 @@ def test_a_newer_or_damaged_database_is_left_untouched_while_the_kiosk_runs_and_
         h = History(path)
         assert [s.results for s in h.sessions()] == [[result()]]
         h.close()
+
+
+def test_writers_killed_again_and_again_through_a_full_disk_lose_and_double_nothing():
+    """benchmarks/history_kills.py in a short run (the benchmark itself does 200 kills)."""
+    import json
+
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "history_kills.py"), "--kills", "12", "--seed", "3"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    figures = json.loads(proc.stdout.splitlines()[-1])
+    assert figures["sessions_done"] > 12
+    assert (figures["corrupt_rounds"], figures["lost"], figures["duplicated"], figures["wrong"]) == (0, 0, 0, 0)
+    assert proc.returncode == 0
+
+
+def damaged_history(folder):
+    """A history whose middle pages were overwritten, as a failing SD card leaves one."""
+    path = folder / "history.sqlite3"
+    h = History(path)
+    for i in range(30):
+        sid = h.begin_session(f"2026-01-01T00:{i:02d}:00", "r")
+        h.add_result(sid, replace(result(), calibration="x" * 3000))
+        h.end_session(sid, f"2026-01-01T00:{i:02d}:30", "completed")
+    h.close()
+    with open(path, "r+b") as f:
+        f.seek(4096 * 3)
+        f.write(b"\xa5" * 4096 * 6)
+    return path
+
+
+@pytest.mark.parametrize("command", [["history"], ["history", "--csv"], ["report", "--out", "r.png"]])
+def test_a_damaged_history_is_one_line_naming_the_file_never_an_internal_error(tmp_path, command):
+    path = damaged_history(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "backstretch.kiosk.cli", *command, "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr == f"backstretch: {path}: cannot read the history database: database disk image is malformed\n"
+
+
+def test_a_history_that_cannot_be_read_mid_run_leaves_the_kiosk_running_on_the_stand_in(tmp_path):
+    clock = Clock()
+    path = tmp_path / "h.sqlite3"
+    h = History(path, clock=clock, wait_for_file=True)
+    h.add_result(h.begin_session("2026-11-20T09:00:00", "r"), result())
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("UPDATE exercise_results SET holds = 'not json'")  # a row backstretch never wrote
+    assert h.sessions() == [] and h.streak(date(2026, 11, 20)) == 0
+    assert "cannot read the history database" in h.unsaved
+    sid = h.begin_session("2026-11-20T10:00:00", "r")
+    h.add_result(sid, result(position=2))  # kept: nothing raised
+    other.execute("UPDATE exercise_results SET holds = '[]'")  # mended
+    other.close()
+    clock.t += 2.0
+    h.retry()
+    assert h.unsaved == ""
+    assert sorted(len(s.results) for s in h.sessions()) == [1, 1]
+    h.close()
