@@ -86,6 +86,40 @@ def broker(tmp_path):
 
 
 SECURE_USER, SECURE_PASSWORD = "front-desk", "correct horse battery"
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_acl() -> str:
+    """The Mosquitto ACL the README gives a clinic, as written there: the test runs what people copy."""
+    text = README.read_text()
+    start = text.index("# /etc/mosquitto/acl")
+    return text[start : text.index("```", start)]
+
+
+def password_file(folder: Path, users: dict[str, str]) -> Path:
+    passwd = shutil.which("mosquitto_passwd") or shutil.which("mosquitto_passwd", path="/usr/sbin:/usr/local/sbin")
+    needed(passwd, "mosquitto", "its mosquitto_passwd makes the password file")
+    path = folder / "passwords"
+    for i, (user, password) in enumerate(users.items()):
+        subprocess.run([passwd, *(["-c"] if i == 0 else []), "-b", str(path), user, password], check=True)
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def acl_broker(tmp_path):
+    """A broker with the README's ACL: each kiosk's user name is its kiosk_id; the password is "pw-" + the user."""
+    needed(MOSQUITTO, "mosquitto", "the fleet tests need a real broker")
+    folder = tmp_path / "acl-broker"
+    folder.mkdir()
+    users = {u: f"pw-{u}" for u in ("room-1", "room-2", "collector", "homeassistant")}
+    passwords = password_file(folder, users)
+    (folder / "acl").write_text(readme_acl())
+    (folder / "acl").chmod(0o600)
+    b = Mosquitto(folder, settings=f"allow_anonymous false\npassword_file {passwords}\nacl_file {folder}/acl\n")
+    b.start()
+    yield b
+    b.stop()
 
 
 @pytest.fixture
@@ -110,14 +144,11 @@ def secure_broker(tmp_path):
     (folder / "san.ext").write_text("subjectAltName = IP:127.0.0.1\n")
     openssl("x509", "-req", "-in", "broker.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
             "-days", "2", "-extfile", "san.ext", "-out", "broker.crt")  # fmt: skip
-    passwd = shutil.which("mosquitto_passwd") or shutil.which("mosquitto_passwd", path="/usr/sbin:/usr/local/sbin")
-    needed(passwd, "mosquitto", "its mosquitto_passwd makes the password file")
-    subprocess.run([passwd, "-c", "-b", str(folder / "passwords"), SECURE_USER, SECURE_PASSWORD], check=True)
-    (folder / "passwords").chmod(0o600)
+    passwords = password_file(folder, {SECURE_USER: SECURE_PASSWORD})
     b = Mosquitto(
         folder,
         scheme="mqtts",
-        settings=f"allow_anonymous false\npassword_file {folder}/passwords\n"
+        settings=f"allow_anonymous false\npassword_file {passwords}\n"
         f"cafile {folder}/ca.crt\ncertfile {folder}/broker.crt\nkeyfile {folder}/broker.key\n",
     )
     b.ca_file, b.other_ca_file = str(folder / "ca.crt"), str(folder / "other-ca.crt")

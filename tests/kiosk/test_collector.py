@@ -351,3 +351,49 @@ def test_a_message_that_cannot_be_stored_for_an_unforeseen_reason_is_kept_at_the
         assert stored(second, 1)
     finally:
         second.stop()
+
+
+def test_with_the_readmes_acl_no_kiosk_writes_in_anothers_name(tmp_path, acl_broker):
+    def as_user(user: str):
+        return parse_broker(acl_broker.url, user, f"pw-{user}")
+
+    clinic = Collector(as_user("collector"), tmp_path / "clinic.sqlite3", client_id="acl-collector")
+    subscribed = threading.Event()
+    clinic.client.on_subscribe = lambda *args: subscribed.set()
+    clinic.start()
+    kiosk = History(tmp_path / "kiosk.sqlite3", Outbox("room-1"))
+    publisher = FleetPublisher(as_user("room-1"), "room-1", kiosk.path)
+    vandal = make_client(as_user("room-2"), "acl-vandal")
+    answers: dict[int, bool] = {}
+    answered = threading.Condition()
+
+    def on_publish(client, userdata, mid, reason, properties):
+        with answered:
+            answers[mid] = not reason.is_failure
+            answered.notify_all()
+
+    vandal.on_publish = on_publish
+    try:
+        assert subscribed.wait(20), acl_broker.log()
+        publisher.start()
+        session = kiosk.begin_session("2026-11-20T09:00:00", "Back stretches")
+        kiosk.add_result(session, result(1))
+        publisher.wake()
+        assert publisher.wait_until_sent(20) and stored(clinic, 1)  # its own topic, its status and will: allowed
+        vandal.connect("127.0.0.1", acl_broker.port)
+        vandal.loop_start()
+        forged = json.dumps(dict(good_result_message("room-1"), id="f" * 32))
+        on_their_topic = vandal.publish("backstretch/room-1/sessions", forged, qos=1).mid
+        on_its_own = vandal.publish("backstretch/room-2/sessions", forged, qos=1).mid
+        with answered:
+            assert answered.wait_for(lambda: {on_their_topic, on_its_own} <= answers.keys(), 20)
+        assert answers[on_their_topic] is False  # the broker refuses the other kiosk's topic
+        with clinic.changed:
+            assert clinic.changed.wait_for(lambda: clinic.rejected >= 1, 20)  # the collector, the other name
+    finally:
+        vandal.disconnect()
+        vandal.loop_stop()
+        publisher.stop()
+        clinic.stop()
+        kiosk.close()
+    assert (clinic.stored, clinic.rejected) == (1, 1)
