@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -184,9 +185,14 @@ class History:
             _private_dirs(self.path.parent)
             if not self.path.exists():
                 os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))  # pain scores are health data
+            self._regular_file()
             db = sqlite3.connect(self.path, isolation_level=None, timeout=WRITE_TIMEOUT_S)  # transactions are explicit
+        except HistoryError:
+            raise
         except OSError as exc:
             raise HistoryError(f"{self.path}: cannot open the history database: {exc.strerror or exc}") from None
+        except sqlite3.Error as exc:
+            raise HistoryError(f"{self.path}: cannot use the history database: {exc}") from None
         try:
             self._check_version(db)  # before anything that writes: a newer file is left truly untouched
             _tighten(self.path, 0o600)
@@ -205,8 +211,9 @@ class History:
 
     def _open_readonly(self) -> sqlite3.Connection:
         """Read-only, marking nothing; on read-only media (no -shm can be made) the file is read as immutable."""
-        if not self.path.is_file():
+        if not self.path.exists():
             raise HistoryError(f"{self.path}: no history database there yet")
+        self._regular_file()
         flags = "mode=ro" if os.access(self.path.parent, os.W_OK) else "immutable=1"
         uri = f"{self.path.resolve().as_uri()}?{flags}"
         try:
@@ -230,6 +237,16 @@ class History:
             db.close()
             raise
         return db
+
+    def _regular_file(self) -> None:
+        """A pipe would block the kiosk, a device is nobody's history, and neither may be made private."""
+        try:
+            mode = self.path.stat().st_mode
+        except OSError as exc:
+            raise HistoryError(f"{self.path}: cannot open the history database: {exc.strerror or exc}") from None
+        if not stat.S_ISREG(mode):
+            what = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a pipe, device or socket)"
+            raise HistoryError(f"{self.path}: {what}; history.database names the SQLite file to keep")
 
     def _check_version(self, db: sqlite3.Connection) -> None:
         version = db.execute("PRAGMA user_version").fetchone()[0]

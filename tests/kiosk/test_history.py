@@ -540,3 +540,21 @@ def test_a_history_that_cannot_be_read_mid_run_leaves_the_kiosk_running_on_the_s
     assert h.unsaved == ""
     assert sorted(len(s.results) for s in h.sessions()) == [1, 1]
     h.close()
+
+
+def test_a_pipe_or_a_folder_named_as_the_database_is_refused_and_never_made_private(tmp_path):
+    import os
+    import re
+
+    fifo = tmp_path / "pipe.sqlite3"
+    os.mkfifo(fifo, 0o644)
+    folder = tmp_path / "folder.sqlite3"
+    folder.mkdir(0o755)
+    for path, what in ((fifo, r"not a regular file \(a pipe, device or socket\)"), (folder, "a directory")):
+        for readonly in (False, True):
+            with pytest.raises(HistoryError, match=f"{path.name}: {what}; history.database names the SQLite file"):
+                History(path, readonly=readonly)
+        h = History(path, wait_for_file=True)  # the kiosk runs on
+        assert re.search(what, h.unsaved)
+        h.close()
+    assert (fifo.stat().st_mode & 0o777, folder.stat().st_mode & 0o777) == (0o644, 0o755)
