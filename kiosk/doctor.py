@@ -37,6 +37,7 @@ def run_checks(cfg: Config, extra: Sequence[Callable[[Config], Check]] = ()) -> 
     checks = [Check("config", OK, "valid: " + ", ".join(cfg.sources))]
     checks += sensor_checks(cfg)
     checks.append(gpio_check(cfg))
+    checks.append(fleet_check(cfg))
     checks += [check(cfg) for check in extra]
     return checks
 
@@ -196,6 +197,17 @@ def phyphox_check(cfg: Config) -> Check:
     if not count:
         return Check("phyphox", FAIL, health.last_error or f"no samples from phyphox at {source.url}")
     return Check("phyphox", OK, f"{source.url}: {source.rate_hz:.0f} samples a second")
+
+
+def fleet_check(cfg: Config) -> Check:
+    """Whether the clinic's broker takes this kiosk; a WARN only: without it the kiosk works and results wait."""
+    if not cfg.fleet.enabled:
+        return Check("fleet", OK, "off: nothing is published (fleet.mqtt_url is empty)")
+    from .fleet import probe_broker
+    from .history import database_path
+
+    ok, message = probe_broker(cfg.fleet, database_path(None, cfg.history.database))
+    return Check("fleet", OK if ok else WARN, message)
 
 
 def gpio_check(cfg: Config, pin_factory=None) -> Check:

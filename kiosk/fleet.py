@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from backstretch.drivers.sample import Health
+from backstretch.errors import BackstretchError
 
 from . import outbox
 from .config import FleetConfig
@@ -35,6 +36,7 @@ _log = logging.getLogger(__name__)
 POLL_S = 1.0  # how often the sender looks at the outbox when nobody woke it (a write it missed)
 REFUSED_RETRY_S = 30.0  # a publish the broker refused (not allowed) is tried again after this long
 STOP_WAIT_S = 2.0  # at shutdown, how long the last results and the offline status may take to reach the broker
+PROBE_WAIT_S = 5.0  # doctor's connection to the broker
 
 # Home Assistant discovery: (key, name, extra config) per sensor, all read from the status topic.
 DISCOVERY_SENSORS = (
@@ -52,6 +54,56 @@ def open_fleet(cfg: FleetConfig, database: str | Path) -> FleetPublisher | None:
         return None
     broker = parse_broker(cfg.mqtt_url, cfg.username, cfg.password, cfg.ca_file)
     return FleetPublisher(broker, cfg.kiosk_name(), database, cfg.discovery_prefix)
+
+
+def probe_broker(cfg: FleetConfig, database: str | Path, wait_s: float = PROBE_WAIT_S) -> tuple[bool, str]:
+    """For `doctor`: one connection made as the kiosk makes it, and how many results wait in its outbox.
+
+    Under a client id of its own: with the kiosk's, the broker would drop the running kiosk's connection."""
+    broker = parse_broker(cfg.mqtt_url, cfg.username, cfg.password, cfg.ca_file)
+    trouble = ConnectionTrouble(None, "doctor", broker)
+    answered, accepted = threading.Event(), threading.Event()
+
+    def on_connect(client, userdata, flags, reason, properties) -> None:
+        if reason.is_failure:
+            trouble.refused(reason)
+        else:
+            accepted.set()
+        answered.set()
+
+    def on_connect_fail(client, userdata) -> None:
+        trouble.failed()
+        answered.set()
+
+    client = make_client(broker, f"backstretch-{cfg.kiosk_name()}-doctor")
+    client.on_connect, client.on_connect_fail = on_connect, on_connect_fail
+    client.connect_async(broker.host, broker.port, keepalive=10)
+    client.loop_start()
+    try:
+        answered.wait(wait_s)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    waiting = _waiting(Path(database))
+    if accepted.is_set():
+        return True, f"{broker.describe()} takes kiosk {cfg.kiosk_name()!r}{waiting}"
+    problem = trouble.last.removesuffix("; trying again") or f"no answer from {broker.describe()} in {wait_s:g} s"
+    return False, f"{problem}; the kiosk runs, its results wait in the outbox{waiting}"
+
+
+def _waiting(database: Path) -> str:
+    if not database.exists():
+        return ""
+    from .history import History
+
+    try:
+        history = History(database, readonly=True)
+    except BackstretchError:
+        return ""
+    try:
+        return f" ({outbox.unsent_count(history.db)} result message(s) waiting to be sent)"
+    finally:
+        history.close()
 
 
 def software_version() -> str:

@@ -107,8 +107,8 @@ class ConnectionTrouble:
 
     `failed` is paho's on_connect_fail, which it calls inside the `except` that caught the reason."""
 
-    def __init__(self, log: logging.Logger, who: str, broker: Broker):
-        self.log, self.who, self.broker = log, who, broker
+    def __init__(self, log: logging.Logger | None, who: str, broker: Broker):
+        self.log, self.who, self.broker = log, who, broker  # no log: only `last` keeps it (doctor's probe)
         self.last = ""
 
     def refused(self, reason) -> None:
@@ -121,7 +121,7 @@ class ConnectionTrouble:
         self.last = ""
 
     def _say(self, problem: str) -> None:
-        if problem != self.last:
+        if problem != self.last and self.log:
             self.log.warning("%s: %s", self.who, problem)
         self.last = problem
 

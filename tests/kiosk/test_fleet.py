@@ -12,10 +12,13 @@ import threading
 
 import pytest
 
+from backstretch.config import DEFAULT_CONFIG
 from backstretch.kiosk import app
 from backstretch.kiosk.collector import Collector
+from backstretch.kiosk.config import FleetConfig, load_config
+from backstretch.kiosk.doctor import fleet_check
 from backstretch.kiosk.engine import SUMMARY
-from backstretch.kiosk.fleet import FleetPublisher
+from backstretch.kiosk.fleet import FleetPublisher, probe_broker
 from backstretch.kiosk.history import History
 from backstretch.kiosk.mqtt import parse_broker
 from backstretch.kiosk.outbox import Outbox, unsent_count
@@ -247,3 +250,34 @@ def test_a_broker_that_will_not_have_the_kiosk_is_named_once_and_the_results_wai
         logging.getLogger("backstretch.kiosk.fleet").removeHandler(watch)
         publisher.stop()
         history.close()
+
+
+# -- doctor ---------------------------------------------------------------------------------------
+def fleet_config(url: str, **more) -> FleetConfig:
+    return FleetConfig(mqtt_url=url, kiosk_id="desk", **more)
+
+
+def test_doctor_says_the_broker_takes_the_kiosk_and_how_much_waits(tmp_path, broker):
+    history = History(tmp_path / "h.sqlite3", Outbox("desk"))
+    session = history.begin_session("2026-11-20T09:00:00", "Back stretches")
+    history.add_result(session, tilt(1))
+    history.close()
+    ok, said = probe_broker(fleet_config(broker.url), tmp_path / "h.sqlite3")
+    assert ok and said == f"mqtt://127.0.0.1:{broker.port} takes kiosk 'desk' (1 result message(s) waiting to be sent)"
+
+
+def test_doctor_names_what_keeps_the_kiosk_from_its_broker(tmp_path, broker, secure_broker):
+    broker.stop()
+    ok, said = probe_broker(fleet_config(broker.url), tmp_path / "none.sqlite3")
+    assert not ok and "nothing listens there" in said and "results wait in the outbox" in said
+    untrusted = fleet_config(secure_broker.url, username=SECURE_USER, password="x", ca_file=secure_broker.other_ca_file)
+    ok, said = probe_broker(untrusted, tmp_path / "none.sqlite3")
+    assert not ok and "certificate is not trusted" in said
+    wrong = fleet_config(secure_broker.url, username=SECURE_USER, password="x", ca_file=secure_broker.ca_file)
+    ok, said = probe_broker(wrong, tmp_path / "none.sqlite3")
+    assert not ok and "refused the connection: Not authorized" in said
+
+
+def test_doctor_without_a_fleet_says_nothing_is_published():
+    check = fleet_check(load_config([(DEFAULT_CONFIG, True)]))
+    assert (check.status, check.message) == ("OK", "off: nothing is published (fleet.mqtt_url is empty)")
