@@ -301,7 +301,8 @@ class RoutineEngine:
             return
         if self._voice_wait is not None:
             since, seconds = self._voice_wait
-            if self.speaking() and now - since < VOICE_WAIT_MAX_S:
+            # words not yet taken by the window count as being said: they have not even started
+            if (self._cues or self.speaking()) and now - since < VOICE_WAIT_MAX_S:
                 self._deadline, v.remaining_s = now + seconds, seconds  # its clock has not started yet
                 return
             self._voice_wait = None

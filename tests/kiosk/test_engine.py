@@ -293,6 +293,17 @@ def test_an_intro_lasts_until_its_words_are_said_then_its_own_time(kiosk):
     assert kiosk.phase == CALIBRATE
 
 
+def test_an_intro_waits_for_words_the_window_has_not_taken_yet(kiosk):
+    voice = kiosk.engine.speaking = Voice()
+    kiosk.engine.command("start")
+    kiosk.clock.advance(0.25)
+    kiosk.engine.tick()  # in the same frame, before the window hands the intro to the voice
+    kiosk.said += [c.words for c in kiosk.engine.take_cues()]
+    voice.busy = True
+    kiosk.wait(20)
+    assert kiosk.phase == INTRO
+
+
 def test_the_countdown_starts_after_the_words_that_say_where_to_go(kiosk):
     voice = kiosk.engine.speaking = Voice()
     to_twist(kiosk)
