@@ -312,9 +312,12 @@ def cmd_people(args, cfg: Config) -> int:
 
     from . import people
     from .history import History, database_path
+    from .outbox import Outbox
     from .routine import load_routine
 
-    history = History(database_path(args.data_dir, cfg.history.database))
+    # with a fleet, a removal or a rename is sent to the clinic too (the running kiosk sends it, or the next start)
+    outbox = Outbox(cfg.fleet.kiosk_name()) if cfg.fleet.enabled else None
+    history = History(database_path(args.data_dir, cfg.history.database), outbox)
     try:
         action = args.action or "list"
         if action == "list":

@@ -41,6 +41,7 @@ SESSION_EXPIRY_S = 30 * 86400  # the broker keeps our queue this long while the 
 MAX_MESSAGE_BYTES = 256 * 1024  # a result message is about 1 kB; anything near this is not one of ours
 MAX_TEXT = 200  # characters of a name, status or routine title in a message
 MAX_HOLDS = 200
+MAX_ALIASES = 50  # a forget's old names: renames the collector had not heard of yet
 
 
 class Collector:
@@ -146,7 +147,10 @@ class Collector:
                 return False
             kiosk = message["kiosk_id"]
             if message["type"] == "forget":
-                _forget(db, kiosk, message["person"])
+                for name in [message["person"], *(message.get("aliases") or [])]:
+                    _forget(db, kiosk, name)
+            elif message["type"] == "rename":
+                _rename(db, kiosk, message["person"], message["new_name"])
             else:
                 session_id = _session(db, kiosk, message["sent_for"])
                 if message["type"] == "result":
@@ -177,15 +181,19 @@ def _parse(payload: bytes | str, topic: str | None = None) -> dict:
     if not isinstance(message, dict) or message.get("v") != MESSAGE_VERSION:
         raise BadMessage(f"not a version {MESSAGE_VERSION} backstretch message")
     kind = message.get("type")
-    if kind not in ("result", "session", "forget"):
+    if kind not in ("result", "session", "forget", "rename"):
         raise BadMessage(f"unknown type {_shown(kind)}")
     _check(message, "id", _text(64), "the message")
     _check(message, "kiosk_id", _kiosk_word, "the message")
     if topic is not None and topic != sessions_topic(message["kiosk_id"]):
         raise BadMessage(f"kiosk {message['kiosk_id']!r} on another kiosk's topic")
     _check(message, "seq", _optional(_count), "the message")
-    if kind == "forget":
-        _check(message, "person", _person_name, "a forget message")
+    if kind in ("forget", "rename"):
+        _check(message, "person", _person_name, f"a {kind} message")
+        if kind == "rename":
+            _check(message, "new_name", _person_name, "a rename message")
+        else:
+            _check(message, "aliases", _optional(_names), "a forget message")
         return message
     session = message.get("sent_for")
     if not isinstance(session, dict):
@@ -243,6 +251,10 @@ def _kiosk_word(v) -> bool:
 
 def _person_name(v) -> bool:
     return _text(NAME_MAX)(v) and v == " ".join(v.split())
+
+
+def _names(v) -> bool:
+    return isinstance(v, list) and len(v) <= MAX_ALIASES and all(_person_name(n) for n in v)
 
 
 def _pain(v) -> bool:
@@ -325,6 +337,23 @@ def _person(db: sqlite3.Connection, name: str | None) -> int | None:
     ).lastrowid
 
 
+def _rename(db: sqlite3.Connection, kiosk: str, old: str, new: str) -> None:
+    """A person renamed on a kiosk: that kiosk's sessions of theirs move to the new name (another kiosk's
+    person of the old name keeps theirs)."""
+    row = db.execute("SELECT id FROM profiles WHERE name = ?", (old,)).fetchone()
+    if row is None:
+        return
+    db.execute(
+        "UPDATE sessions SET profile_id = ? WHERE kiosk_id = ? AND profile_id = ?", (_person(db, new), kiosk, row[0])
+    )
+    _drop_if_unused(db, row[0])
+
+
+def _drop_if_unused(db: sqlite3.Connection, profile_id: int) -> None:
+    if not db.execute("SELECT 1 FROM sessions WHERE profile_id = ?", (profile_id,)).fetchone():
+        db.execute("DELETE FROM profiles WHERE id = ?", (profile_id,))
+
+
 def _forget(db: sqlite3.Connection, kiosk: str, name: str) -> None:
     """A person removed on a kiosk: what that kiosk sent about them goes here too."""
     row = db.execute("SELECT id FROM profiles WHERE name = ?", (name,)).fetchone()
@@ -333,5 +362,4 @@ def _forget(db: sqlite3.Connection, kiosk: str, name: str) -> None:
     sessions = "SELECT id FROM sessions WHERE kiosk_id = ? AND profile_id = ?"
     db.execute(f"DELETE FROM exercise_results WHERE session_id IN ({sessions})", (kiosk, row[0]))
     db.execute("DELETE FROM sessions WHERE kiosk_id = ? AND profile_id = ?", (kiosk, row[0]))
-    if not db.execute("SELECT 1 FROM sessions WHERE profile_id = ?", (row[0],)).fetchone():
-        db.execute("DELETE FROM profiles WHERE id = ?", (row[0],))
+    _drop_if_unused(db, row[0])

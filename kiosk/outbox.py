@@ -10,7 +10,8 @@ Message format (JSON, version 1), on `backstretch/<kiosk_id>/sessions`:
     {"v": 1, "type": "result",  "id": UUID, "seq": N, "kiosk_id": ..., "sent_for": SESSION, "result": RESULT,
      "recorded_at": TIME}
     {"v": 1, "type": "session", "id": UUID, "seq": N, "kiosk_id": ..., "sent_for": SESSION}
-    {"v": 1, "type": "forget",  "id": UUID, "seq": N, "kiosk_id": ..., "person": NAME}
+    {"v": 1, "type": "forget",  "id": UUID, "seq": N, "kiosk_id": ..., "person": NAME, "aliases": [OLD NAME, ...]}
+    {"v": 1, "type": "rename",  "id": UUID, "seq": N, "kiosk_id": ..., "person": OLD NAME, "new_name": NAME}
 SESSION is {"id", "started_at", "ended_at", "status", "pain", "pain_during", "routine", "person"} as
 the kiosk knows them when the message is written (pain at the end, the worst "it hurts" score during
 it, person null for a guest); RESULT is the exercise result's
@@ -56,12 +57,18 @@ class Outbox:
     def session(self, db: sqlite3.Connection, session_id: int) -> None:
         self._add(db, "session", session_id, {"sent_for": _session(db, session_id)})
 
-    def forget(self, db: sqlite3.Connection, person: str) -> None:
-        """A person removed on the kiosk (their messages already deleted): ask the collector to delete its copy."""
-        self._add(db, "forget", None, {"person": person})
+    def forget(self, db: sqlite3.Connection, person: str, aliases: list[str]) -> None:
+        """A person removed on the kiosk (their messages already deleted): ask the collector to delete its copy,
+        under the names of renames it has not been told of (`aliases`), too."""
+        self._add(db, "forget", None, {"person": person, "aliases": aliases})
 
-    def _add(self, db: sqlite3.Connection, kind: str, session_id: int | None, body: dict) -> None:
-        profile = None
+    def rename(self, db: sqlite3.Connection, profile_id: int, old: str, new: str) -> None:
+        """A person renamed on the kiosk: the collector's copy follows, so a later removal finds it there too."""
+        self._add(db, "rename", None, {"person": old, "new_name": new}, profile_id)
+
+    def _add(
+        self, db: sqlite3.Connection, kind: str, session_id: int | None, body: dict, profile: int | None = None
+    ) -> None:
         if session_id is not None:
             profile = db.execute("SELECT profile_id FROM sessions WHERE id = ?", (session_id,)).fetchone()[0]
         message = {"v": MESSAGE_VERSION, "type": kind, "id": uuid.uuid4().hex, "kiosk_id": self.kiosk_id, **body}
@@ -96,6 +103,12 @@ def result_from_dict(data: dict) -> ExerciseResult:
 
 
 # -- the publisher's side, on its own connection ------------------------------------------------
+def unsent_old_names(db: sqlite3.Connection, profile_id: int) -> list[str]:
+    """The names a person had before renames that have not reached the broker yet."""
+    rows = db.execute("SELECT payload FROM outbox WHERE profile_id = ? AND sent_at IS NULL ORDER BY id", (profile_id,))
+    return [m["person"] for m in (json.loads(p) for (p,) in rows) if m["type"] == "rename"]
+
+
 def oldest_unsent(db: sqlite3.Connection) -> Message | None:
     row = db.execute("SELECT id, topic, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT 1").fetchone()
     if row is None:

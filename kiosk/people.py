@@ -15,6 +15,7 @@ from datetime import datetime
 
 from backstretch.errors import PeopleError
 
+from . import outbox
 from .history import History
 from .routine import Exercise, Routine
 
@@ -68,10 +69,12 @@ def add(history: History, name: str) -> Person:
 
 
 def rename(history: History, person: Person, name: str) -> Person:
-    """Past sessions follow the person; what the collector already has keeps the old name."""
+    """Past sessions follow the person, at the clinic's collector too (people are known there by name)."""
     name = check_name(history, name, other_than=person.id)
     with history.transaction() as db:
         db.execute("UPDATE profiles SET name = ? WHERE id = ?", (name, person.id))
+        if history.outbox and name != person.name:
+            history.outbox.rename(db, person.id, person.name, name)
     return dataclasses.replace(person, name=name)
 
 
@@ -87,9 +90,10 @@ def remove(history: History, person: Person) -> int:
         db.executemany("DELETE FROM exercise_results WHERE session_id = ?", [(i,) for i in ids])
         db.execute("DELETE FROM sessions WHERE profile_id = ?", (person.id,))
         db.execute("DELETE FROM profiles WHERE id = ?", (person.id,))
+        aliases = outbox.unsent_old_names(db, person.id)  # the collector knows them by a name it was not told of
         db.execute("DELETE FROM outbox WHERE profile_id = ?", (person.id,))  # also when the fleet is off now
         if history.outbox:
-            history.outbox.forget(db, person.name)
+            history.outbox.forget(db, person.name, aliases)
     history.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # busy with a reader: SQLite does it at a later commit
     if history.person == person.id:
         history.person = None

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from backstretch.errors import BadMessage
+from backstretch.kiosk import people
 from backstretch.kiosk.collector import Collector
 from backstretch.kiosk.fleet import FleetPublisher
 from backstretch.kiosk.history import History
@@ -114,7 +115,7 @@ def test_a_person_removed_on_a_kiosk_is_removed_from_the_clinic(tmp_path):
     kiosk = History(tmp_path / "kiosk.sqlite3", Outbox("room-4"))
     session = kiosk.begin_session("2026-11-21T10:00:00", "Back stretches")
     kiosk.add_result(session, result(1))
-    kiosk.outbox.forget(kiosk.db, "Me")
+    kiosk.outbox.forget(kiosk.db, "Me", [])
     rows = kiosk.db.execute("SELECT id, payload FROM outbox ORDER BY id").fetchall()
     for _, payload in rows:
         assert clinic.store(payload)
@@ -123,6 +124,40 @@ def test_a_person_removed_on_a_kiosk_is_removed_from_the_clinic(tmp_path):
     on_disk = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("clinic.sqlite3"))
     assert b"Spinal twist" not in on_disk  # gone from the file, not only from the tables
     kiosk.close()
+    clinic.history.close()
+
+
+def test_a_person_renamed_on_a_kiosk_follows_at_the_clinic_and_can_still_be_forgotten(tmp_path):
+    clinic = Collector(parse_broker("mqtt://127.0.0.1"), tmp_path / "clinic.sqlite3")
+    kiosks = {}
+    for name in ("room-1", "room-2"):
+        kiosk = History(tmp_path / f"{name}.sqlite3", Outbox(name))
+        kiosk.person = people.add(kiosk, "Ann").id
+        kiosk.add_result(kiosk.begin_session("2026-11-21T10:00:00", "Back stretches"), result(1))
+        kiosks[name] = kiosk
+
+    def deliver(kiosk: History) -> None:
+        for (payload,) in kiosk.db.execute("SELECT payload FROM outbox WHERE sent_at IS NULL ORDER BY id"):
+            clinic.store(payload, f"backstretch/{kiosk.outbox.kiosk_id}/sessions")
+        kiosk.db.execute("UPDATE outbox SET sent_at = '2026-11-21T11:00:00'")
+
+    for kiosk in kiosks.values():
+        deliver(kiosk)
+    room1 = kiosks["room-1"]
+    people.rename(room1, people.named(room1, "Ann"), "Anna B")
+    deliver(room1)
+    assert sorted(s.person for s in clinic.history.sessions()) == ["Ann", "Anna B"]  # room-2's Ann is another Ann
+    people.remove(room1, people.named(room1, "Anna B"))
+    deliver(room1)
+    assert [(s.person, s.kiosk) for s in clinic.history.sessions()] == [("Ann", "room-2")]
+    room2 = kiosks["room-2"]  # renamed twice and removed before any of it is sent: the forget names all three
+    people.rename(room2, people.named(room2, "Ann"), "Ann C")
+    people.rename(room2, people.named(room2, "Ann C"), "Ann D")
+    people.remove(room2, people.named(room2, "Ann D"))
+    deliver(room2)
+    assert clinic.history.sessions() == []
+    for kiosk in kiosks.values():
+        kiosk.close()
     clinic.history.close()
 
 
@@ -276,6 +311,7 @@ HOSTILE_MESSAGES = {
     "deep JSON": b"[" * 100_000 + b"]" * 100_000,
     "huge": b'{"v": 1, "pad": "' + b"x" * 300_000 + b'"}',
     "forget whom": json.dumps({"v": 1, "type": "forget", "id": "f1", "kiosk_id": "room-6", "person": 5}).encode(),
+    "rename to what": json.dumps({"v": 1, "type": "rename", "id": "r1", "kiosk_id": "room-6", "person": "A"}).encode(),
 }
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import subprocess
 import sys
 from datetime import date
@@ -132,6 +133,19 @@ def cli(*args, stdin=None):
     return subprocess.run(
         [sys.executable, "-m", "backstretch.kiosk.cli", *map(str, args)], capture_output=True, text=True, input=stdin
     )
+
+
+def test_with_a_fleet_the_people_commands_tell_the_clinic(tmp_path):
+    config = tmp_path / "fleet.toml"
+    config.write_text('[fleet]\nmqtt_url = "mqtt://127.0.0.1:1"\nkiosk_id = "desk"\n')
+    for command in (["add", "Anna"], ["rename", "Anna", "Bea"], ["remove", "Bea", "--yes"]):
+        done = cli("--config", config, "people", "--data-dir", tmp_path, *command)
+        assert done.returncode == 0, done.stderr
+    h = History(tmp_path / "history.sqlite3")
+    sent = [json.loads(p) for (p,) in h.db.execute("SELECT payload FROM outbox ORDER BY id")]
+    h.close()
+    # the rename went with Bea's other messages; the forget asks the collector to delete what it has of her
+    assert [(m["type"], m["person"], m["kiosk_id"]) for m in sent] == [("forget", "Bea", "desk")]
 
 
 def test_the_people_commands(tmp_path):
