@@ -37,6 +37,7 @@ def run_checks(cfg: Config, extra: Sequence[Callable[[Config], Check]] = ()) -> 
     checks = [Check("config", OK, "valid: " + ", ".join(cfg.sources))]
     checks += sensor_checks(cfg)
     checks.append(gpio_check(cfg))
+    checks.append(history_check(cfg))
     checks.append(fleet_check(cfg))
     checks += [check(cfg) for check in extra]
     return checks
@@ -197,6 +198,31 @@ def phyphox_check(cfg: Config) -> Check:
     if not count:
         return Check("phyphox", FAIL, health.last_error or f"no samples from phyphox at {source.url}")
     return Check("phyphox", OK, f"{source.url}: {source.rate_hz:.0f} samples a second")
+
+
+def history_check(cfg: Config) -> Check:
+    """Whether the kiosk can keep its history where it looks for it: it runs on without (keeping what is done
+    in memory and beside the file), so a file it cannot use shows on its screen only as a line; here it fails."""
+    from .history import PENDING_SUFFIX, History, database_path
+
+    path = database_path(None, cfg.history.database)
+    if not path.exists():
+        folder = next(p for p in (path.parent, *path.parent.parents) if p.exists())
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return Check("history", FAIL, f"{path} cannot be created: {folder} is not writable for this user")
+        return Check("history", OK, f"{path} is created at the first session")
+    try:
+        history = History(path, readonly=True)
+        sessions = len(history.sessions())
+        history.close()
+    except BackstretchError as exc:
+        return Check("history", FAIL, str(exc))
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+        return Check("history", FAIL, f"{path}: not writable for this user, so nothing done would be saved")
+    waiting = path.with_name(path.name + PENDING_SUFFIX)
+    if waiting.exists():
+        return Check("history", WARN, f"{path}: writes wait in {waiting.name}; the kiosk writes them when it can")
+    return Check("history", OK, f"{path}: {sessions} session(s)")
 
 
 def fleet_check(cfg: Config) -> Check:

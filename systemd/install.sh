@@ -78,7 +78,8 @@ fi
 # As the service runs it: the service user's groups and device permissions (root would pass checks the
 # kiosk then fails) and a clean environment, so nothing of the installing shell leaks in (a PYTHONPATH,
 # an XDG_CONFIG_HOME that would read another configuration than the service's). Nothing else switches user.
-AS_SERVICE=(runuser -u "$USER_NAME" -- env -i HOME="$STATE" PATH=/usr/bin:/bin LANG=C.UTF-8)
+# STATE_DIRECTORY is what systemd gives the service (StateDirectory=): doctor checks the history there.
+AS_SERVICE=(runuser -u "$USER_NAME" -- env -i HOME="$STATE" STATE_DIRECTORY="$STATE" PATH=/usr/bin:/bin LANG=C.UTF-8)
 DOCTOR=("${AS_SERVICE[@]}" "$VENV/bin/backstretch" doctor)
 
 # The value of KEY in an os-release style file, read as data: it is never sourced, since a shell

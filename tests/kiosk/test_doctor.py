@@ -20,3 +20,37 @@ def test_a_replay_file_is_checked(tmp_path):
     assert checks["sensor"].status == OK and "2 samples at 50 Hz" in checks["sensor"].message
     bad = run_checks(Config(sensor=SensorConfig(driver="replay", replay_file=str(tmp_path / "no.csv"))))
     assert {c.name: c.status for c in bad}["sensor"] == FAIL
+
+
+def history_status(tmp_path, monkeypatch, path):
+    from backstretch.kiosk.config import HistoryConfig
+    from backstretch.kiosk.doctor import history_check
+
+    monkeypatch.delenv("BACKSTRETCH_DATA_DIR", raising=False)
+    check = history_check(Config(history=HistoryConfig(database=str(path))))
+    return check.status, check.message
+
+
+def test_the_history_the_kiosk_would_run_on_without_is_checked(tmp_path, monkeypatch):
+    import os
+
+    from backstretch.kiosk.doctor import WARN
+    from backstretch.kiosk.history import History
+    from backstretch.kiosk.results import ExerciseResult
+
+    path = tmp_path / "kiosk" / "history.sqlite3"
+    assert history_status(tmp_path, monkeypatch, path) == (OK, f"{path} is created at the first session")
+    assert not path.parent.exists()  # the doctor only looks
+    h = History(path)
+    h.add_result(h.begin_session("2026-11-20T09:00:00", "r"), ExerciseResult("t", "T", "reps", 1, "completed", 8, 8))
+    h.close()
+    assert history_status(tmp_path, monkeypatch, path) == (OK, f"{path}: 1 session(s)")
+    (tmp_path / "kiosk" / "history.sqlite3.pending.json").write_text("[]")
+    assert history_status(tmp_path, monkeypatch, path)[0] == WARN
+    pipe = tmp_path / "pipe.sqlite3"
+    os.mkfifo(pipe)
+    status, message = history_status(tmp_path, monkeypatch, pipe)
+    assert status == FAIL and "not a regular file" in message
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(b"not a database " * 100)
+    assert history_status(tmp_path, monkeypatch, damaged)[0] == FAIL

@@ -198,7 +198,8 @@ def test_the_final_doctor_runs_as_the_service_user_in_a_clean_environment(tmp_pa
     assert proc.returncode == 0, proc.stderr
     assert (
         "would run as backstretch: runuser -u backstretch -- env -i HOME=/var/lib/backstretch "
-        "PATH=/usr/bin:/bin LANG=C.UTF-8 /opt/backstretch/venv/bin/backstretch doctor"
+        "STATE_DIRECTORY=/var/lib/backstretch PATH=/usr/bin:/bin LANG=C.UTF-8 "
+        "/opt/backstretch/venv/bin/backstretch doctor"
     ) in proc.stdout
 
 
