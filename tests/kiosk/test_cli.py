@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def backstretch(*args, tmp_path, check_traceback=True):
     env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")  # doctor looks at the history: this machine's is not the test's
+    for name in ("STATE_DIRECTORY", "BACKSTRETCH_DATA_DIR"):
+        env.pop(name, None)
     proc = subprocess.run(
         [sys.executable, "-m", "backstretch.kiosk.cli", *args],
         capture_output=True,
