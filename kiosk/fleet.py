@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from backstretch.drivers.sample import Health
+from backstretch.drivers.stream import LogThrottle
 from backstretch.errors import BackstretchError
 
 from . import outbox
@@ -144,6 +145,7 @@ class FleetPublisher:
         self._status_dirty = True
         self._announce = True  # discovery configs, sent on every connect
         self.trouble = ConnectionTrouble(_log, "fleet", broker)
+        self._throttle = LogThrottle(_log, every_s=3600.0)  # a refusal retried every 30 s: said once an hour
         self._drained = False
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -271,7 +273,14 @@ class FleetPublisher:
             outbox.mark_sent(db, message.seq)
             self._status_from(message)
         elif accepted is False:
-            _log.warning("fleet: the broker refused message %d; trying again later", message.seq)
+            self._throttle.warning(
+                "refused",
+                "fleet: the broker refused message %d on %s (does its ACL let this user write there?); "
+                "the outbox waits behind it, tried again every %g s",
+                message.seq,
+                message.topic,
+                REFUSED_RETRY_S,
+            )
             self._stopping.wait(REFUSED_RETRY_S)
 
     def _publish(self, topic: str, payload: bytes | str, retain: bool = False) -> bool | None:

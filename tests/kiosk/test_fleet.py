@@ -281,3 +281,22 @@ def test_doctor_names_what_keeps_the_kiosk_from_its_broker(tmp_path, broker, sec
 def test_doctor_without_a_fleet_says_nothing_is_published():
     check = fleet_check(load_config([(DEFAULT_CONFIG, True)]))
     assert (check.status, check.message) == ("OK", "off: nothing is published (fleet.mqtt_url is empty)")
+
+
+def test_a_kiosk_whose_user_may_not_write_its_topic_is_told_so_and_keeps_its_results(tmp_path, acl_broker):
+    """kiosk_id room-1 with room-2's user name: the README's ACL refuses each publish on backstretch/room-1."""
+    watch = LogWatch("the broker refused message")
+    logging.getLogger("backstretch.kiosk.fleet").addHandler(watch)
+    history = History(tmp_path / "h.sqlite3", Outbox("room-1"))
+    publisher = FleetPublisher(parse_broker(acl_broker.url, "room-2", "pw-room-2"), "room-1", history.path)
+    publisher.start()
+    try:
+        history.add_result(history.begin_session("2026-11-20T09:00:00", "Back stretches"), tilt(1))
+        publisher.wake()
+        assert watch.seen.wait(20), watch.lines
+        assert "backstretch/room-1/sessions" in watch.lines[-1] and "ACL" in watch.lines[-1]
+        assert unsent_count(history.db) == 1
+    finally:
+        logging.getLogger("backstretch.kiosk.fleet").removeHandler(watch)
+        publisher.stop()
+        history.close()
