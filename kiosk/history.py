@@ -132,6 +132,7 @@ def database_path(data_dir: str | None = None, configured: str = "") -> Path:
 WRITE_TIMEOUT_S = 0.2  # a write waits this long for a lock, then is kept and retried: the screen never freezes
 RETRY_FIRST_S = 2.0
 RETRY_MAX_S = 60.0
+REFUSED_SUFFIX = ".refused.json"  # writes the database refused for their content, kept for a person to look at
 PENDING_SUFFIX = ".pending.json"  # what could not be written before the kiosk stopped, replayed on the next start
 
 
@@ -324,6 +325,10 @@ class History:
             op = self._pending[0]
             try:
                 self._apply(op, replayed=self._replay_left > 0)
+            except sqlite3.IntegrityError as exc:
+                # Refused for what it says (a session this file never had, a score out of range), not for the
+                # file's state: trying again cannot help, and it must not hold back every write behind it.
+                self._set_aside(op, exc)
             except sqlite3.Error as exc:
                 self._retry_at = self._clock() + self._retry_s
                 self._retry_s = min(2 * self._retry_s, RETRY_MAX_S)
@@ -431,23 +436,27 @@ class History:
                 self._spilled = False
             return
         ops = [_op_to_json(op, self._ids) for op in self._pending]
-        part = path.with_name(path.name + ".part")
         try:
-            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(ops, out)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(part, path)
-            _fsync_dir(path.parent)
+            _write_whole(path, ops)
         except OSError as exc:
-            part.unlink(missing_ok=True)
             if self._spill_failed != exc.errno:
                 _log.error("history: %d write(s) kept only in memory, the disk refuses them too (%s)", len(ops), exc)
             self._spill_failed = exc.errno
             return
         self._spilled = True
         self._spill_failed = None
+
+    def _set_aside(self, op: tuple, exc: Exception) -> None:
+        """Keep a write the database refuses in a file beside it, with the reason, for a person to look at."""
+        path = self.path.with_name(self.path.name + REFUSED_SUFFIX)
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+            kept.append({"write": _op_to_json(op, self._ids), "refused": str(exc)})
+            _write_whole(path, kept)
+        except (OSError, ValueError) as error:
+            _log.error("history: the database refuses a write (%s) and it cannot be kept (%s): %s", exc, error, op)
+            return
+        _log.error("history: the database refuses a write (%s); kept in %s for a person to look at", exc, path.name)
 
     def _load_spilled(self) -> None:
         path = self._spill_path()
@@ -744,6 +753,22 @@ def _tighten(path: Path, mode: int) -> None:
             path.chmod(mode)
     except OSError:
         pass
+
+
+def _write_whole(path: Path, value: object) -> None:
+    """JSON to a private file, written to a temporary name and renamed over: a power cut leaves old or new."""
+    part = path.with_name(path.name + ".part")
+    try:
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(value, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(part, path)
+    except OSError:
+        part.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:

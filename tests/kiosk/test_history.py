@@ -558,3 +558,27 @@ def test_a_pipe_or_a_folder_named_as_the_database_is_refused_and_never_made_priv
         assert re.search(what, h.unsaved)
         h.close()
     assert (fifo.stat().st_mode & 0o777, folder.stat().st_mode & 0o777) == (0o644, 0o755)
+
+
+def test_a_write_the_database_refuses_for_what_it_says_is_set_aside_and_holds_nothing_back(tmp_path):
+    import json
+
+    from backstretch.kiosk.history import _op_to_json
+
+    path = tmp_path / "h.sqlite3"
+    History(path).close()
+    waiting = [  # left from a database that was replaced since: session 999 is not in this one
+        ("result", 999, result(), "2026-11-19T09:00:00"),
+        ("begin", -1, "2026-11-20T09:00:00", "r", 1),
+        ("result", -1, result(), "2026-11-20T09:05:00"),
+    ]
+    (tmp_path / "h.sqlite3.pending.json").write_text(json.dumps([_op_to_json(op, {}) for op in waiting]))
+    h = History(path)
+    assert h.unsaved == "" and not (tmp_path / "h.sqlite3.pending.json").exists()
+    [s] = h.sessions()
+    assert s.results == [result()]
+    [refused] = json.loads((tmp_path / "h.sqlite3.refused.json").read_text())
+    assert refused["write"][:2] == ["result", 999] and "FOREIGN KEY" in refused["refused"]
+    h.add_result(s.id, result(position=2))  # and the kiosk writes on as before
+    assert len(h.sessions()[0].results) == 2
+    h.close()
