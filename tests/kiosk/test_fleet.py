@@ -72,6 +72,11 @@ def test_a_simulated_session_arrives_on_the_topic_as_json(tmp_path, clock, broke
         assert got[4]["sent_for"]["pain_during"] is None
         assert {topic for topic, _, _ in sessions.messages} == {"backstretch/physio-1/sessions"}
         assert publisher.wait_until_sent(10) and unsent_count(history.db) == 0
+        clinic = Collector(parse_broker(broker.url), tmp_path / "clinic.sqlite3")
+        assert all(clinic.store(payload, topic) for topic, payload, _ in sessions.messages)  # the checks let it in
+        [stored] = clinic.history.sessions()
+        assert stored.status == "completed" and stored.pain == 2 and len(stored.results) == 3
+        clinic.history.close()
     finally:
         publisher.stop()
         source.close()
