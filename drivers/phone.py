@@ -102,6 +102,7 @@ class PhoneStatus:
     refused_device: str = ""  # a second phone that was turned away
     refused_device_ago_s: float | None = None
     refused: dict[str, int] = field(default_factory=dict)  # requests refused, by reason
+    wrong_token_ago_s: float | None = None  # since the last push with a wrong token
 
     @property
     def streaming(self) -> bool:
@@ -133,11 +134,14 @@ class PushReceiver:
         self.refused_device = ""
         self._refused_device_at: float | None = None
         self._no_accel_since: float | None = None
+        self._wrong_token_at: float | None = None  # a phone still pushing to the URL of an earlier start
 
     def refuse(self, kind: str, message: str, peer: str = "") -> None:
         """Count a refused request and log it, once a minute per reason."""
         with self._lock:
             self.refused[kind] += 1
+            if kind == "wrong_token":
+                self._wrong_token_at = self._clock()
         self.throttle.warning(kind, "phone: refused a request%s: %s", f" from {peer}" if peer else "", message)
 
     def accept(self, body: bytes, peer: str = "") -> tuple[int, str]:
@@ -228,7 +232,9 @@ class PushReceiver:
     def status(self, url: str, token: str, listening: bool, problem: str) -> PhoneStatus:
         with self._lock:
             figures = self.monitor.transition(_log, "phone")
-            ago = None if self._refused_device_at is None else self._clock() - self._refused_device_at
+            now = self._clock()
+            ago = None if self._refused_device_at is None else now - self._refused_device_at
+            wrong = None if self._wrong_token_at is None else now - self._wrong_token_at
             return PhoneStatus(
                 url=url,
                 token=token,
@@ -241,6 +247,7 @@ class PushReceiver:
                 refused_device=self.refused_device,
                 refused_device_ago_s=ago,
                 refused=dict(self.refused),
+                wrong_token_ago_s=wrong,
             )
 
 

@@ -315,6 +315,7 @@ PHONE_NOT_SET_UP = (
 )
 WAITING_FOR_PHONE = "Waiting for your phone..."
 SECOND_PHONE = "Another phone tried to connect: one phone at a time. Stop its recording."
+OLD_ADDRESS = "A phone is pushing to an old address: put this kiosk's URL (Use your phone) in the app."
 
 
 def token(value: str) -> str:

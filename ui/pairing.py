@@ -21,6 +21,7 @@ from .canvas import Canvas
 from .theme import PALETTE
 
 REFUSED_SHOWN_S = 60.0  # how long a turned-away second phone is mentioned
+OLD_ADDRESS_SHOWN_S = 10.0  # a push with a wrong token this recently: a phone uses an old URL (the token is new)
 
 
 def status_line(status: PhoneStatus | None) -> tuple[str, str]:
@@ -35,6 +36,9 @@ def status_line(status: PhoneStatus | None) -> tuple[str, str]:
         return P.SECOND_PHONE, "warn"
     if f.connected:
         return P.phone_connected(f.rate_hz), "good"
+    wrong = status.wrong_token_ago_s
+    if wrong is not None and wrong < OLD_ADDRESS_SHOWN_S:
+        return P.OLD_ADDRESS, "warn"
     if f.silent_s is not None:
         return P.phone_silent(f.silent_s), "warn"
     return P.WAITING_FOR_PHONE, "muted"

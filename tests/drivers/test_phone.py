@@ -364,6 +364,15 @@ def test_one_machine_holding_connections_open_cannot_lock_the_phone_out(open_sou
     assert len(source.read()) == 20
 
 
+def test_a_phone_pushing_with_the_token_of_an_earlier_start_is_noticed(open_source):
+    clock = ManualClock()
+    source = open_source(clock)
+    assert source.status().wrong_token_ago_s is None
+    assert FakePhone(source.port, "oldtoken1").post(good_body())[0] == 403
+    clock.t += 2
+    assert source.status().wrong_token_ago_s == 2
+
+
 def test_refusals_are_logged_once_a_minute_not_once_a_request(open_source, caplog):
     clock = ManualClock()
     source = open_source(clock, PushLimits(requests_per_s=1000.0))

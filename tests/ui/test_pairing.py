@@ -69,6 +69,10 @@ def test_the_status_line_says_what_the_phone_does():
     refused = waiting(figures=streaming, refused_device="bob", refused_device_ago_s=3.0)
     assert status_line(refused) == ("Another phone tried to connect: one phone at a time. Stop its recording.", "warn")
     assert status_line(waiting(problem="the app sends acceleration without gravity"))[1] == "alert"
+    old = status_line(waiting(wrong_token_ago_s=2.0))
+    assert old == ("A phone is pushing to an old address: put this kiosk's URL (Use your phone) in the app.", "warn")
+    assert status_line(waiting(wrong_token_ago_s=30.0))[0] == "Waiting for your phone..."
+    assert status_line(waiting(figures=streaming, wrong_token_ago_s=2.0))[1] == "good"  # a stray one: still connected
 
 
 def test_a_lost_phone_is_woken_and_a_lost_clip_is_plugged_in():
