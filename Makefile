@@ -40,6 +40,7 @@ bench: venv
 	$(BIN)/python benchmarks/motion_speed.py
 	$(BIN)/python benchmarks/accuracy.py --quiet
 	SDL_VIDEODRIVER=dummy $(BIN)/python benchmarks/ui_frame.py
+	$(BIN)/python benchmarks/voice.py
 	$(BIN)/backstretch bench faults
 	$(BIN)/python benchmarks/soak.py
 	$(BIN)/python benchmarks/history_kills.py

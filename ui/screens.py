@@ -332,7 +332,7 @@ def _result_boxes(lay: Layout, row: pygame.Rect) -> tuple[pygame.Rect, pygame.Re
     if lay.kind in ("watch", "small"):
         return row, row, pygame.Rect(row.right, row.top, 0, 0)
     label = pygame.Rect(row.left, row.top, int(row.width * 0.3), row.height)
-    words = pygame.Rect(label.right, row.top, int(row.width * 0.5), row.height)
+    words = pygame.Rect(label.right + lay.unit // 2, row.top, int(row.width * 0.5) - lay.unit // 2, row.height)
     chart = pygame.Rect(
         words.right + lay.unit // 2, row.top + 4, row.right - words.right - lay.unit // 2, row.height - 8
     )
