@@ -1,6 +1,6 @@
 """Is every word heard? A whole routine in the real window, its speaker output captured and checked.
 
-Run: .venv/bin/python benchmarks/voice.py [--json] [--duration S]   (about 13 minutes for the whole routine)
+Run: .venv/bin/python benchmarks/voice.py [--json] [--duration S] [--pain-at S]   (the whole routine: ~13 min)
 
 `backstretch simulate --performer auto --speed 1` runs in this process with the voice on a fresh
 cache (so the start-up rendering is part of the test) and SDL's disk audio driver writing exactly
@@ -10,7 +10,9 @@ words (from the voice cache) must match the captured one (correlation above 0.9)
 30 % of its sounding part must be there at its full level (a cut shows there), in the order the
 cues were started. Prints cues queued, started, spoken, tone only, dropped, heard in full, how
 long each waited behind earlier words, and clipped samples. In a desktop session the window
-shows; without one, Xvfb is used when installed, else SDL's dummy video driver.
+shows; without one, Xvfb is used when installed, else SDL's dummy video driver. `--pain-at S`
+taps "It hurts" S seconds in, then 8, with mouse events on the buttons drawn: the advice to stop
+must then be the last thing said, and heard in full.
 """
 
 from __future__ import annotations
@@ -40,12 +42,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--duration", type=float, default=1500.0, help="stop after this many seconds")
+    ap.add_argument("--pain-at", type=float, help="tap It hurts, then 8, this many seconds in")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="voice-") as tmp:
         work = Path(tmp)
         xvfb = _display()
         try:
-            log = _run(work, args.duration)
+            log = _run(work, args.duration, args.pain_at)
         finally:
             if xvfb is not None:
                 xvfb.terminate()
@@ -62,6 +65,11 @@ def main() -> None:
         f"longest wait behind earlier words {result['longest_wait_s']} s; clipped samples {result['clipped']}; "
         f"{result['sound_s']} s of sound in {result['capture_s']} s"
     )
+    if result["taps"]:
+        print(
+            f"tapped {', '.join(result['taps'])}: advice to stop said last and heard in full: "
+            f"{result['pain_advice_last_and_heard']}"
+        )
 
 
 def _display() -> subprocess.Popen | None:
@@ -78,13 +86,15 @@ def _display() -> subprocess.Popen | None:
     return None
 
 
-def _run(work: Path, duration: float) -> list[dict]:
+def _run(work: Path, duration: float, pain_at: float | None) -> list[dict]:
     """The simulator in this process, with every cue the voice queues, starts and drops noted."""
     os.environ.update(
         SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(work / "out.raw"), XDG_CACHE_HOME=str(work / "cache")
     )
+    import pygame
+
     from backstretch.kiosk import cli
-    from backstretch.ui import audio
+    from backstretch.ui import audio, window
 
     log: list[dict] = []
     t0 = time.monotonic()
@@ -109,6 +119,18 @@ def _run(work: Path, duration: float) -> list[dict]:
             note(ev="dropped", words=words)
 
     audio.Sound.play, audio.Sound._start, audio.Sound.update = noted_play, noted_start, noted_update
+    taps = [] if pain_at is None else [(pain_at, None), (pain_at + 3.0, 8)]  # It hurts, then 8
+    frame = window.KioskWindow.frame
+
+    def tapping_frame(self):
+        if taps and time.monotonic() - t0 >= taps[0][0]:
+            _, value = taps.pop(0)
+            [button] = [b for b in self.canvas.buttons if b.command == "pain" and b.value == value]
+            note(ev="tap", words=button.label)
+            pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=button.rect.center))
+        return frame(self)
+
+    window.KioskWindow.frame = tapping_frame
     argv = ["simulate", "--performer", "auto", "--speed", "1", "--duration", str(duration)]
     cli.main([*argv, "--data-dir", str(work / "data")])
     return log
@@ -174,7 +196,11 @@ def check(capture: Path, log: list[dict], cache: Path, volume: float = 0.8) -> d
                 "words": e["words"],
             }
         )
+    from backstretch.kiosk.phrases import PAIN_STOP
+
     return {
+        "taps": [e["words"] for e in log if e["ev"] == "tap"],
+        "pain_advice_last_and_heard": bool(cues) and cues[-1]["words"] == PAIN_STOP and cues[-1]["heard"],
         "queued": sum(1 for e in log if e["ev"] == "queued"),
         "started": len(started),
         "spoken": sum(1 for e in started if e["voice_s"]),
