@@ -1,6 +1,6 @@
 """Is every word heard? A whole routine in the real window, its speaker output captured and checked.
 
-Run: .venv/bin/python benchmarks/voice.py [--json] [--duration S] [--pain-at S]   (the whole routine: ~13 min)
+Run: .venv/bin/python benchmarks/voice.py [--json] [--duration S] [--pain-at S] [--performer sloppy]   (~13 min)
 
 `backstretch simulate --performer auto --speed 1` runs in this process with the voice on a fresh
 cache (so the start-up rendering is part of the test) and SDL's disk audio driver writing exactly
@@ -43,12 +43,13 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--duration", type=float, default=1500.0, help="stop after this many seconds")
     ap.add_argument("--pain-at", type=float, help="tap It hurts, then 8, this many seconds in")
+    ap.add_argument("--performer", choices=("auto", "sloppy"), default="auto", help="sloppy: broken holds, wrong side")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="voice-") as tmp:
         work = Path(tmp)
         xvfb = _display()
         try:
-            log = _run(work, args.duration, args.pain_at)
+            log = _run(work, args.duration, args.pain_at, args.performer)
         finally:
             if xvfb is not None:
                 xvfb.terminate()
@@ -86,7 +87,7 @@ def _display() -> subprocess.Popen | None:
     return None
 
 
-def _run(work: Path, duration: float, pain_at: float | None) -> list[dict]:
+def _run(work: Path, duration: float, pain_at: float | None, performer: str) -> list[dict]:
     """The simulator in this process, with every cue the voice queues, starts and drops noted."""
     os.environ.update(
         SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(work / "out.raw"), XDG_CACHE_HOME=str(work / "cache")
@@ -131,7 +132,7 @@ def _run(work: Path, duration: float, pain_at: float | None) -> list[dict]:
         return frame(self)
 
     window.KioskWindow.frame = tapping_frame
-    argv = ["simulate", "--performer", "auto", "--speed", "1", "--duration", str(duration)]
+    argv = ["simulate", "--performer", performer, "--speed", "1", "--duration", str(duration)]
     cli.main([*argv, "--data-dir", str(work / "data")])
     return log
 
