@@ -768,7 +768,8 @@ def _write_whole(path: Path, value: object) -> None:
     except OSError:
         part.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    with contextlib.suppress(OSError):  # the rename is done; making it durable at once is the best we can do
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:
