@@ -303,7 +303,8 @@ class RoutineEngine:
             since, seconds = self._voice_wait
             # words not yet taken by the window count as being said: they have not even started
             if (self._cues or self.speaking()) and now - since < VOICE_WAIT_MAX_S:
-                self._deadline, v.remaining_s = now + seconds, seconds  # its clock has not started yet
+                self._deadline = max(self._deadline or now, now + seconds)  # its clock has not started yet
+                v.remaining_s = self._deadline - now
                 return
             self._voice_wait = None
         v.remaining_s = max(0.0, self._deadline - now) if self._deadline is not None else 0.0
@@ -492,6 +493,7 @@ class RoutineEngine:
             self._say(Cue(Kind.COUNTDOWN, say.count(v.countdown)))
             self._countdown_left -= 1
             self._deadline = self.clock() + 1.0
+            self._voice_wait = (self.clock(), 0.0)  # a second apart, and never before the last number is heard
             return
         self._say(Cue(Kind.HOLD, say.HOLD))
         # already in position: the hold runs on; otherwise one that never starts times out into a retry

@@ -317,6 +317,22 @@ def test_the_countdown_starts_after_the_words_that_say_where_to_go(kiosk):
     assert kiosk.said == ["3", "2", "1", "Hold."]
 
 
+def test_each_countdown_number_waits_for_words_that_came_between(kiosk):
+    voice = kiosk.engine.speaking = Voice()
+    to_twist(kiosk)
+    kiosk.wait(1.0)
+    assert kiosk.said[-1] == "3"
+    voice.busy = True  # the 3, then "That's your right side. It counts." are being said
+    kiosk.said.clear()
+    kiosk.wait(3)
+    assert kiosk.said == [] and kiosk.engine.view.countdown == 3
+    voice.busy = False
+    kiosk.wait(0.25)
+    assert kiosk.said == ["2"]
+    kiosk.wait(2.25)
+    assert kiosk.said == ["2", "1", "Hold."]  # a second apart again
+
+
 def test_a_stuck_voice_holds_a_phase_only_so_long(kiosk):
     kiosk.engine.speaking = lambda: True
     kiosk.command("start")
