@@ -3,9 +3,9 @@
 Run: .venv/bin/python benchmarks/accuracy.py [FILE.csv|DIR ...] [--synthetic N] [--stress N] [--quiet]
 Prints, per file and in total (exact-count rate, mean absolute error, within one rep, confidence):
 (a) every labelled recording in ../shared/data/ and the stored sets in tests/data/synthetic/;
-(b) leave-one-subject-out cross-validation over the shared recordings: for each subject, the rep
-    counter's turning fraction (RepParams.turn_frac) is chosen from a small grid on the other subjects
-    only and the held-out subject is scored with it;
+(b) leave-one-subject-out cross-validation over the shared recordings: for each subject, the generic
+    counter's one decision fraction (tuning.HYSTERESIS_FRAC) is chosen from a small grid on the other
+    subjects only and the held-out subject is scored with it;
 (c) stress copies generated from the shared recordings (N seeds each, default 2): random sensor
     rotation, sway of 1.5 and 3 degrees at 0.25 to 0.6 Hz, a 20 to 45 degree stray movement in
     every pause, pauses cut to about 3 s, and the recording cut to start mid-rep;
@@ -20,18 +20,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from backstretch.drivers.recording import read_recording  # noqa: E402
-from backstretch.kiosk.motion import analysis  # noqa: E402
+from backstretch.kiosk.motion import tuning  # noqa: E402
 from backstretch.kiosk.motion.analysis import run_pipeline, summarize  # noqa: E402
 from backstretch.kiosk.motion.events import RepCounted  # noqa: E402
-from backstretch.kiosk.motion.pipeline import params_for  # noqa: E402
-from backstretch.kiosk.motion.reps import RepParams  # noqa: E402
 from backstretch.kiosk.motion.stress import STRESSES, stress_copy  # noqa: E402
 from backstretch.kiosk.motion.synthetic import HARD_SCENARIOS, SCENARIOS, generate  # noqa: E402
 
@@ -211,17 +209,7 @@ def main() -> None:
         print("\n".join(stress_total.lines("(c) stress copies, all kinds")))
 
 
-CV_FIELD, CV_GRID = "turn_frac", (0.2, 0.25, 0.3)
-
-
-def with_rep_field(value: float):
-    """params_for, with one field of the rep counter's parameters set (for cross-validation)."""
-
-    def patched(exercise: str, hold_s: float | None = None):
-        p = params_for(exercise, hold_s)
-        return replace(p, reps=replace(p.reps, **{CV_FIELD: value}))
-
-    return patched
+CV_NAME, CV_GRID = "HYSTERESIS_FRAC", (0.2, 0.25, 0.3)
 
 
 def cross_validate(real: list, record) -> None:
@@ -229,21 +217,21 @@ def cross_validate(real: list, record) -> None:
     subjects = sorted({subject(f) for f, *_ in real})
     if len(subjects) < 2:
         return
-    default = getattr(RepParams(), CV_FIELD)
+    default = getattr(tuning, CV_NAME)
     scores: dict[tuple[str, float], int] = {}
     for value in CV_GRID:
-        analysis.params_for = with_rep_field(value)
+        setattr(tuning, CV_NAME, value)
         for f, rec, labels, exercise in real:
             scores[(str(f), value)] = score(exercise, rec.data, labels, rec.duration)[0].exact
     for held in subjects:
         train = [f for f, *_ in real if subject(f) != held]
         best = max(CV_GRID, key=lambda v: (sum(scores[(str(f), v)] for f in train), -abs(v - default)))
-        analysis.params_for = with_rep_field(best)
+        setattr(tuning, CV_NAME, best)
         for f, rec, labels, exercise in real:
             if subject(f) == held:
                 tally, detail = score(exercise, rec.data, labels, rec.duration)
-                record(f"(b) leave-one-subject-out ({CV_FIELD} from the others)", f.name, tally, f"{detail}, {best}")
-    analysis.params_for = params_for
+                record(f"(b) leave-one-subject-out ({CV_NAME} from the others)", f.name, tally, f"{detail}, {best}")
+    setattr(tuning, CV_NAME, default)
 
 
 if __name__ == "__main__":

@@ -120,7 +120,7 @@ class CycleCounter:
             self._refresh()
         if self._axis is None:
             return []
-        if self._state is not None and t - self._last_switch > k.SET_GAP_PERIODS * self._period:
+        if self._state is not None and t - self._last_switch > k.SET_GAP_PERIODS * max(self._period, k.START_PERIOD_S):
             self._new_set(t)
             self._home = u
         s = self._angle(u)

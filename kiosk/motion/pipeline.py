@@ -20,6 +20,7 @@ from .orientation import Frame, Orientation
 from .pose import StartPose
 from .reps import RepCounter, RepParams
 from .tuning import QUIET_POSE_WAIT_S
+from .vector import Vec
 
 EXERCISES = ("pelvic_tilt", "spinal_twist", "swiss_ball", "reps")
 
@@ -87,8 +88,7 @@ class MotionPipeline:
         self.p = params
         self.orientation = Orientation()
         self.pose = StartPose(params.calibrate_s, QUIET_POSE_WAIT_S if params.auto_calibrate else None)
-        self.reps = RepCounter(params.reps)
-        self.cycles = CycleCounter(params.cycles)
+        self._new_counters(None, 0.0)
         self.hold = HoldTimer(params.hold)
         self.state = MotionState()
         self._still_since: float | None = None
@@ -118,16 +118,25 @@ class MotionPipeline:
         """The next exercise: new detectors, same body (its orientation and what it told us of sides)."""
         self.p = params
         self.hold = HoldTimer(params.hold)
-        self.reps = RepCounter(params.reps, self.pose.up, self.state.t, expected_axis=self.pose.right)
-        self.cycles = CycleCounter(params.cycles, self.pose.up, self.state.t, expected_axis=self.pose.right)
+        self._new_counters(self.pose.up, self.state.t)
         self.state.reps, self.state.holding, self.state.hold_seconds = 0, False, 0.0
         self._last_side = None
         self._ready = params.auto_calibrate  # otherwise detection waits for this exercise's start pose
         self._capturing = _captures_by_itself(params)
 
+    def _new_counters(self, anchor: Vec | None, t: float) -> None:
+        """The two independent rep counters. The generic exercise counts with CycleCounter, which generalizes
+        better (benchmarks/accuracy.py); pelvic tilt with RepCounter, which knows the mat. In the routine, which
+        says when a set is under way, CycleCounter counts from the first excursion; for a tilt it is given the
+        tilt's direction when the body told us the person's right, and learns it from the first tilts if not."""
+        p = self.p
+        self.reps = RepCounter(p.reps, anchor, t, expected_axis=self.pose.right)
+        cycles = p.cycles if p.auto_calibrate else replace(p.cycles, min_set_reps=1)
+        tilt_axis = self.pose.right if p.exercise == "pelvic_tilt" else None
+        self.cycles = CycleCounter(cycles, anchor, t, expected_axis=tilt_axis)
+
     def _new_start_pose(self, t: float) -> None:
-        self.reps = RepCounter(self.p.reps, self.pose.up, t, expected_axis=self.pose.right)
-        self.cycles = CycleCounter(self.p.cycles, self.pose.up, t, expected_axis=self.pose.right)
+        self._new_counters(self.pose.up, t)
         self.hold = HoldTimer(self.p.hold)
         self.state.calibrated, self.state.reps = True, 0
         self._ready = True
@@ -173,10 +182,10 @@ class MotionPipeline:
         else:
             self.pose.cancel_capture()
         if generic:
-            self.cycles.update(f)
-            events += self.reps.update(f)
-            s.reps, s.confidence = self.reps.count, self.confidence
-            s.angle_deg = self.reps.angle_from_start(f.up)
+            self.reps.update(f)
+            events += self.cycles.update(f)
+            s.reps, s.confidence = self.cycles.count, self.confidence
+            s.angle_deg = self.cycles.angle_from_start(f.up)
             return events
         if not (self.pose.calibrated and self._ready):
             return events

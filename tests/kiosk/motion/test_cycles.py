@@ -36,3 +36,20 @@ def test_cycles_off_the_learnt_axis_are_refused():
         s.move(2.0, roll=SUPINE[1] + 20).move(2.0, roll=SUPINE[1]).still(1.0)
     c = count(render(s.still(5), 50, seed=4), CycleParams(min_set_reps=1, learn_axis_reps=2))
     assert c.count == 4  # the rolls, off the axis learnt from the first tilts, are not tilts
+
+
+def test_a_fidget_before_a_set_is_not_an_excursion_of_it():
+    """Rule 6: an excursion must cover half the set's typical one (rule 4 again, with the set's size known)."""
+    s = Script(start=SUPINE).still(5)
+    s.move(0.6, pitch=SUPINE[0] - 2.5).move(0.6, pitch=SUPINE[0])  # a 2.5-degree fidget, then straight on
+    s.tilt_reps(5, 25.0, period_s=4.0, pause_s=0.5).still(10)
+    assert count(render(s, 50, seed=5)).count == 5
+
+
+def test_rest_is_the_side_the_set_started_from():
+    """Rule 5: holding at the far end for most of each rep (as in a leg raise) does not make it the rest."""
+    s = Script(start=SUPINE).still(5)
+    for _ in range(5):
+        s.move(1.0, pitch=SUPINE[0] - 25).still(3.0).move(1.0, pitch=SUPINE[0]).still(0.5)
+    c = count(render(s.still(10), 50, seed=6))
+    assert c.count == 5

@@ -20,6 +20,20 @@ def test_live_sample_by_sample_and_offline_whole_file_give_identical_events():
     assert any(isinstance(e, HoldEnded) for e in live)
 
 
+STORED = ["uci-s1-e4.csv", *(f"synthetic/{p}" for p in ("synth-pelvic_tilt-1.csv", "synth-swiss_ball-1.csv"))]
+
+
+@pytest.mark.parametrize("name", STORED)
+def test_streaming_in_kiosk_batches_equals_the_whole_file_at_once(data_dir, name):
+    """The bounded-window counters and the hold timer give the same events and confidence however fed."""
+    data = read_recording(data_dir / name).data
+    exercise = "reps" if name.startswith("uci") else name.split("-")[1]
+    live, live_pipeline = run_pipeline(data, exercise, batch=4)
+    offline, offline_pipeline = run_pipeline(data, exercise, batch=len(data))
+    assert live == offline and live_pipeline.confidence == offline_pipeline.confidence
+    assert live_pipeline.cycles.count == offline_pipeline.cycles.count
+
+
 def test_pelvic_tilts_count_only_on_the_mat_after_calibration():
     s = on_the_mat()
     s.tilt_reps(6, 10.0, period_s=4.0, pause_s=1.0).still(4)

@@ -52,3 +52,17 @@ def test_the_mid_rep_copy_starts_inside_the_first_rep(uci):
     data, _ = stress_copy(rec.data, labels, "mid-rep", seed=0)
     first = labels["rep_intervals"][0]
     assert rec.duration - data[-1, 0] == pytest.approx(first["start"] + 0.3 * (first["end"] - first["start"]), abs=1.5)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_under_stress_a_wrong_count_on_the_stored_recording_is_never_marked_high(uci, seed):
+    """Except a recording cut to start at the far end of a rep: both counters miss that rep alike (a known,
+    correlated failure, see the issue note)."""
+    rec, labels = uci
+    for kind in (k for k in STRESSES if k != "mid-rep"):
+        data, want = stress_copy(rec.data, labels, kind, seed)
+        result = reps(data)
+        if kind == "rotation":
+            assert result["reps"] == want["reps"] and result["confidence"] == "high"
+        if result["reps"] != want["reps"]:
+            assert result["confidence"] == "low", kind
