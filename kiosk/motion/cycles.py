@@ -65,6 +65,8 @@ class _Set:
     amplitudes: list[float] = field(default_factory=list)  # the last few excursions' sizes (deg)
     pending: list[RepCounted] = field(default_factory=list)  # excursions waiting for the set to prove itself
     counted: int = 0
+    opening: tuple[_Turn, _Turn] | None = None  # the set's first two turns (its first half-cycle)
+    settled: bool = False  # the body was quiet before the set's first switch: it started from rest
 
 
 class CycleCounter:
@@ -106,9 +108,11 @@ class CycleCounter:
         """How far the body is from where the set started (for a gauge or a plot)."""
         return angle_deg(self._home, u) if self._home else 0.0
 
-    def finish(self, t: float) -> None:
+    def finish(self, t: float) -> list[RepCounted]:
         """End of the stream: a set in progress that has not proven itself counts nothing."""
+        events = self._close_set(t)
         self._new_set(t)
+        return events
 
     def update(self, f: Frame) -> list[RepCounted]:
         u, t = f.up, f.t
@@ -120,16 +124,18 @@ class CycleCounter:
             self._refresh()
         if self._axis is None:
             return []
-        if self._state is not None and t - self._last_switch > k.SET_GAP_PERIODS * max(self._period, k.START_PERIOD_S):
-            self._new_set(t)
+        events: list[RepCounted] = []
+        if self._state is not None and t - self._last_switch > self._gap():
+            events = self._close_set(t)
+            self._new_set(t, settled=True)
             self._home = u
         s = self._angle(u)
         h = k.HYSTERESIS_FRAC * self._env
         if self._state != 1 and s > self._mid + h:
-            return self._switch(1, t)
+            return events + self._switch(1, t)
         if self._state != -1 and s < self._mid - h:
-            return self._switch(-1, t)
-        return []
+            return events + self._switch(-1, t)
+        return events
 
     # -- the window: axis, period, envelope, quiet level ------------------------------------------------
     def _store(self, t: float, u: Vec) -> None:
@@ -164,7 +170,9 @@ class CycleCounter:
         self._quiet.append(ranges[0])
         size, when = self._last_set
         last_set = k.LAST_SET_FRAC * size * 0.5 ** ((self._last_t - when) / k.LAST_SET_HALF_LIFE_S)
-        floor = max(k.MIN_ENVELOPE_DEG, k.QUIET_FACTOR * min(self._quiet), last_set)
+        # The quiet level means something only once the memory is long enough to have held a pause.
+        quiet = min(self._quiet) if len(self._quiet) * 2 >= (self._quiet.maxlen or 1) else 0.0
+        floor = max(k.MIN_ENVELOPE_DEG, k.QUIET_FACTOR * quiet, last_set)
         self._env = max(float(np.median(ranges)), floor)
         self._mid = float(windows[0].max() + windows[0].min()) / 2.0
 
@@ -182,8 +190,22 @@ class CycleCounter:
         self._axis = (float(axis[0]), float(axis[1]), float(axis[2]))
 
     # -- rules 4 to 7: switches, excursions, sets --------------------------------------------------------
-    def _new_set(self, t: float) -> None:
-        self._set = _Set(start=t)
+    def _gap(self) -> float:
+        """Rule 7: this long without a switch ends a set (and before a set, says the body was at rest)."""
+        return k.SET_GAP_PERIODS * max(self._period, k.START_PERIOD_S)
+
+    def _close_set(self, t: float) -> list[RepCounted]:
+        """Rule 5's other half: a set that was already under way when the stream began (no quiet before it), and
+        comes to rest on the other side from where it began, began mid-excursion (out at its far end): its first
+        switch was its first rep's return. A set that began from rest and stops out at its far end (a recording
+        cut short) has not finished that rep."""
+        st = self._set
+        if self._anchor or st.settled or st.rest is None or self._state == st.rest or st.opening is None:
+            return []
+        return self._excursion(*st.opening, t)
+
+    def _new_set(self, t: float, settled: bool = False) -> None:
+        self._set = _Set(start=t, settled=settled)
         self._state: int | None = None
         self._last_switch = t
         self._switch_frame = self._frames
@@ -202,8 +224,11 @@ class CycleCounter:
         self._state, self._last_switch, self._switch_frame = state, t, self._frames
         if st.first is None:
             st.first = turn
+            st.settled = st.settled or t - self._last_switch > self._gap()
             st.start = turn.t
         st.switches = [*st.switches[-2 * (self.p.min_set_reps + 2) :], (state, turn)]
+        if st.opening is None and len(st.switches) == 2:
+            st.opening = (st.switches[0][1], turn)
         if st.rest is None:
             if len(st.switches) < (2 if self._anchor else 2 * self.p.min_set_reps + 1):
                 return []

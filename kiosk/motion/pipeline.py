@@ -154,7 +154,10 @@ class MotionPipeline:
         events: list[MotionEvent] = []
         for frame in self.orientation.flush():
             events += self._step(frame)
-        self.cycles.finish(self.state.t)
+        closing = self.cycles.finish(self.state.t)
+        if self.p.exercise == "reps":
+            events += closing
+            self.state.reps = self.cycles.count
         return events + self.hold.finish()
 
     @property
