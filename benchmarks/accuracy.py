@@ -192,7 +192,7 @@ def main() -> None:
                     continue
                 data, want = copy
                 tally, detail = score(exercise, data, want, float(data[-1, 0] - data[0, 0]))
-                record(f"(c) stress {kind}", f"{f.stem}#{seed}", tally, detail)
+                record(f"(c) stress {kind}", f"{f.stem} {kind}#{seed}", tally, detail)
     for hard, scenarios in ((False, SCENARIOS), (True, HARD_SCENARIOS)):
         for exercise in scenarios:
             for seed in range(1000, 1000 + args.synthetic):

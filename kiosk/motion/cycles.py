@@ -98,7 +98,7 @@ class CycleCounter:
         self._home = anchor
         self._period = k.START_PERIOD_S
         self._mid = 0.0
-        self._env = k.MIN_ENVELOPE_DEG
+        self._env = self._floor = k.MIN_ENVELOPE_DEG
         self._quiet: deque[float] = deque(maxlen=int(k.QUIET_MEMORY_S / k.REFRESH_S))
         self._last_t = t
         self._last_set = (0.0, t)  # the last counted set's median excursion (deg) and when it was measured
@@ -167,13 +167,14 @@ class CycleCounter:
         ends = [len(s) - j * span for j in range(k.ENVELOPE_PERIODS) if len(s) - j * span > 0]
         windows = [s[max(0, end - span) : end] for end in ends]
         ranges = [float(x.max() - x.min()) for x in windows]
-        self._quiet.append(ranges[0])
+        quiet = s[-int(k.QUIET_WINDOW_S * hz) :]
+        self._quiet.append(float(quiet.max() - quiet.min()))
         size, when = self._last_set
         last_set = k.LAST_SET_FRAC * size * 0.5 ** ((self._last_t - when) / k.LAST_SET_HALF_LIFE_S)
         # The quiet level means something only once the memory is long enough to have held a pause.
         quiet = min(self._quiet) if len(self._quiet) * 2 >= (self._quiet.maxlen or 1) else 0.0
-        floor = max(k.MIN_ENVELOPE_DEG, k.QUIET_FACTOR * quiet, last_set)
-        self._env = max(float(np.median(ranges)), floor)
+        self._floor = max(k.MIN_ENVELOPE_DEG, k.QUIET_FACTOR * quiet, last_set)
+        self._env = max(float(np.median(ranges)), self._floor)
         self._mid = float(windows[0].max() + windows[0].min()) / 2.0
 
     def _principal_axis(self, ups: np.ndarray) -> None:
@@ -181,10 +182,10 @@ class CycleCounter:
         if len(ups) < 3:
             return
         values, vectors = np.linalg.eigh(np.cov(ups.T))
-        spread = DEGREES * math.sqrt(max(float(values[-1]), 0.0))
-        if self._axis is not None and spread < k.MIN_ENVELOPE_DEG / 4:
-            return  # nothing moves: keep the axis the last movement had
         axis = vectors[:, -1]
+        along = ups @ axis
+        if self._axis is not None and DEGREES * float(along.max() - along.min()) < self._floor:
+            return  # nothing moves that could count (sway, breathing): keep the axis the last movement had
         if self._axis is not None and float(axis @ np.asarray(self._axis)) < 0:
             axis = -axis
         self._axis = (float(axis[0]), float(axis[1]), float(axis[2]))

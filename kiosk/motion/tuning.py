@@ -28,7 +28,8 @@ PERIOD_MIN_CORRELATION = 0.3  # autocorrelation a period must show to replace th
 # -- the decision: hysteresis on the projected angle -----------------------------------------------------
 HYSTERESIS_FRAC = 0.25  # thresholds at the midline +/- this fraction of the envelope: half the range must be covered
 ENVELOPE_PERIODS = 3  # envelope = median of the ranges of this many period-long windows (one stray is outvoted)
-QUIET_MEMORY_S = 120.0  # s: the quiet level is the smallest range over a period seen over this long
+QUIET_MEMORY_S = 120.0  # s: the quiet level is the smallest range the angle keeps over QUIET_WINDOW_S...
+QUIET_WINDOW_S = 4.0  # s: ...seen over QUIET_MEMORY_S; a window holding a whole breath or ball sway (>= 0.25 Hz)
 QUIET_FACTOR = 3.0  # the envelope never drops below this multiple of the quiet level
 MIN_ENVELOPE_DEG = 2.0  # deg: and never below what a deliberate movement covers (sensor noise is ~0.1 deg)
 LAST_SET_FRAC = 0.25  # nor below this fraction of the last counted set's median excursion (a median: one
