@@ -167,8 +167,7 @@ class CycleCounter:
         ends = [len(s) - j * span for j in range(k.ENVELOPE_PERIODS) if len(s) - j * span > 0]
         windows = [s[max(0, end - span) : end] for end in ends]
         ranges = [float(x.max() - x.min()) for x in windows]
-        quiet = s[-int(k.QUIET_WINDOW_S * hz) :]
-        self._quiet.append(float(quiet.max() - quiet.min()))
+        self._quiet.append(_spread_deg(w[-int(k.QUIET_WINDOW_S * hz) :, 1:]))
         size, when = self._last_set
         last_set = k.LAST_SET_FRAC * size * 0.5 ** ((self._last_t - when) / k.LAST_SET_HALF_LIFE_S)
         # The quiet level means something only once the memory is long enough to have held a pause.
@@ -274,6 +273,13 @@ class CycleCounter:
         if size == 0.0 or self._axis is None:
             return False
         return abs(dot(d, self._axis)) / size >= math.cos(math.radians(k.DIRECTION_MAX_DEG))
+
+
+def _spread_deg(ups: np.ndarray) -> float:
+    """How far the body moves in any direction over a window: twice the largest angle from its mean direction."""
+    mean = ups.mean(axis=0)
+    mean /= max(float(np.linalg.norm(mean)), 1e-9)
+    return 2.0 * DEGREES * math.acos(max(-1.0, min(1.0, float((ups @ mean).min()))))
 
 
 def _period(s: np.ndarray, previous: float) -> float:
