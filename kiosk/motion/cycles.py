@@ -130,10 +130,16 @@ class CycleCounter:
             self._new_set(t, settled=True)
             self._home = u
         s = self._angle(u)
+        self._lo, self._hi = min(self._lo, s), max(self._hi, s)
         h = k.HYSTERESIS_FRAC * self._env
-        if self._state != 1 and s > self._mid + h:
+        up, down = self._mid + h, self._mid - h
+        if self._state is not None and self._state == self._set.rest:
+            # Leaving rest is judged from where rest is now (the lowest or highest point since the return), not
+            # from the midline, which lags behind a new, smaller set by a few periods.
+            up, down = (min(up, self._lo + 2 * h), down) if self._state == -1 else (up, max(down, self._hi - 2 * h))
+        if self._state != 1 and s > up:
             return events + self._switch(1, t)
-        if self._state != -1 and s < self._mid - h:
+        if self._state != -1 and s < down:
             return events + self._switch(-1, t)
         return events
 
@@ -175,6 +181,8 @@ class CycleCounter:
         self._floor = max(k.MIN_ENVELOPE_DEG, k.QUIET_FACTOR * quiet, last_set)
         self._env = max(float(np.median(ranges)), self._floor)
         self._mid = float(windows[0].max() + windows[0].min()) / 2.0
+        since = s[-max(1, min(self._frames - self._switch_frame, len(s))) :]
+        self._lo, self._hi = float(since.min()), float(since.max())  # on the axis as it is now
 
     def _principal_axis(self, ups: np.ndarray) -> None:
         """The direction the body swings in: the main axis of the spread of recent gravity directions."""
@@ -209,6 +217,7 @@ class CycleCounter:
         self._state: int | None = None
         self._last_switch = t
         self._switch_frame = self._frames
+        self._lo, self._hi = math.inf, -math.inf  # the lowest and highest angle since the last switch
 
     def _turn(self, state: int) -> _Turn:
         """Where the half-cycle that just ended turned: the lowest (or highest) angle since the last switch,
@@ -222,6 +231,7 @@ class CycleCounter:
         st = self._set
         turn = self._turn(state)
         self._state, self._last_switch, self._switch_frame = state, t, self._frames
+        self._lo, self._hi = math.inf, -math.inf
         if st.first is None:
             st.first = turn
             st.settled = st.settled or t - self._last_switch > self._gap()
