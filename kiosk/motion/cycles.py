@@ -27,6 +27,7 @@ again every REFRESH_S, so the kiosk and `analyze` run the same code and memory d
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
 from dataclasses import dataclass, field
@@ -228,31 +229,37 @@ class CycleCounter:
         return _Turn((float(w[i, 1]), float(w[i, 2]), float(w[i, 3])), float(w[i, 0]))
 
     def _switch(self, state: int, t: float) -> list[RepCounted]:
+        idle = t - self._last_switch
+        events: list[RepCounted] = []
+        if self._state is not None and self._state == self._set.rest and idle > k.REST_GAP_PERIODS * self._period:
+            # Rule 7: leaving rest long after the last return begins a new set, which must prove itself (a lone
+            # stray in a pause is not the set's next rep).
+            events = self._close_set(t)
+            self._set = _Set(start=t, settled=True, rest=self._set.rest)
         st = self._set
         turn = self._turn(state)
         self._state, self._last_switch, self._switch_frame = state, t, self._frames
         self._lo, self._hi = math.inf, -math.inf
         if st.first is None:
             st.first = turn
-            st.settled = st.settled or t - self._last_switch > self._gap()
+            st.settled = st.settled or idle > self._gap()
             st.start = turn.t
         st.switches = [*st.switches[-2 * (self.p.min_set_reps + 2) :], (state, turn)]
         if st.opening is None and len(st.switches) == 2:
             st.opening = (st.switches[0][1], turn)
         if st.rest is None:
             if len(st.switches) < (2 if self._anchor else 2 * self.p.min_set_reps + 1):
-                return []
+                return events
             # Rule 5: rest is where the set started from (the calibrated pose, when there is one), against the
             # set's midline once the set has shown its range.
             st.rest = 1 if self._angle(self._anchor or st.first.up) > self._mid else -1
-            events: list[RepCounted] = []
-            for (_, a), (side, b) in zip(st.switches, st.switches[1:], strict=False):
+            for (_, a), (side, b) in itertools.pairwise(st.switches):
                 if side == st.rest:
                     events += self._excursion(a, b, t)
             return events
-        if state != st.rest:
-            return []
-        return self._excursion(st.switches[-2][1], turn, t)
+        if state != st.rest or len(st.switches) < 2:
+            return events
+        return events + self._excursion(st.switches[-2][1], turn, t)
 
     def _excursion(self, home: _Turn, far: _Turn, t: float) -> list[RepCounted]:
         """Rules 6 and 7 for one excursion from `home` out to `far` and back (the return passing now)."""

@@ -48,4 +48,5 @@ QUIET_POSE_MEMORY_S = 20.0  # s: ...the quietest 2 s among the last this-many se
 # -- what a rep and a set are --------------------------------------------------------------------------
 DIRECTION_MAX_DEG = 45.0  # deg: a cycle more than this far off the set's axis is some other movement
 SET_GAP_PERIODS = 2.0  # no half-cycle for this many periods ends a set
+REST_GAP_PERIODS = 1.0  # leaving rest this many periods after the last return begins a new set
 MIN_SET_REPS = 3  # a "set" of fewer cycles is a stray movement (generic mode; the routine may ask for 1)
