@@ -1,25 +1,31 @@
-"""The second rep counter, built to generalize rather than to fit: where it agrees with RepCounter the count
-is "high" confidence.
+"""The rep counter built to generalize rather than to fit: the generic exercise counts with it, and for the
+pelvic tilt it checks RepCounter; where the two independent counters agree the count is "high" confidence.
 
 After RecoFit (Morris et al., CHI 2014) and Zelman et al. (2020): every decision is relative to the signal
 itself, so it carries over to people and sensors it was never tuned on. The numbered rules (constants in
 tuning.py):
 
 1. The gravity direction is projected onto the set's principal axis (the direction the body swings in,
-   from the spread of the last few periods): one angle in degrees whatever the mounting.
+   from the spread of the last few periods): one angle in degrees whatever the mounting. The axis is learnt
+   again only from movement big enough to count (sway or breathing in a pause never takes it over).
 2. The local period is the first autocorrelation peak of that angle between MIN_PERIOD_S and MAX_PERIOD_S.
 3. The local envelope is the median of the ranges of the last ENVELOPE_PERIODS period-long windows (one
-   stray is outvoted), floored at QUIET_FACTOR times the quiet level (the smallest range over a period
-   in the last QUIET_MEMORY_S), at MIN_ENVELOPE_DEG, and at LAST_SET_FRAC of the last counted set's median
-   excursion, fading with LAST_SET_HALF_LIFE_S; the midline is the middle of the last period.
-4. Hysteresis: the angle switches side when it passes the midline by HYSTERESIS_FRAC of the envelope.
+   stray is outvoted), floored at QUIET_FACTOR times the quiet level (how far the body moves in any direction
+   over QUIET_WINDOW_S, the smallest seen in the last QUIET_MEMORY_S, trusted once that memory is half full),
+   at MIN_ENVELOPE_DEG, and at LAST_SET_FRAC of the last counted set's median excursion, fading with
+   LAST_SET_HALF_LIFE_S; the midline is the middle of the last period.
+4. Hysteresis: the angle switches side when it passes the midline by HYSTERESIS_FRAC of the envelope; leaving
+   rest is judged from where rest is now (twice that from the lowest or highest point since the return), as
+   the midline lags a new, smaller set by a few periods.
 5. Full cycles, whichever end is rest: rest is the side the set started from (the level before its first
    switch, against the set's midline once it has one); each switch back to the rest side ends one
-   excursion, counted there, on the way home.
+   excursion, counted there, on the way home. A set already under way when the stream began (no quiet before
+   it) that comes to rest on the other side began out at its far end: its first return is counted as it ends.
 6. An excursion must cover 2 x HYSTERESIS_FRAC of the set's typical excursion (rule 4 again, with the set's
    own size known), and run within DIRECTION_MAX_DEG of the set's axis: else it is another movement.
-7. A set ends after SET_GAP_PERIODS periods with no switch; until it has `min_set_reps` excursions its
-   excursions wait, uncounted, and a set that never gets there was strays.
+7. A set ends after SET_GAP_PERIODS periods with no switch, or when the body leaves rest more than
+   REST_GAP_PERIODS after its last return; until it has `min_set_reps` excursions its excursions wait,
+   uncounted, and a set that never gets there was strays.
 
 It runs frame by frame on a bounded window (WINDOW_S), measuring the axis, period, envelope and quiet level
 again every REFRESH_S, so the kiosk and `analyze` run the same code and memory does not grow.
@@ -103,6 +109,8 @@ class CycleCounter:
         self._quiet: deque[float] = deque(maxlen=int(k.QUIET_MEMORY_S / k.REFRESH_S))
         self._last_t = t
         self._last_set = (0.0, t)  # the last counted set's median excursion (deg) and when it was measured
+        self._lo: float = math.inf  # the lowest and highest angle since the last switch
+        self._hi: float = -math.inf
         self._new_set(t)
 
     def angle_from_start(self, u: Vec) -> float:
@@ -174,7 +182,8 @@ class CycleCounter:
         ends = [len(s) - j * span for j in range(k.ENVELOPE_PERIODS) if len(s) - j * span > 0]
         windows = [s[max(0, end - span) : end] for end in ends]
         ranges = [float(x.max() - x.min()) for x in windows]
-        self._quiet.append(_spread_deg(w[-int(k.QUIET_WINDOW_S * hz) :, 1:]))
+        if len(w) >= k.QUIET_WINDOW_S * hz:  # a shorter window would make anything look quiet
+            self._quiet.append(_spread_deg(w[-int(k.QUIET_WINDOW_S * hz) :, 1:]))
         size, when = self._last_set
         last_set = k.LAST_SET_FRAC * size * 0.5 ** ((self._last_t - when) / k.LAST_SET_HALF_LIFE_S)
         # The quiet level means something only once the memory is long enough to have held a pause.
@@ -189,7 +198,7 @@ class CycleCounter:
         """The direction the body swings in: the main axis of the spread of recent gravity directions."""
         if len(ups) < 3:
             return
-        values, vectors = np.linalg.eigh(np.cov(ups.T))
+        _, vectors = np.linalg.eigh(np.cov(ups.T))
         axis = vectors[:, -1]
         along = ups @ axis
         if self._axis is not None and DEGREES * float(along.max() - along.min()) < self._floor:
@@ -218,7 +227,7 @@ class CycleCounter:
         self._state: int | None = None
         self._last_switch = t
         self._switch_frame = self._frames
-        self._lo, self._hi = math.inf, -math.inf  # the lowest and highest angle since the last switch
+        self._lo, self._hi = math.inf, -math.inf
 
     def _turn(self, state: int) -> _Turn:
         """Where the half-cycle that just ended turned: the lowest (or highest) angle since the last switch,

@@ -9,8 +9,9 @@ What "still" means, and where (one idea per place, so they are not to be unified
   (a quick and a slow average agree within STILL_ACCEL_DEG there); a sensor-level notion.
 - pipeline.py: `still` for the screen and the start pose is a smoothed angular speed under STILL_DPS
   and little bouncing, held for STILL_S; a body-level notion for calibration and the idle screen.
-- reps (here): no absolute stillness at all; a recording's quiet level is the smallest range the
-  projected angle keeps over one second, so a ball that never stops wobbling sets its own quiet level.
+- reps (here): no absolute stillness at all; a recording's quiet level is the smallest spread of the
+  gravity direction, in any direction, over QUIET_WINDOW_S, so a ball that never stops wobbling sets its
+  own quiet level.
 - holds.py: a hold's plateau edges are where the speed rises above a multiple of the wobble measured
   inside that hold, not a fixed deg/s.
 """

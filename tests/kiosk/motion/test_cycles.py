@@ -53,3 +53,30 @@ def test_rest_is_the_side_the_set_started_from():
         s.move(1.0, pitch=SUPINE[0] - 25).still(3.0).move(1.0, pitch=SUPINE[0]).still(0.5)
     c = count(render(s.still(10), 50, seed=6))
     assert c.count == 5
+
+
+def test_a_stream_that_begins_out_at_the_far_end_counts_that_first_return():
+    """Rule 5's other half: no quiet before the set, and it comes to rest on the other side from where it began."""
+    s = Script(start=SUPINE).still(5).tilt_reps(6, -25.0, period_s=4.0, pause_s=0.5).still(20)
+    samples = [x for x in render(s, 50, seed=7) if x.t >= 6.4]  # cut in the first rep, near its far end
+    assert count(samples).count == 6
+
+
+def test_a_set_that_began_from_rest_and_is_cut_short_out_at_the_far_end_does_not_count_the_unfinished_rep():
+    s = Script(start=SUPINE).still(10).tilt_reps(5, -25.0, period_s=4.0, pause_s=0.5).move(1.5, pitch=SUPINE[0] - 25)
+    assert count(render(s, 50, seed=8)).count == 5
+
+
+def test_a_lone_stray_in_a_pause_is_not_the_next_rep():
+    """Rule 7: leaving rest more than REST_GAP_PERIODS after the last return begins a new set that must prove itself."""
+    s = Script(start=SUPINE).still(5).tilt_reps(6, 25.0, period_s=4.0, pause_s=0.5).still(8)
+    s.move(1.2, pitch=SUPINE[0] + 30).move(1.2, pitch=SUPINE[0]).still(8)  # the same axis, the same size
+    s.tilt_reps(6, 25.0, period_s=4.0, pause_s=0.5).still(20)
+    assert count(render(s, 50, seed=9)).count == 12
+
+
+def test_leaving_rest_is_judged_from_where_rest_is_now():
+    """A smaller set straight after a short pause: its first rep does not have to clear the old set's midline."""
+    s = Script(start=SUPINE).still(5).tilt_reps(8, 40.0, period_s=6.0, pause_s=0.5).still(3)
+    s.tilt_reps(6, 22.0, period_s=3.0, pause_s=0.3).still(20)
+    assert count(render(s, 50, seed=11)).count == 14
