@@ -16,6 +16,8 @@ import itertools
 
 import numpy as np
 
+from backstretch.kiosk.simulator.body import random_rotation
+
 STRESSES = ("rotation", "sway1.5", "sway3", "strays", "short-pauses", "mid-rep")
 PAUSE_S = 6.0  # s: a still stretch at least this long between movements is a pause between sets
 STILL_GYRO_DPS = 2.0  # deg/s: one-second mean angular speed below which the person is between sets
@@ -26,7 +28,7 @@ STRAY_S = 2.5  # s: how long a stray movement takes, out and back
 def stress_copy(data: np.ndarray, labels: dict, kind: str, seed: int) -> tuple[np.ndarray, dict] | None:
     """A stressed copy of an N x 7 recording (with gyro) and its labels; None when the kind does not apply."""
     rng = np.random.default_rng(seed)
-    data = rotate(data.copy(), _random_rotation(rng))
+    data = rotate(data.copy(), random_rotation(rng))
     t = data[:, 0]
     if kind == "rotation":
         return data, labels
@@ -116,15 +118,3 @@ def _horizontal(gravity: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     v = rng.normal(size=3)
     v -= g * (v @ g)
     return v / np.linalg.norm(v)
-
-
-def _random_rotation(rng: np.random.Generator) -> np.ndarray:
-    q = rng.normal(size=4)
-    w, x, y, z = q / np.linalg.norm(q)
-    return np.array(
-        [
-            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-        ]
-    )
