@@ -508,45 +508,18 @@ class History:
         return sessions
 
     def _results(self, session_id: int) -> list[ExerciseResult]:
-        rows = self.db.execute(
-            "SELECT exercise, name, detect, position, status, reps_done, reps_target, hold_target_s, "
+        cursor = self.db.execute(
+            "SELECT exercise AS exercise_id, name, detect, position, status, reps_done, reps_target, hold_target_s, "
             "holds_wanted, holds, range_deg, duration_s, calibration "
             "FROM exercise_results WHERE session_id = ? ORDER BY position, id",
             (session_id,),
-        ).fetchall()
+        )
+        names = [column[0] for column in cursor.description]  # ExerciseResult's field names
         results = []
-        for (
-            exercise,
-            name,
-            detect,
-            position,
-            status,
-            reps_done,
-            reps_target,
-            hold_target_s,
-            holds_wanted,
-            holds,
-            range_deg,
-            duration_s,
-            calibration,
-        ) in rows:
-            results.append(
-                ExerciseResult(
-                    exercise,
-                    name,
-                    detect,
-                    position,
-                    status,
-                    reps_done,
-                    reps_target,
-                    hold_target_s,
-                    holds_wanted,
-                    [HoldRecord(**h) for h in json.loads(holds)],
-                    range_deg,
-                    duration_s,
-                    calibration,
-                )
-            )
+        for row in cursor.fetchall():
+            fields = dict(zip(names, row, strict=True))
+            fields["holds"] = json.loads(fields["holds"])  # stored as JSON text
+            results.append(_result_from_fields(fields))
         return results
 
     def active_days(self, person: int | None = None) -> list[date]:
@@ -788,12 +761,15 @@ def _op_to_json(op: tuple, ids: dict[int, int]) -> list:
     return [kind, ids.get(key, key), *rest]
 
 
+def _result_from_fields(fields: dict) -> ExerciseResult:
+    """A result from its fields as kept (a database row, a write kept on disk), its holds as plain dicts."""
+    return ExerciseResult(**{**fields, "holds": [HoldRecord(**h) for h in fields["holds"]]})
+
+
 def _op_from_json(item: list) -> tuple:
     kind, key, *rest = item
     if kind == "result":
-        fields = dict(rest[0])
-        fields["holds"] = [HoldRecord(**h) for h in fields["holds"]]
-        rest = [ExerciseResult(**fields), rest[1]]
+        rest = [_result_from_fields(rest[0]), rest[1]]
     if kind not in ("begin", "result", "end", "pain", "pain_during"):
         raise ValueError(f"unknown write {kind!r}")
     return (kind, int(key), *rest)
