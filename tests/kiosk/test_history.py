@@ -12,6 +12,8 @@ from backstretch.errors import HistoryError
 from backstretch.kiosk.history import SCHEMA_VERSION, History, database_path
 from backstretch.kiosk.results import ExerciseResult, HoldRecord
 
+from .helpers import twist
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -27,20 +29,6 @@ def result(position=1, reps=8):
         range_deg=9.5,
         duration_s=60.0,
         calibration="good",
-    )
-
-
-def twist():
-    return ExerciseResult(
-        "spinal_twist",
-        "Spinal twist",
-        "hold",
-        2,
-        "partial",
-        hold_target_s=30,
-        holds_wanted=2,
-        holds=[HoldRecord("left", 31.0, True), HoldRecord("right", 12.5, False)],
-        range_deg=41.0,
     )
 
 

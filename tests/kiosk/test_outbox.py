@@ -5,21 +5,8 @@ import sqlite3
 
 from backstretch.kiosk.history import History
 from backstretch.kiosk.outbox import Outbox, mark_sent, oldest_unsent, prune_sent, result_from_dict, unsent_count
-from backstretch.kiosk.results import ExerciseResult, HoldRecord
 
-
-def twist() -> ExerciseResult:
-    return ExerciseResult(
-        "spinal_twist",
-        "Spinal twist",
-        "hold",
-        2,
-        "partial",
-        hold_target_s=30,
-        holds_wanted=2,
-        holds=[HoldRecord("left", 31.0, True), HoldRecord("right", 12.5, False)],
-        range_deg=41.0,
-    )
+from .helpers import twist
 
 
 def test_nothing_goes_in_the_outbox_without_a_fleet(tmp_path):
