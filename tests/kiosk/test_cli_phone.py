@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,15 +17,10 @@ from backstretch.kiosk.simulator.phone import PHONE_ON_BELLY
 from backstretch.kiosk.simulator.script import Script
 
 from ..drivers.fake_phone import FakePhone
+from .conftest import free_port
 from .test_cli import ROOT, backstretch, write_config
 
 TOKEN = "r3cordm3"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_record_from_a_phone_then_analyze_the_file(tmp_path):

@@ -15,18 +15,13 @@ from backstretch.kiosk.doctor import FAIL, OK, WARN, network_sensor_checks
 from ..drivers.fake_phone import FakePhone
 from ..drivers.fake_phyphox import FakePhyphox
 from ..drivers.test_phyphox import accel_rows
+from .conftest import free_port
 
 
 def phone_config(tmp_path, port: int, token: str = "d0ct0rtk"):
     path = tmp_path / "phone.toml"
     path.write_text(f'[sensor]\ndriver = "phone"\nphone_listen = "127.0.0.1:{port}"\nphone_token = "{token}"\n')
     return load_config([(DEFAULT_CONFIG, True), (path, True)])
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_doctor_prints_the_push_url_and_says_a_phone_is_pushing(tmp_path):
