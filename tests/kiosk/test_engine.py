@@ -84,6 +84,14 @@ class Kiosk:
             self.wait(3)
             self.events(RepCounted(self.clock.t, 1, self.clock.t - 2, 9.0))
 
+    def hold_to_target(self, side):
+        """A hold that reaches its 10 s target and is not let go yet."""
+        self.events(HoldStarted(self.clock.t, side))
+        for s in range(1, 11):
+            self.wait(1)
+            self.events(HoldProgress(self.clock.t, side, float(s)))
+        self.events(HoldCompleted(self.clock.t, side, 10.0))
+
     def hold(self, side, seconds=11, completed=True):
         t0 = self.clock.t
         self.events(HoldStarted(t0, side))
@@ -224,11 +232,7 @@ def test_a_hold_broken_after_its_retries_leaves_the_exercise_partial(kiosk):
 def test_a_person_who_stays_in_a_completed_hold_is_told_to_relax_and_the_next_hold_starts_at_zero(kiosk):
     to_twist(kiosk)
     kiosk.wait(4.25)
-    kiosk.events(HoldStarted(kiosk.clock.t, "left"))
-    for s in range(1, 11):
-        kiosk.wait(1)
-        kiosk.events(HoldProgress(kiosk.clock.t, "left", float(s)))
-    kiosk.events(HoldCompleted(kiosk.clock.t, "left", 10.0))
+    kiosk.hold_to_target("left")
     kiosk.wait(12.5)
     assert kiosk.phase == SWITCH and phrases.RELAX_NOW in kiosk.said
     kiosk.wait(4.25)
@@ -245,11 +249,7 @@ def test_a_person_who_stays_in_a_completed_hold_is_told_to_relax_and_the_next_ho
 def test_a_completed_hold_is_shown_done_until_the_person_relaxes(kiosk):
     to_twist(kiosk)
     kiosk.wait(4.25)
-    kiosk.events(HoldStarted(kiosk.clock.t, "left"))
-    for s in range(1, 11):
-        kiosk.wait(1)
-        kiosk.events(HoldProgress(kiosk.clock.t, "left", float(s)))
-    kiosk.events(HoldCompleted(kiosk.clock.t, "left", 10.0))
+    kiosk.hold_to_target("left")
     view = kiosk.engine.view
     assert view.hold_complete and kiosk.said[-1] == phrases.RELAX
     kiosk.events(HoldProgress(kiosk.clock.t + 1, "left", 11.0))
