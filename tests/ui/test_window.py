@@ -45,14 +45,19 @@ def app_factory(tmp_path, clock):
         app.close()
 
 
-def test_the_whole_routine_plays_and_the_summary_shows_what_was_recorded(app_factory, clock):
-    app = app_factory()
+def play_to_summary(app, clock) -> None:
+    """Start, then frames a quarter of a second apart until the summary (at most 1000 s of routine)."""
     app.kiosk.engine.command("start")
     for _ in range(4000):
         clock.advance(0.25)
         app.frame()
         if app.kiosk.engine.view.phase == SUMMARY:
             break
+
+
+def test_the_whole_routine_plays_and_the_summary_shows_what_was_recorded(app_factory, clock):
+    app = app_factory()
+    play_to_summary(app, clock)
     view = app.kiosk.engine.view
     assert view.phase == SUMMARY and view.session_status == "completed"
     shown = " ".join(t.text for t in app.canvas.texts)
@@ -221,12 +226,7 @@ def test_the_idle_streak_is_fresh_right_after_a_session(app_factory, clock):
     app = app_factory(audio=False)
     app.frame()
     assert phrases.NO_STREAK in " ".join(t.text for t in app.canvas.texts)
-    app.kiosk.engine.command("start")
-    for _ in range(4000):
-        clock.advance(0.25)
-        app.frame()
-        if app.kiosk.engine.view.phase == SUMMARY:
-            break
+    play_to_summary(app, clock)
     done = next(b for b in app.canvas.buttons if b.label == phrases.DONE)
     app.command(done.command, done.value)
     app.frame()
