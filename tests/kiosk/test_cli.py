@@ -1,5 +1,7 @@
 """The command as a user runs it: exit status, one-line errors, never a traceback."""
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -12,12 +14,9 @@ from backstretch.drivers.recording import read_recording
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def backstretch(*args, tmp_path, check_traceback=True):
-    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
-    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")  # doctor looks at the history: this machine's is not the test's
-    for name in ("STATE_DIRECTORY", "BACKSTRETCH_DATA_DIR"):
-        env.pop(name, None)
-    proc = subprocess.run(
+def run_cli(args, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """The command in a process of its own, from this checkout, with `env` as its whole environment."""
+    return subprocess.run(
         [sys.executable, "-m", "backstretch.kiosk.cli", *args],
         capture_output=True,
         text=True,
@@ -25,6 +24,14 @@ def backstretch(*args, tmp_path, check_traceback=True):
         cwd=ROOT,
         timeout=120,
     )
+
+
+def backstretch(*args, tmp_path, check_traceback=True):
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")  # doctor looks at the history: this machine's is not the test's
+    for name in ("STATE_DIRECTORY", "BACKSTRETCH_DATA_DIR"):
+        env.pop(name, None)
+    proc = run_cli(args, env)
     if check_traceback:
         assert "Traceback" not in proc.stderr + proc.stdout
     return proc
@@ -105,32 +112,29 @@ def test_simulate_runs_and_exits_after_duration(tmp_path):
     assert "mock sensor 100 Hz" in text.stdout and "[intro] Pelvic tilt." in text.stdout
 
 
-def test_simulate_plays_the_whole_routine_into_history_and_csv(tmp_path):
+def simulated_routine(tmp_path, *options) -> tuple[str, list[dict[str, str]]]:
+    """A whole routine simulated in the terminal at x60 into tmp_path/d: what it printed and the history's CSV rows."""
     data = tmp_path / "d"
-    proc = backstretch(
-        "simulate", "--text", "--performer", "auto", "--speed", "60", "--data-dir", str(data), tmp_path=tmp_path
-    )
+    proc = backstretch("simulate", "--text", "--speed", "60", "--data-dir", str(data), *options, tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "session completed:" in proc.stdout
-    listing = backstretch("history", "--data-dir", str(data), tmp_path=tmp_path)
-    assert "1 session(s)" in listing.stdout and "completed" in listing.stdout and "Pelvic tilt 8/8" in listing.stdout
     sheet = backstretch("history", "--csv", "--data-dir", str(data), tmp_path=tmp_path)
-    import csv
-    import io
-
     rows = list(csv.DictReader(io.StringIO(sheet.stdout)))
     assert [r["exercise"] for r in rows] == ["Pelvic tilt", "Spinal twist", "Swiss ball stretch"]
+    return proc.stdout, rows
+
+
+def test_simulate_plays_the_whole_routine_into_history_and_csv(tmp_path):
+    _, rows = simulated_routine(tmp_path, "--performer", "auto")
     assert rows[0]["reps_done"] == "8" and rows[1]["holds_completed"] == "10"
+    listing = backstretch("history", "--data-dir", str(tmp_path / "d"), tmp_path=tmp_path)
+    assert "1 session(s)" in listing.stdout and "completed" in listing.stdout and "Pelvic tilt 8/8" in listing.stdout
 
 
 def test_history_data_dir_from_the_environment(tmp_path):
     env_dir = tmp_path / "env"
-    proc = subprocess.run(
-        [sys.executable, "-m", "backstretch.kiosk.cli", "history"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=dict(os.environ, BACKSTRETCH_DATA_DIR=str(env_dir), XDG_CONFIG_HOME=str(tmp_path / "x")),
+    proc = run_cli(
+        ["history"], dict(os.environ, BACKSTRETCH_DATA_DIR=str(env_dir), XDG_CONFIG_HOME=str(tmp_path / "x"))
     )
     assert proc.returncode == 0 and f"no sessions yet in {env_dir}" in proc.stdout
     assert not env_dir.exists()  # `history` only reads: it creates nothing
@@ -257,14 +261,7 @@ def test_record_from_an_accelerometer_only_replay_has_no_gyro_columns(tmp_path):
 def without_display(tmp_path, *args):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
     env.update(XDG_CONFIG_HOME=str(tmp_path / "xdg"), SDL_AUDIODRIVER="dummy")
-    return subprocess.run(
-        [sys.executable, "-m", "backstretch.kiosk.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
+    return run_cli(args, env)
 
 
 def test_simulate_without_a_display_says_so_and_plays_in_the_terminal(tmp_path):

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from backstretch.drivers.phone import PhoneSource
 from backstretch.kiosk.simulator.body import standing
 from backstretch.kiosk.simulator.mock import MockSource
 from backstretch.kiosk.simulator.phone import PHONE_ON_BELLY, SimulatedPhone
 
-from ..test_cli import backstretch
+from ..test_cli import simulated_routine
 
 
 def test_the_whole_routine_plays_through_the_phone_receiver_into_history(tmp_path):
-    data = tmp_path / "d"
-    proc = backstretch(
-        "simulate", "--text", "--sensor", "phone", "--speed", "60", "--data-dir", str(data), tmp_path=tmp_path
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "phone pushing 100 Hz" in proc.stdout
-    assert "session completed:" in proc.stdout
-    sheet = backstretch("history", "--csv", "--data-dir", str(data), tmp_path=tmp_path)
-    rows = list(csv.DictReader(io.StringIO(sheet.stdout)))
-    assert [r["exercise"] for r in rows] == ["Pelvic tilt", "Spinal twist", "Swiss ball stretch"]
+    printed, rows = simulated_routine(tmp_path, "--sensor", "phone")
+    assert "phone pushing 100 Hz" in printed
     assert rows[0]["reps_done"] == "8" and rows[1]["holds_completed"] == "10" and rows[2]["holds_completed"] == "3"
 
 
