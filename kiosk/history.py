@@ -15,7 +15,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -193,8 +193,8 @@ class History:
         except OSError as exc:
             raise HistoryError(f"{self.path}: cannot open the history database: {exc.strerror or exc}") from None
         except sqlite3.Error as exc:
-            raise HistoryError(f"{self.path}: cannot use the history database: {exc}") from None
-        try:
+            raise self._unusable(exc) from None
+        with self._closed_on_failure(db):
             self._check_version(db)  # before anything that writes: a newer file is left truly untouched
             _tighten(self.path, 0o600)
             db.execute("PRAGMA journal_mode=WAL")
@@ -202,12 +202,6 @@ class History:
             db.execute("PRAGMA foreign_keys=ON")
             _migrate(db)
             self._mark_interrupted(db)
-        except sqlite3.DatabaseError as exc:
-            db.close()
-            raise HistoryError(f"{self.path}: cannot use the history database: {exc}") from None
-        except BaseException:
-            db.close()
-            raise
         return db
 
     def _open_readonly(self) -> sqlite3.Connection:
@@ -220,8 +214,8 @@ class History:
         try:
             db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=WRITE_TIMEOUT_S)
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"{self.path}: cannot use the history database: {exc}") from None
-        try:
+            raise self._unusable(exc) from None
+        with self._closed_on_failure(db):
             self._check_version(db)
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:
@@ -231,13 +225,22 @@ class History:
                     f"{self.path}: written by an older backstretch (schema {version}); start the kiosk once to "
                     "update it (`history` only reads)"
                 )
+        return db
+
+    @contextlib.contextmanager
+    def _closed_on_failure(self, db: sqlite3.Connection) -> Iterator[None]:
+        """The checks of a database just opened: any failure closes it, and SQLite's own names the file."""
+        try:
+            yield
         except sqlite3.DatabaseError as exc:
             db.close()
-            raise HistoryError(f"{self.path}: cannot use the history database: {exc}") from None
+            raise self._unusable(exc) from None
         except BaseException:
             db.close()
             raise
-        return db
+
+    def _unusable(self, exc: sqlite3.Error) -> HistoryError:
+        return HistoryError(f"{self.path}: cannot use the history database: {exc}")
 
     def _regular_file(self) -> None:
         """A pipe would block the kiosk, a device is nobody's history, and neither may be made private."""
