@@ -70,7 +70,7 @@ def count(n: int, sure: bool = True) -> str:
 
 def rep_count(done: int, target: int, sure: bool = True) -> str:
     """The reps screen's count."""
-    return f"{done}/{target}" if sure else f"about {done}/{target}"
+    return f"{count(done, sure)}/{target}"
 
 
 def reps_begin(target: int) -> str:
@@ -222,7 +222,7 @@ def streak(days: int) -> str:
     return f"{days} day streak" if days else NO_STREAK
 
 
-def of(done: int, total: int, what: str) -> str:
+def of(done: int | str, total: int, what: str) -> str:
     return f"{done} of {total} {what}"
 
 
@@ -269,8 +269,8 @@ def result_line(r) -> str:
     if r.status == "skipped":
         return "skipped"
     if r.detect == "reps":
-        about = "about " if r.confidence == "low" else ""
-        return f"{about}{of(r.reps_done, r.reps_target, 'reps')}, range {r.range_deg:.0f}°"
+        done = count(r.reps_done, sure=r.confidence != "low")
+        return f"{of(done, r.reps_target, 'reps')}, range {r.range_deg:.0f}°"
     sides = [f"{side} {r.seconds_on(side):.0f} s" for side in SIDES if r.seconds_on(side)]
     if r.seconds_on(None):
         sides.append(f"{r.seconds_on(None):.0f} s in all")

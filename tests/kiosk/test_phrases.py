@@ -1,4 +1,7 @@
+from dataclasses import replace
+
 from backstretch.kiosk import phrases
+from backstretch.kiosk.results import ExerciseResult
 from backstretch.kiosk.routine import load_routine
 
 
@@ -11,6 +14,14 @@ def test_progress_every_ten_seconds_and_five_before_the_end():
 def test_position_words_name_the_side():
     assert phrases.hold_move("spinal_twist", "left") == "Lower your knees to the left."
     assert phrases.hold_move("swiss_ball", None) == "Lean back over the ball."
+
+
+def test_a_count_the_kiosk_is_not_sure_of_says_about_wherever_it_appears():
+    assert (phrases.count(3), phrases.count(3, sure=False)) == ("3", "about 3")
+    assert (phrases.rep_count(3, 8), phrases.rep_count(3, 8, sure=False)) == ("3/8", "about 3/8")
+    unsure = ExerciseResult("pelvic_tilt", "Pelvic tilt", "reps", 1, "partial", 3, 8, range_deg=9.4, confidence="low")
+    assert phrases.result_line(unsure) == "about 3 of 8 reps, range 9°"
+    assert phrases.result_line(replace(unsure, confidence="high")) == "3 of 8 reps, range 9°"
 
 
 def test_the_intro_speaks_every_instruction_line():
