@@ -70,7 +70,8 @@ class _Set:
     switches: list[tuple[int, _Turn]] = field(default_factory=list)  # (side switched to, turn before it)
     rest: int | None = None  # the side rest is on, once known
     amplitudes: list[float] = field(default_factory=list)  # the last few excursions' sizes (deg)
-    pending: list[RepCounted] = field(default_factory=list)  # excursions waiting for the set to prove itself
+    pending: list[tuple[RepCounted, float]] = field(default_factory=list)  # excursions (and when they turned)
+    # waiting for the set to prove itself
     counted: int = 0
     opening: tuple[_Turn, _Turn] | None = None  # the set's first two turns (its first half-cycle)
     settled: bool = False  # the body was quiet before the set's first switch: it started from rest
@@ -88,6 +89,8 @@ class CycleCounter:
         body has told us (the person's right for a pelvic tilt): the swing direction is then fixed from it."""
         self.p = params
         self.count = 0
+        self._counted_far = -math.inf  # when the last counted rep turned at its far end
+        self._recounted = -math.inf  # after a move (rule 8), reps starting before this were counted the first time
         self.refused = 0  # excursions refused for their direction
         self._size = int(k.WINDOW_S * FRAME_HZ)
         self._buf = np.zeros((self._size, 4))  # t and up of the last WINDOW_S of frames, a ring
@@ -111,7 +114,8 @@ class CycleCounter:
         self._last_set = (0.0, t)  # the last counted set's median excursion (deg) and when it was measured
         self._lo: float = math.inf  # the lowest and highest angle since the last switch
         self._hi: float = -math.inf
-        self._new_set(t)
+        self._place = -self._size  # the frame the body arrived in its current place at (before the stream began)
+        self._new_set(t, 0)
 
     def angle_from_start(self, u: Vec) -> float:
         """How far the body is from where the set started (for a gauge or a plot)."""
@@ -120,7 +124,7 @@ class CycleCounter:
     def finish(self, t: float) -> list[RepCounted]:
         """End of the stream: a set in progress that has not proven itself counts nothing."""
         events = self._close_set(t)
-        self._new_set(t)
+        self._new_set(t, self._frames)
         return events
 
     def update(self, f: Frame) -> list[RepCounted]:
@@ -129,14 +133,17 @@ class CycleCounter:
         if self._home is None:
             self._home = u
         self._store(t, u)
-        if self._frames % REFRESH_FRAMES == 0:
-            self._refresh()
+        events = self._refresh() if self._frames % REFRESH_FRAMES == 0 else []
         if self._axis is None:
-            return []
+            return events
+        return events + self._decide(t, u, self._frames)
+
+    def _decide(self, t: float, u: Vec, at: int) -> list[RepCounted]:
+        """Rules 4 and 7 for one frame; `at` is how many frames had been stored with it (a replay passes older ones)."""
         events: list[RepCounted] = []
         if self._state is not None and t - self._last_switch > self._gap():
             events = self._close_set(t)
-            self._new_set(t, settled=True)
+            self._new_set(t, at, settled=True)
             self._home = u
         s = self._angle(u)
         self._lo, self._hi = min(self._lo, s), max(self._hi, s)
@@ -147,9 +154,9 @@ class CycleCounter:
             # from the midline, which lags behind a new, smaller set by a few periods.
             up, down = (min(up, self._lo + 2 * h), down) if self._state == -1 else (up, max(down, self._hi - 2 * h))
         if self._state != 1 and s > up:
-            return events + self._switch(1, t)
+            return events + self._switch(1, t, at)
         if self._state != -1 and s < down:
-            return events + self._switch(-1, t)
+            return events + self._switch(-1, t, at)
         return events
 
     # -- the window: axis, period, envelope, quiet level ------------------------------------------------
@@ -159,31 +166,43 @@ class CycleCounter:
         self._n = min(self._n + 1, self._size)
         self._frames += 1
 
-    def _window(self, frames: int | None = None) -> np.ndarray:
-        """The last `frames` frames in the ring (all of them by default), oldest first."""
+    def _window(self, start: int = 0) -> np.ndarray:
+        """The frames in the ring from frame number `start` on (all of them by default), oldest first."""
         ring = self._buf[: self._n] if self._n < self._size else np.roll(self._buf, -self._i, axis=0)
-        return ring if frames is None else ring[-max(1, min(frames, self._n)) :]
+        return ring[max(0, start - (self._frames - self._n)) :]
+
+    def _rows(self, start: int, end: int) -> np.ndarray:
+        """Frames number `start` to `end` (exclusive), as far as the ring still holds them."""
+        start = max(start, self._frames - self._n, end - self._n)
+        return self._buf[np.arange(start, max(start, end)) % self._size]
 
     def _angle(self, u: Vec) -> float:
         assert self._axis is not None
         return DEGREES * math.asin(max(-1.0, min(1.0, dot(u, self._axis))))
 
-    def _refresh(self) -> None:
-        """Rules 1 to 3: measure the axis, period, quiet level, envelope and midline again."""
+    def _refresh(self) -> list[RepCounted]:
+        """Rules 1 to 3 (and 8): measure the axis, period, quiet level, envelope and midline again, over the
+        frames since the body arrived where it is now."""
         hz = FRAME_HZ
-        w = self._window()
+        whole = self._window()
+        if len(whole) >= k.QUIET_WINDOW_S * hz:  # a shorter window would make anything look quiet
+            self._quiet.append(_spread_deg(whole[-int(k.QUIET_WINDOW_S * hz) :, 1:]))
+        arrived = self._arrival(whole)
+        if arrived is not None:
+            # Rule 8: what came before the move belongs to another place: its unproven excursions were the move.
+            self._place, self._period, self._recounted = arrived, k.START_PERIOD_S, self._counted_far
+            self._new_set(float(self._rows(arrived, arrived + 1)[0, 0]), arrived)
+        w = self._window(self._place)
         if not self._fixed_axis:
             self._principal_axis(w[-max(int(k.ENVELOPE_PERIODS * self._period * hz), REFRESH_FRAMES) :, 1:])
         if self._axis is None:
-            return
+            return []
         s = DEGREES * np.arcsin(np.clip(w[:, 1:] @ np.asarray(self._axis), -1.0, 1.0))
         self._period = _period(s, self._period)
         span = max(1, int(self._period * hz))
         ends = [len(s) - j * span for j in range(k.ENVELOPE_PERIODS) if len(s) - j * span > 0]
         windows = [s[max(0, end - span) : end] for end in ends]
         ranges = [float(x.max() - x.min()) for x in windows]
-        if len(w) >= k.QUIET_WINDOW_S * hz:  # a shorter window would make anything look quiet
-            self._quiet.append(_spread_deg(w[-int(k.QUIET_WINDOW_S * hz) :, 1:]))
         size, when = self._last_set
         last_set = k.LAST_SET_FRAC * size * 0.5 ** ((self._last_t - when) / k.LAST_SET_HALF_LIFE_S)
         # The quiet level means something only once the memory is long enough to have held a pause.
@@ -193,6 +212,41 @@ class CycleCounter:
         self._mid = float(windows[0].max() + windows[0].min()) / 2.0
         since = s[-max(1, min(self._frames - self._switch_frame, len(s))) :]
         self._lo, self._hi = float(since.min()), float(since.max())  # on the axis as it is now
+        if arrived is None:
+            return []
+        # The stretch since the arrival is judged again, with what the new place has shown of itself.
+        self._lo, self._hi = math.inf, -math.inf
+        events: list[RepCounted] = []
+        for at, row in enumerate(self._rows(arrived, self._frames), start=arrived + 1):
+            events += self._decide(float(row[0]), (float(row[1]), float(row[2]), float(row[3])), at)
+        return events
+
+    def _arrival(self, w: np.ndarray) -> int | None:
+        """Rule 8: the frame the body arrived in a new place at, when it has just been found to have: the last
+        PLACE_PERIODS periods stay within PLACE_FACTOR times their own spread of their mean direction, and for as
+        long before the arrival (at least half as long, at the start of the stream) the body was entirely outside
+        that band: elsewhere, not in a bigger set here."""
+        recent = int(k.PLACE_PERIODS * max(self._period, k.START_PERIOD_S) * FRAME_HZ)
+        if len(w) < 2 * recent:
+            return None
+        ups = w[:, 1:]
+        mean = ups[-recent:].mean(axis=0)
+        mean /= max(float(np.linalg.norm(mean)), 1e-9)
+        d = DEGREES * np.arccos(np.clip(ups @ mean, -1.0, 1.0))
+        band = max(k.PLACE_FACTOR * float(d[-recent:].max()), k.MIN_ENVELOPE_DEG)
+        away = np.flatnonzero(d[:-recent] > band)
+        if not len(away):
+            return None
+        here = int(away[-1]) + 1  # the body is in the band from here on...
+        first = self._frames - len(w)
+        before = d[max(0, here - recent) : here]
+        if 2 * here < recent or float(before.min()) <= band or first + here < self._place + recent:
+            return None  # ...but was not elsewhere for long enough before it, or this is the place already known
+        # The move ends, and the new place begins, where the body stops approaching it from where it was.
+        approach = ups[here:] @ (mean - ups[max(0, here - recent) : here].mean(axis=0))
+        lag = max(1, int(k.MOVE_END_PERIODS * self._period * FRAME_HZ))
+        stopped = np.flatnonzero(approach[lag:] <= approach[:-lag])
+        return first + here + (int(stopped[0]) if len(stopped) else 0)
 
     def _principal_axis(self, ups: np.ndarray) -> None:
         """The direction the body swings in: the main axis of the spread of recent gravity directions."""
@@ -222,22 +276,22 @@ class CycleCounter:
             return []
         return self._excursion(*st.opening, t)
 
-    def _new_set(self, t: float, settled: bool = False) -> None:
+    def _new_set(self, t: float, at: int, settled: bool = False) -> None:
         self._set = _Set(start=t, settled=settled)
         self._state: int | None = None
         self._last_switch = t
-        self._switch_frame = self._frames
+        self._switch_frame = at
         self._lo, self._hi = math.inf, -math.inf
 
-    def _turn(self, state: int) -> _Turn:
+    def _turn(self, state: int, at: int) -> _Turn:
         """Where the half-cycle that just ended turned: the lowest (or highest) angle since the last switch,
         on the axis as it is now (it may have been refined since)."""
-        w = self._window(self._frames - self._switch_frame)
+        w = self._rows(min(self._switch_frame, at - 1), at)
         s = w[:, 1:] @ np.asarray(self._axis)
         i = int(np.argmin(s) if state == 1 else np.argmax(s))
         return _Turn((float(w[i, 1]), float(w[i, 2]), float(w[i, 3])), float(w[i, 0]))
 
-    def _switch(self, state: int, t: float) -> list[RepCounted]:
+    def _switch(self, state: int, t: float, at: int) -> list[RepCounted]:
         idle = t - self._last_switch
         events: list[RepCounted] = []
         if self._state is not None and self._state == self._set.rest and idle > k.REST_GAP_PERIODS * self._period:
@@ -246,8 +300,8 @@ class CycleCounter:
             events = self._close_set(t)
             self._set = _Set(start=t, settled=True, rest=self._set.rest)
         st = self._set
-        turn = self._turn(state)
-        self._state, self._last_switch, self._switch_frame = state, t, self._frames
+        turn = self._turn(state, at)
+        self._state, self._last_switch, self._switch_frame = state, t, at
         self._lo, self._hi = math.inf, -math.inf
         if st.first is None:
             st.first = turn
@@ -278,17 +332,21 @@ class CycleCounter:
             return []
         rep = RepCounted(t, 0, home.t, round(angle_deg(home.up, far.up), 1))
         st.amplitudes = [*st.amplitudes[-7:], rep.amplitude_deg]
-        smallest = 2 * k.HYSTERESIS_FRAC * float(np.median(st.amplitudes))
-        st.pending = [r for r in [*st.pending, rep] if r.amplitude_deg >= smallest]
+        typical = float(np.median(st.amplitudes))
+        smallest, largest = 2 * k.HYSTERESIS_FRAC * typical, typical / (2 * k.HYSTERESIS_FRAC)
+        st.pending = [(r, f) for r, f in [*st.pending, (rep, far.t)] if smallest <= r.amplitude_deg <= largest]
         if st.counted + len(st.pending) < self.p.min_set_reps:
             return []
         if self.p.learn_axis_reps and st.counted + len(st.pending) >= self.p.learn_axis_reps:
             self._fixed_axis = True  # the exercise's axis is learnt: later movements are judged against it
         self._last_set = (float(np.median(st.amplitudes)), t)
         counted = []
-        for r in st.pending:
-            self.count += 1
+        for r, far_t in st.pending:
             st.counted += 1
+            if r.start < self._recounted:
+                continue  # judged again after a move (rule 8): it overlaps a rep already counted
+            self._counted_far = far_t
+            self.count += 1
             counted.append(RepCounted(r.t, self.count, r.start, r.amplitude_deg))
         st.pending = []
         return counted
