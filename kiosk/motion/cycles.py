@@ -198,7 +198,7 @@ class CycleCounter:
         if self._axis is None:
             return []
         s = DEGREES * np.arcsin(np.clip(w[:, 1:] @ np.asarray(self._axis), -1.0, 1.0))
-        self._period = _period(s, self._period)
+        self._period = _period(w[:, 1:], self._period)
         span = max(1, int(self._period * hz))
         ends = [len(s) - j * span for j in range(k.ENVELOPE_PERIODS) if len(s) - j * span > 0]
         windows = [s[max(0, end - span) : end] for end in ends]
@@ -207,7 +207,9 @@ class CycleCounter:
         last_set = k.LAST_SET_FRAC * size * 0.5 ** ((self._last_t - when) / k.LAST_SET_HALF_LIFE_S)
         # The quiet level means something only once the memory is long enough to have held a pause.
         quiet = min(self._quiet) if len(self._quiet) * 2 >= (self._quiet.maxlen or 1) else 0.0
-        self._floor = max(k.MIN_ENVELOPE_DEG, k.QUIET_FACTOR * quiet, last_set)
+        # Nor can it unmake a set that has proven itself: a memory with no pause in it holds only that set.
+        proven = float(np.median(self._set.amplitudes)) if self._set.counted else math.inf
+        self._floor = max(k.MIN_ENVELOPE_DEG, min(k.QUIET_FACTOR * quiet, proven), last_set)
         self._env = max(float(np.median(ranges)), self._floor)
         self._mid = float(windows[0].max() + windows[0].min()) / 2.0
         since = s[-max(1, min(self._frames - self._switch_frame, len(s))) :]
@@ -366,16 +368,17 @@ def _spread_deg(ups: np.ndarray) -> float:
     return 2.0 * DEGREES * math.acos(max(-1.0, min(1.0, float((ups @ mean).min()))))
 
 
-def _period(s: np.ndarray, previous: float) -> float:
-    """Rule 2: the first autocorrelation peak between MIN_PERIOD_S and MAX_PERIOD_S (else the last period)."""
+def _period(ups: np.ndarray, previous: float) -> float:
+    """Rule 2: the first autocorrelation peak of the gravity direction (all three components: it needs no axis)
+    between MIN_PERIOD_S and MAX_PERIOD_S (else the last period)."""
     hz = FRAME_HZ
-    lo, hi = int(k.MIN_PERIOD_S * hz), min(int(k.MAX_PERIOD_S * hz), len(s) // 2)
+    lo, hi = int(k.MIN_PERIOD_S * hz), min(int(k.MAX_PERIOD_S * hz), len(ups) // 2)
     if hi <= lo + 2:
         return previous
-    x = s - s.mean()
+    x = ups - ups.mean(axis=0)
     n = 1 << (2 * len(x) - 1).bit_length()
-    spectrum = np.fft.rfft(x, n)
-    acf = np.fft.irfft(spectrum * np.conj(spectrum), n)[: hi + 2]
+    spectrum = np.fft.rfft(x, n, axis=0)
+    acf = np.fft.irfft(spectrum * np.conj(spectrum), n, axis=0)[: hi + 2].sum(axis=1)
     if acf[0] <= 0:
         return previous
     acf = acf / acf[0] * len(x) / (len(x) - np.arange(len(acf)))  # unbiased: every lag weighs alike
