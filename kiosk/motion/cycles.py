@@ -8,12 +8,14 @@ tuning.py):
 1. The gravity direction is projected onto the set's principal axis (the direction the body swings in,
    from the spread of the last few periods): one angle in degrees whatever the mounting. The axis is learnt
    again only from movement big enough to count (sway or breathing in a pause never takes it over).
-2. The local period is the first autocorrelation peak of that angle between MIN_PERIOD_S and MAX_PERIOD_S.
+2. The local period is the first autocorrelation peak of the gravity direction (its three components summed,
+   so it needs no axis and a wrong axis cannot hide it) between MIN_PERIOD_S and MAX_PERIOD_S.
 3. The local envelope is the median of the ranges of the last ENVELOPE_PERIODS period-long windows (one
    stray is outvoted), floored at QUIET_FACTOR times the quiet level (how far the body moves in any direction
-   over QUIET_WINDOW_S, the smallest seen in the last QUIET_MEMORY_S, trusted once that memory is half full),
-   at MIN_ENVELOPE_DEG, and at LAST_SET_FRAC of the last counted set's median excursion, fading with
-   LAST_SET_HALF_LIFE_S; the midline is the middle of the last period.
+   over QUIET_WINDOW_S, the smallest seen in the last QUIET_MEMORY_S, trusted once that memory is half full,
+   and never above the median excursion of a set that has proven itself: a memory with no pause in it holds
+   only that set), at MIN_ENVELOPE_DEG, and at LAST_SET_FRAC of the last counted set's median excursion,
+   fading with LAST_SET_HALF_LIFE_S; the midline is the middle of the last period.
 4. Hysteresis: the angle switches side when it passes the midline by HYSTERESIS_FRAC of the envelope; leaving
    rest is judged from where rest is now (twice that from the lowest or highest point since the return), as
    the midline lags a new, smaller set by a few periods.
@@ -21,11 +23,16 @@ tuning.py):
    switch, against the set's midline once it has one); each switch back to the rest side ends one
    excursion, counted there, on the way home. A set already under way when the stream began (no quiet before
    it) that comes to rest on the other side began out at its far end: its first return is counted as it ends.
-6. An excursion must cover 2 x HYSTERESIS_FRAC of the set's typical excursion (rule 4 again, with the set's
-   own size known), and run within DIRECTION_MAX_DEG of the set's axis: else it is another movement.
+6. An excursion must lie within a factor 2 x HYSTERESIS_FRAC of the set's typical (median) excursion, both
+   ways (rule 4 again, with the set's own size known: a fidget is smaller, a move into position far bigger),
+   and run within DIRECTION_MAX_DEG of the set's axis: else it is another movement.
 7. A set ends after SET_GAP_PERIODS periods with no switch, or when the body leaves rest more than
    REST_GAP_PERIODS after its last return; until it has `min_set_reps` excursions its excursions wait,
    uncounted, and a set that never gets there was strays.
+8. A move into a new place (lying down, sitting on the ball) ends the set: once the last PLACE_PERIODS periods
+   stay near a place the body was entirely away from for as long before, the set is dropped unproven and the
+   stretch since the move ended is judged again with the new place's own axis, period and envelope (a rep
+   already counted is never counted twice, nor taken back).
 
 It runs frame by frame on a bounded window (WINDOW_S), measuring the axis, period, envelope and quiet level
 again every REFRESH_S, so the kiosk and `analyze` run the same code and memory does not grow.

@@ -2,7 +2,7 @@
 
 from backstretch.kiosk.motion.cycles import CycleCounter, CycleParams
 from backstretch.kiosk.motion.orientation import Orientation
-from backstretch.kiosk.simulator.body import SUPINE
+from backstretch.kiosk.simulator.body import STANDING, SUPINE
 from backstretch.kiosk.simulator.script import Script
 
 from .helpers import render
@@ -80,3 +80,25 @@ def test_leaving_rest_is_judged_from_where_rest_is_now():
     s = Script(start=SUPINE).still(5).tilt_reps(8, 40.0, period_s=6.0, pause_s=0.5).still(3)
     s.tilt_reps(6, 22.0, period_s=3.0, pause_s=0.3).still(20)
     assert count(render(s, 50, seed=11)).count == 14
+
+
+def test_a_move_into_position_straight_before_the_reps_is_not_a_rep_and_absorbs_none():
+    """Rule 8: lying down and tilting at once; the move ends the set before it, and the stretch since the body
+    arrived is judged with the new place's own period and envelope."""
+    s = Script(start=STANDING).walk(4).still(2).move(2.5, pitch=SUPINE[0], roll=SUPINE[1])
+    s.tilt_reps(7, 15.0, period_s=3.5, pause_s=0.3).still(10)
+    assert count(render(s, 50, seed=12)).count == 7
+
+
+def test_an_excursion_more_than_twice_the_sets_typical_one_is_another_movement():
+    """Rule 6, the other way: a set's excursions lie within a factor 1 / (2 x HYSTERESIS_FRAC) of its median, so
+    two small wiggles and a big movement (as when walking up to the mat and lying down) are not three reps."""
+    s = Script(start=SUPINE).still(5).tilt_reps(2, 8.0, period_s=2.0, pause_s=0.3)
+    s.move(1.5, pitch=SUPINE[0] - 60).move(1.5, pitch=SUPINE[0]).still(15)
+    assert count(render(s, 50, seed=13)).count == 0
+
+
+def test_a_long_set_with_no_pause_is_not_taken_for_the_quiet_level():
+    """Rule 3: the quiet floor never rises above a set that has proven itself (two minutes of reps, no pause)."""
+    s = Script(start=SUPINE).tilt_reps(32, 40.0, period_s=4.0, pause_s=0.0).still(10)
+    assert count(render(s, 50, seed=14)).count == 32
