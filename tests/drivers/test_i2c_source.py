@@ -38,6 +38,13 @@ def poll(source, clock, seconds, hz=25.0):
     return samples, healths
 
 
+def outage(bus, source, clock, seconds):
+    """The bus unplugged while the source is polled for `seconds`, then plugged in again."""
+    bus.unplug()
+    poll(source, clock, seconds)
+    bus.plug_in()
+
+
 def fifo_resets(chip):
     return sum(1 for reg, value in chip.writes if reg == mpu6050.USER_CTRL and value & mpu6050.USER_FIFO_RESET)
 
@@ -101,9 +108,7 @@ def test_back_from_an_outage_with_the_fifo_kept_and_every_loss_counted(clock, no
     bus, chip, source, ticker = running(clock)
     got, _ = poll(source, clock, 1.0)
     resets = fifo_resets(chip)
-    bus.unplug()
-    poll(source, clock, 0.6)
-    bus.plug_in()
+    outage(bus, source, clock, 0.6)
     with caplog.at_level(logging.INFO, logger="backstretch.drivers.i2c_source"):
         more, healths = poll(source, clock, 1.0)
     assert healths[-1].connected
@@ -115,9 +120,7 @@ def test_back_from_an_outage_with_the_fifo_kept_and_every_loss_counted(clock, no
 def test_a_long_outage_overflows_the_fifo_and_the_loss_is_counted_exactly(clock, no_sleep):
     bus, _chip, source, ticker = running(clock)
     got, _ = poll(source, clock, 1.0)
-    bus.unplug()
-    poll(source, clock, 5.0)
-    bus.plug_in()
+    outage(bus, source, clock, 5.0)
     more, healths = poll(source, clock, 2.0)
     ticker.stop()
     lost = ticker.due - len(got) - len(more)
@@ -169,9 +172,7 @@ def test_a_bus_reading_all_zeros_or_all_ones_is_lost_once_then_back(clock, no_sl
 
 def test_who_am_i_reading_zero_after_a_glitch_is_retried_not_final(clock, no_sleep):
     bus, chip, source, _ = running(clock)
-    bus.unplug()
-    poll(source, clock, 0.7)
-    bus.plug_in()
+    outage(bus, source, clock, 0.7)
     chip.regs[mpu6050.WHO_AM_I] = 0x00  # a chip still coming up
     _, healths = poll(source, clock, 0.5)
     assert not healths[-1].connected
@@ -197,9 +198,7 @@ def test_impossible_samples_are_rejected_and_counted(clock, no_sleep):
 def test_timestamps_keep_increasing_across_a_reconnect(clock):
     bus, _chip, source, _ = running(clock)
     first, _ = poll(source, clock, 0.2)
-    bus.unplug()
-    poll(source, clock, 1.0)
-    bus.plug_in()
+    outage(bus, source, clock, 1.0)
     later, _ = poll(source, clock, 1.0)
     assert later and later[0].t > first[-1].t
     assert all(b.t > a.t for a, b in itertools.pairwise(first + later))
