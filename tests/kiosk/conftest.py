@@ -74,6 +74,20 @@ def needed(tool: str | None, package: str, why: str) -> None:
         pytest.skip(f"{package} is not installed (Debian package '{package}'); {why}")
 
 
+def collecting(mosquitto: Mosquitto, broker, path: Path, client_id: str):
+    """A clinic collector on its own thread, subscribed before it is returned, so no message sent next is missed."""
+    from backstretch.kiosk.collector import Collector
+
+    collector = Collector(broker, path, client_id=client_id)
+    subscribed = threading.Event()
+    collector.client.on_subscribe = lambda *args: subscribed.set()
+    collector.start()
+    if not subscribed.wait(20):
+        collector.stop()
+        raise AssertionError(f"the collector could not subscribe: {mosquitto.log()}")
+    return collector
+
+
 @pytest.fixture
 def broker(tmp_path):
     needed(MOSQUITTO, "mosquitto", "the fleet tests need a real broker")

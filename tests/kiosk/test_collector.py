@@ -19,6 +19,8 @@ from backstretch.kiosk.mqtt import make_client, parse_broker
 from backstretch.kiosk.outbox import Outbox, oldest_unsent, unsent_count
 from backstretch.kiosk.results import ExerciseResult, HoldRecord
 
+from .conftest import collecting
+
 
 def result(position: int) -> ExerciseResult:
     return ExerciseResult(
@@ -42,11 +44,7 @@ def stored(collector: Collector, count: int, timeout: float = 30) -> bool:
 @pytest.fixture
 def clinic(tmp_path, broker):
     """A collector with its own history, collecting on a thread; subscribed before the kiosks send."""
-    collector = Collector(parse_broker(broker.url), tmp_path / "clinic.sqlite3", client_id="test-collector")
-    subscribed = threading.Event()
-    collector.client.on_subscribe = lambda *args: subscribed.set()
-    collector.start()
-    assert subscribed.wait(10)
+    collector = collecting(broker, parse_broker(broker.url), tmp_path / "clinic.sqlite3", "test-collector")
     yield collector
     collector.stop()
 
@@ -365,11 +363,7 @@ def test_a_message_that_cannot_be_stored_for_an_unforeseen_reason_is_kept_at_the
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(collector_module, "insert_result", broken)
-    first = Collector(parse_broker(broker.url), tmp_path / "clinic.sqlite3", client_id="test-keeper")
-    subscribed = threading.Event()
-    first.client.on_subscribe = lambda *args: subscribed.set()
-    first.start()
-    assert subscribed.wait(10)
+    first = collecting(broker, parse_broker(broker.url), tmp_path / "clinic.sqlite3", "test-keeper")
     sender = make_client(parse_broker(broker.url), "test-sender")
     sender.connect("127.0.0.1", broker.port)
     sender.loop_start()
@@ -393,10 +387,7 @@ def test_with_the_readmes_acl_no_kiosk_writes_in_anothers_name(tmp_path, acl_bro
     def as_user(user: str):
         return parse_broker(acl_broker.url, user, f"pw-{user}")
 
-    clinic = Collector(as_user("collector"), tmp_path / "clinic.sqlite3", client_id="acl-collector")
-    subscribed = threading.Event()
-    clinic.client.on_subscribe = lambda *args: subscribed.set()
-    clinic.start()
+    clinic = collecting(acl_broker, as_user("collector"), tmp_path / "clinic.sqlite3", "acl-collector")
     kiosk = History(tmp_path / "kiosk.sqlite3", Outbox("room-1"))
     publisher = FleetPublisher(as_user("room-1"), "room-1", kiosk.path)
     vandal = make_client(as_user("room-2"), "acl-vandal")
@@ -410,7 +401,6 @@ def test_with_the_readmes_acl_no_kiosk_writes_in_anothers_name(tmp_path, acl_bro
 
     vandal.on_publish = on_publish
     try:
-        assert subscribed.wait(20), acl_broker.log()
         publisher.start()
         session = kiosk.begin_session("2026-11-20T09:00:00", "Back stretches")
         kiosk.add_result(session, result(1))

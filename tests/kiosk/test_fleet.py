@@ -26,7 +26,7 @@ from backstretch.kiosk.results import ExerciseResult
 from backstretch.kiosk.routine import load_routine
 from backstretch.kiosk.session import KioskSession
 
-from .conftest import SECURE_PASSWORD, SECURE_USER
+from .conftest import SECURE_PASSWORD, SECURE_USER, collecting
 
 
 def tilt(position: int, reps: int = 8) -> ExerciseResult:
@@ -208,14 +208,10 @@ class LogWatch(logging.Handler):
 
 def test_a_kiosk_sends_over_tls_with_its_user_name_and_password(tmp_path, secure_broker):
     broker = parse_broker(secure_broker.url, SECURE_USER, SECURE_PASSWORD, secure_broker.ca_file)
-    clinic = Collector(broker, tmp_path / "clinic.sqlite3", client_id="secure-collector")
-    subscribed = threading.Event()
-    clinic.client.on_subscribe = lambda *args: subscribed.set()
-    clinic.start()
+    clinic = collecting(secure_broker, broker, tmp_path / "clinic.sqlite3", "secure-collector")
     history = History(tmp_path / "h.sqlite3", Outbox("desk"))
     publisher = FleetPublisher(broker, "desk", history.path)
     try:
-        assert subscribed.wait(20), secure_broker.log()
         publisher.start()
         session = history.begin_session("2026-11-20T09:00:00", "Back stretches")
         history.add_result(session, tilt(1))
