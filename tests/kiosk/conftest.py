@@ -9,6 +9,7 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -88,15 +89,24 @@ def collecting(mosquitto: Mosquitto, broker, path: Path, client_id: str):
     return collector
 
 
-@pytest.fixture
-def broker(tmp_path):
+def broker_folder(tmp_path: Path, name: str) -> Path:
+    """A new folder for one broker's files, once mosquitto is known to be there."""
     needed(MOSQUITTO, "mosquitto", "the fleet tests need a real broker")
-    folder = tmp_path / "broker"
+    folder = tmp_path / name
     folder.mkdir()
-    b = Mosquitto(folder)
+    return folder
+
+
+def serving(b: Mosquitto) -> Iterator[Mosquitto]:
+    """A broker fixture's body: started for the test, stopped after it."""
     b.start()
     yield b
     b.stop()
+
+
+@pytest.fixture
+def broker(tmp_path):
+    yield from serving(Mosquitto(broker_folder(tmp_path, "broker")))
 
 
 SECURE_USER, SECURE_PASSWORD = "front-desk", "correct horse battery"
@@ -123,17 +133,14 @@ def password_file(folder: Path, users: dict[str, str]) -> Path:
 @pytest.fixture
 def acl_broker(tmp_path):
     """A broker with the README's ACL: each kiosk's user name is its kiosk_id; the password is "pw-" + the user."""
-    needed(MOSQUITTO, "mosquitto", "the fleet tests need a real broker")
-    folder = tmp_path / "acl-broker"
-    folder.mkdir()
+    folder = broker_folder(tmp_path, "acl-broker")
     users = {u: f"pw-{u}" for u in ("room-1", "room-2", "collector", "homeassistant")}
     passwords = password_file(folder, users)
     (folder / "acl").write_text(readme_acl())
     (folder / "acl").chmod(0o600)
-    b = Mosquitto(folder, settings=f"allow_anonymous false\npassword_file {passwords}\nacl_file {folder}/acl\n")
-    b.start()
-    yield b
-    b.stop()
+    yield from serving(
+        Mosquitto(folder, settings=f"allow_anonymous false\npassword_file {passwords}\nacl_file {folder}/acl\n")
+    )
 
 
 @pytest.fixture
@@ -141,10 +148,8 @@ def secure_broker(tmp_path):
     """A broker as a clinic should run one: TLS with its own certificate authority, a user name and password.
 
     `ca_file` is the authority that signed the broker's certificate; `other_ca_file` one that did not."""
-    needed(MOSQUITTO, "mosquitto", "the fleet tests need a real broker")
+    folder = broker_folder(tmp_path, "secure-broker")
     needed(shutil.which("openssl"), "openssl", "the TLS tests make their certificates with it")
-    folder = tmp_path / "secure-broker"
-    folder.mkdir()
 
     def openssl(*args: str) -> None:
         subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
@@ -166,9 +171,7 @@ def secure_broker(tmp_path):
         f"cafile {folder}/ca.crt\ncertfile {folder}/broker.crt\nkeyfile {folder}/broker.key\n",
     )
     b.ca_file, b.other_ca_file = str(folder / "ca.crt"), str(folder / "other-ca.crt")
-    b.start()
-    yield b
-    b.stop()
+    yield from serving(b)
 
 
 class Inbox:
