@@ -1,8 +1,13 @@
-"""Results the history, outbox and fleet tests write and read back."""
+"""Exercise results the history, outbox, fleet and people tests write and read back."""
 
 from __future__ import annotations
 
 from backstretch.kiosk.results import ExerciseResult, HoldRecord
+
+
+def tilt(position: int = 1, reps: int = 8) -> ExerciseResult:
+    """A pelvic tilt finished with `reps` of its 8 reps."""
+    return ExerciseResult("pelvic_tilt", "Pelvic tilt", "reps", position, "completed", reps, 8, range_deg=9.0)
 
 
 def twist() -> ExerciseResult:

@@ -22,15 +22,11 @@ from backstretch.kiosk.fleet import FleetPublisher, probe_broker
 from backstretch.kiosk.history import History
 from backstretch.kiosk.mqtt import parse_broker
 from backstretch.kiosk.outbox import Outbox, unsent_count
-from backstretch.kiosk.results import ExerciseResult
 from backstretch.kiosk.routine import load_routine
 from backstretch.kiosk.session import KioskSession
 
 from .conftest import SECURE_PASSWORD, SECURE_USER, collecting
-
-
-def tilt(position: int, reps: int = 8) -> ExerciseResult:
-    return ExerciseResult("pelvic_tilt", "Pelvic tilt", "reps", position, "completed", reps, 8, range_deg=9.0)
+from .helpers import tilt
 
 
 def decoded(messages) -> list[dict]:

@@ -13,18 +13,15 @@ from backstretch.errors import PeopleError
 from backstretch.kiosk import people
 from backstretch.kiosk.history import History
 from backstretch.kiosk.outbox import Outbox, mark_sent, oldest_unsent
-from backstretch.kiosk.results import ExerciseResult
 from backstretch.kiosk.routine import load_routine
 
-
-def tilt(reps=8):
-    return ExerciseResult("pelvic_tilt", "Pelvic tilt", "reps", 1, "completed", reps, 8, range_deg=9.0)
+from .helpers import tilt
 
 
 def session(h: History, person, day: str, reps: int = 8) -> int:
     h.person = person.id if person else None
     sid = h.begin_session(f"{day}T08:00:00", "Back stretches")
-    h.add_result(sid, tilt(reps))
+    h.add_result(sid, tilt(reps=reps))
     h.end_session(sid, f"{day}T08:10:00", "completed")
     return sid
 
