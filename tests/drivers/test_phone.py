@@ -18,17 +18,10 @@ from backstretch.kiosk.simulator.mock import ImuModel
 from backstretch.kiosk.simulator.phone import PHONE_ON_BELLY, payload_entries, push_body
 from backstretch.kiosk.simulator.script import Script
 
+from ..conftest import FakeClock
 from .fake_phone import FakePhone, scaled_clock
 
 TOKEN = "k7mxq2ab"
-
-
-class ManualClock:
-    def __init__(self, t: float = 1000.0):
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture
@@ -118,7 +111,7 @@ def test_a_real_recording_pushed_by_a_phone_counts_the_same_reps_as_the_file(ope
 
 
 def test_a_phone_that_goes_quiet_is_lost_and_back_with_every_missing_sample_counted(open_source):
-    clock = ManualClock()
+    clock = FakeClock(1000.0)
     source = open_source(clock)
     phone = FakePhone(source.port, TOKEN)
     rows = imu_rows(20.0)
@@ -141,7 +134,7 @@ def test_a_phone_that_goes_quiet_is_lost_and_back_with_every_missing_sample_coun
 
 
 def test_a_batch_that_arrives_after_a_newer_one_is_counted_lost_once_and_times_stay_increasing(open_source):
-    clock = ManualClock()
+    clock = FakeClock(1000.0)
     source = open_source(clock)
     phone = FakePhone(source.port, TOKEN)
     rows = imu_rows(3.0)
@@ -163,7 +156,7 @@ def _entries(rows):
 
 
 def test_a_new_recording_on_the_phone_is_a_new_session_not_a_gap(open_source):
-    clock = ManualClock()
+    clock = FakeClock(1000.0)
     source = open_source(clock)
     rows = imu_rows(2.0)
     clock.t += 1
@@ -175,7 +168,7 @@ def test_a_new_recording_on_the_phone_is_a_new_session_not_a_gap(open_source):
 
 
 def test_a_second_phone_is_refused_politely_while_the_first_streams_and_may_take_over_later(open_source):
-    clock = ManualClock()
+    clock = FakeClock(1000.0)
     source = open_source(clock)
     rows = imu_rows(2.0)
     first, second = FakePhone(source.port, TOKEN, device="alice"), FakePhone(source.port, TOKEN, device="bob")
@@ -192,7 +185,7 @@ def test_a_second_phone_is_refused_politely_while_the_first_streams_and_may_take
 
 
 def test_acceleration_without_gravity_is_refused_with_what_to_turn_on(open_source):
-    source = open_source(ManualClock())
+    source = open_source(FakeClock(1000.0))
     entries = [
         {"name": "accelerometer", "time": 1_700_000_000_000_000_000 + i, "values": {"x": 0, "y": 0, "z": 0}}
         for i in range(3)
@@ -203,7 +196,7 @@ def test_acceleration_without_gravity_is_refused_with_what_to_turn_on(open_sourc
 
 
 def test_a_phone_pushing_without_acceleration_is_told_what_to_turn_on_not_left_waiting(open_source):
-    clock = ManualClock()
+    clock = FakeClock(1000.0)
     source = open_source(clock)
     phone = FakePhone(source.port, TOKEN)
     rows = imu_rows(6.0)
@@ -257,7 +250,7 @@ HOSTILE = [
     ("kind", "request_for", "status"), HOSTILE, ids=[f"{k}-{i}" for i, (k, _, _) in enumerate(HOSTILE)]
 )
 def test_hostile_requests_are_refused_counted_and_the_receiver_carries_on(open_source, kind, request_for, status):
-    source = open_source(ManualClock())
+    source = open_source(FakeClock(1000.0))
     method, path, body, headers = request_for(good_body())
     conn = http.client.HTTPConnection("127.0.0.1", source.port, timeout=10)
     conn.request(method, path, body, headers)
@@ -272,7 +265,7 @@ def test_hostile_requests_are_refused_counted_and_the_receiver_carries_on(open_s
 
 
 def test_an_oversized_body_is_refused_from_its_length_without_being_read(open_source):
-    source = open_source(ManualClock(), PushLimits(max_body_bytes=1000))
+    source = open_source(FakeClock(1000.0), PushLimits(max_body_bytes=1000))
     answer = raw_request(
         source.port, f"POST /push/{TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n\r\n".encode() + b"x" * 100
     )
@@ -281,7 +274,7 @@ def test_an_oversized_body_is_refused_from_its_length_without_being_read(open_so
 
 
 def test_too_many_entries_are_refused(open_source):
-    source = open_source(ManualClock(), PushLimits(max_entries=10))
+    source = open_source(FakeClock(1000.0), PushLimits(max_entries=10))
     status, _ = FakePhone(source.port, TOKEN).post(good_body())
     assert status == 413 and source.status().refused == {"too_many_entries": 1}
 
@@ -295,14 +288,14 @@ def test_too_many_entries_are_refused(open_source):
     ],
 )
 def test_requests_without_a_usable_length_or_request_line_are_refused(open_source, head, kind):
-    source = open_source(ManualClock())
+    source = open_source(FakeClock(1000.0))
     answer = raw_request(source.port, head.encode())
     assert b"411" in answer or b"400" in answer
     assert source.status().refused == {kind: 1}
 
 
 def test_a_client_sending_one_byte_a_second_is_cut_off_while_the_phone_keeps_streaming(open_source):
-    source = open_source(ManualClock(), PushLimits(request_deadline_s=1.5, idle_timeout_s=5.0))
+    source = open_source(FakeClock(1000.0), PushLimits(request_deadline_s=1.5, idle_timeout_s=5.0))
     slow = socket.create_connection(("127.0.0.1", source.port), timeout=10)
     request = f"POST /push/{TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".encode() + b"{" * 100
     cut = threading.Event()
@@ -328,7 +321,7 @@ def test_a_client_sending_one_byte_a_second_is_cut_off_while_the_phone_keeps_str
 
 
 def test_a_flood_is_rate_limited_and_connections_are_capped(open_source):
-    source = open_source(ManualClock(), PushLimits(requests_per_s=5.0, max_connections=2))
+    source = open_source(FakeClock(1000.0), PushLimits(requests_per_s=5.0, max_connections=2))
     statuses = []
     conn = http.client.HTTPConnection("127.0.0.1", source.port, timeout=10)
     for _ in range(30):
@@ -352,7 +345,7 @@ def test_a_flood_is_rate_limited_and_connections_are_capped(open_source):
 
 
 def test_one_machine_holding_connections_open_cannot_lock_the_phone_out(open_source):
-    source = open_source(ManualClock(), PushLimits(max_connections=8, max_per_address=3))
+    source = open_source(FakeClock(1000.0), PushLimits(max_connections=8, max_per_address=3))
     held = []
     for _ in range(8):  # another machine on the network (another loopback address) opens all it can
         s = socket.socket()
@@ -368,7 +361,7 @@ def test_one_machine_holding_connections_open_cannot_lock_the_phone_out(open_sou
 
 
 def test_a_phone_pushing_with_the_token_of_an_earlier_start_is_noticed(open_source):
-    clock = ManualClock()
+    clock = FakeClock(1000.0)
     source = open_source(clock)
     assert source.status().wrong_token_ago_s is None
     assert FakePhone(source.port, "oldtoken1").post(good_body())[0] == 403
@@ -377,7 +370,7 @@ def test_a_phone_pushing_with_the_token_of_an_earlier_start_is_noticed(open_sour
 
 
 def test_refusals_are_logged_once_a_minute_not_once_a_request(open_source, caplog):
-    clock = ManualClock()
+    clock = FakeClock(1000.0)
     source = open_source(clock, PushLimits(requests_per_s=1000.0))
     phone = FakePhone(source.port, "wrongtoken")
     with caplog.at_level(logging.WARNING, logger="backstretch.drivers.phone"):
@@ -396,7 +389,7 @@ def test_a_port_in_use_is_reported_and_taken_when_it_is_free():
     blocker.bind(("127.0.0.1", 0))
     blocker.listen()
     port = blocker.getsockname()[1]
-    clock = ManualClock()
+    clock = FakeClock(1000.0)
     source = PhoneSource(f"127.0.0.1:{port}", TOKEN, clock=clock)
     try:
         source.open()
@@ -475,7 +468,7 @@ def test_however_the_phone_sits_a_twist_is_on_the_side_the_person_turned(open_so
     assert set(labels) == {"left", "right"}
     t = np.arange(0.0, script.t, 0.01)
     rows = np.column_stack([t, ImuModel(rng, PHONE_WAYS[way]).measure(script.timeline, t)])
-    clock = ManualClock()
+    clock = FakeClock(1000.0)
     source = open_source(clock, PushLimits(requests_per_s=10_000.0))  # the phone's clock runs fast here
     phone = FakePhone(source.port, TOKEN)
     samples = []

@@ -12,15 +12,8 @@ from backstretch.drivers.background import BackgroundSource
 from backstretch.drivers.phyphox import PhyphoxSource, parse_url
 from backstretch.errors import SensorError
 
+from ..conftest import FakeClock
 from .fake_phyphox import FakePhyphox
-
-
-class ManualClock:
-    def __init__(self, t: float = 500.0):
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def accel_rows(seconds: float, rate_hz: float = 100.0) -> np.ndarray:
@@ -43,7 +36,7 @@ def phyphox():
         fake.close()
 
 
-def poll(source: PhyphoxSource, clock: ManualClock, seconds: float, step: float = 0.1) -> list:
+def poll(source: PhyphoxSource, clock: FakeClock, seconds: float, step: float = 0.1) -> list:
     """Polls as the reader thread does, `step` apart on the clock."""
     got = []
     for _ in range(round(seconds / step)):
@@ -53,7 +46,7 @@ def poll(source: PhyphoxSource, clock: ManualClock, seconds: float, step: float 
 
 
 def test_polling_reads_each_sample_once_in_g_on_the_kiosk_clock(phyphox):
-    clock = ManualClock()
+    clock = FakeClock(500.0)
     rows = accel_rows(6.0)
     fake = phyphox(rows, clock)
     source = PhyphoxSource(fake.url, clock)
@@ -74,7 +67,7 @@ def test_polling_reads_each_sample_once_in_g_on_the_kiosk_clock(phyphox):
 
 
 def test_a_phone_off_wifi_shows_lost_and_phyphox_hands_over_what_it_kept(phyphox):
-    clock = ManualClock()
+    clock = FakeClock(500.0)
     fake = phyphox(accel_rows(20.0), clock)
     source = PhyphoxSource(fake.url, clock)
     source.open()
@@ -91,7 +84,7 @@ def test_a_phone_off_wifi_shows_lost_and_phyphox_hands_over_what_it_kept(phyphox
 
 
 def test_a_paused_experiment_is_said_and_a_cleared_one_carries_on(phyphox):
-    clock = ManualClock()
+    clock = FakeClock(500.0)
     fake = phyphox(accel_rows(20.0), clock)
     source = PhyphoxSource(fake.url, clock)
     source.open()
@@ -107,16 +100,16 @@ def test_a_paused_experiment_is_said_and_a_cleared_one_carries_on(phyphox):
 
 
 def test_opening_starts_a_measurement_that_is_not_running(phyphox):
-    clock = ManualClock()
+    clock = FakeClock(500.0)
     fake = phyphox(accel_rows(5.0), clock, measuring=False)
     PhyphoxSource(fake.url, clock).open()
     assert "/control?cmd=start" in fake.requests and fake.started_at is not None
 
 
 def test_another_experiment_is_named_with_the_one_to_open(phyphox):
-    fake = phyphox(accel_rows(1.0), ManualClock(), title="Magnetometer")
+    fake = phyphox(accel_rows(1.0), FakeClock(500.0), title="Magnetometer")
     with pytest.raises(SensorError, match=r"runs 'Magnetometer', not 'Acceleration \(with g\)'"):
-        PhyphoxSource(fake.url, ManualClock()).open()
+        PhyphoxSource(fake.url, FakeClock(500.0)).open()
 
 
 def test_an_unreachable_phone_is_a_clear_message():
@@ -129,7 +122,7 @@ def test_an_unreachable_phone_is_a_clear_message():
 
 
 def test_an_experiment_started_with_nothing_measured_yet_is_read_from_its_first_sample(phyphox):
-    clock = ManualClock()
+    clock = FakeClock(500.0)
     fake = phyphox(accel_rows(5.0), clock, measuring=False)
     source = PhyphoxSource(fake.url, clock)
     source.open()  # starts it: the first poll finds empty buffers, whose newest value phyphox sends as null
@@ -173,7 +166,7 @@ def test_an_address_that_is_not_phyphox_is_named_and_the_reader_keeps_trying():
 
 
 def test_a_phone_that_answers_a_byte_at_a_time_cannot_hold_the_reader(phyphox):
-    clock = ManualClock()
+    clock = FakeClock(500.0)
     fake = phyphox(accel_rows(20.0), clock)
     source = PhyphoxSource(fake.url, clock, deadline_s=0.5)
     source.open()
