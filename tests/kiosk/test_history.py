@@ -12,6 +12,7 @@ from backstretch.errors import HistoryError
 from backstretch.kiosk.history import SCHEMA_VERSION, History, database_path
 from backstretch.kiosk.results import ExerciseResult, HoldRecord
 
+from ..conftest import FakeClock
 from .helpers import twist
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -231,16 +232,8 @@ def test_killed_while_writing_history_loses_nothing_already_written(tmp_path):
 # -- storage that never takes the kiosk down ---------------------------------------------------
 
 
-class Clock:
-    def __init__(self):
-        self.t = 0.0
-
-    def __call__(self):
-        return self.t
-
-
 def test_a_write_while_another_process_holds_the_lock_is_kept_and_written_later(tmp_path):
-    clock = Clock()
+    clock = FakeClock(0.0)
     h = History(tmp_path / "h.sqlite3", clock=clock)
     sid = h.begin_session("2026-11-20T09:00:00", "r")
     other = sqlite3.connect(tmp_path / "h.sqlite3", isolation_level=None)
@@ -347,7 +340,7 @@ def fill_disk(h):
 
 
 def test_what_waits_is_on_disk_at_once_and_a_crash_before_its_list_is_cleared_writes_nothing_twice(tmp_path):
-    clock = Clock()
+    clock = FakeClock(0.0)
     path, waiting = tmp_path / "h.sqlite3", tmp_path / "h.sqlite3.pending.json"
     h = History(path, clock=clock)
     fill_disk(h)
@@ -371,7 +364,7 @@ def test_what_waits_is_on_disk_at_once_and_a_crash_before_its_list_is_cleared_wr
 
 
 def test_a_list_written_only_in_part_at_start_is_not_replayed_again_later(tmp_path):
-    clock = Clock()
+    clock = FakeClock(0.0)
     path, waiting = tmp_path / "h.sqlite3", tmp_path / "h.sqlite3.pending.json"
     h = History(path, clock=clock)
     fill_disk(h)
@@ -410,7 +403,7 @@ def test_an_unreadable_list_is_moved_aside_never_overwritten(tmp_path):
 def test_a_kiosk_whose_database_cannot_be_opened_runs_on_and_writes_everything_once_it_can(tmp_path):
     from backstretch.kiosk.history import MIGRATIONS
 
-    clock = Clock()
+    clock = FakeClock(0.0)
     path = tmp_path / "h.sqlite3"
     db = sqlite3.connect(path, isolation_level=None)
     db.executescript(MIGRATIONS[0])
@@ -451,7 +444,7 @@ def test_a_newer_or_damaged_database_is_left_untouched_while_the_kiosk_runs_and_
         else:
             path.write_bytes(content)
         before = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mode)
-        clock = Clock()
+        clock = FakeClock(0.0)
         h = History(path, clock=clock, wait_for_file=True)
         h.add_result(h.begin_session("2026-11-20T09:00:00", "r"), result())
         clock.t += 100.0
@@ -511,7 +504,7 @@ def test_a_damaged_history_is_one_line_naming_the_file_never_an_internal_error(t
 
 
 def test_a_history_that_cannot_be_read_mid_run_leaves_the_kiosk_running_on_the_stand_in(tmp_path):
-    clock = Clock()
+    clock = FakeClock(0.0)
     path = tmp_path / "h.sqlite3"
     h = History(path, clock=clock, wait_for_file=True)
     h.add_result(h.begin_session("2026-11-20T09:00:00", "r"), result())

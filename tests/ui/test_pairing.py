@@ -20,6 +20,7 @@ from backstretch.kiosk.session import KioskSession
 from backstretch.ui.canvas import Canvas
 from backstretch.ui.pairing import draw_pairing, draw_qr, lost_hint, qr_modules, status_line
 
+from ..conftest import FakeClock
 from ..drivers.fake_phone import FakePhone
 
 URL = "http://192.168.1.50:8765/push/k7mxq2ab"
@@ -86,16 +87,8 @@ def test_a_kiosk_without_a_phone_says_how_to_set_one_up():
     assert any('driver = "phone"' in t.text for t in canvas.texts)
 
 
-class Clock:
-    def __init__(self):
-        self.t = 100.0
-
-    def __call__(self) -> float:
-        return self.t
-
-
 def test_the_window_pairs_a_phone_from_idle_and_from_sensor_not_found(tmp_path):
-    clock = Clock()
+    clock = FakeClock(100.0)
     source = PhoneSource("127.0.0.1:0", "k7mxq2ab", clock=clock)
     source.open()
     cfg = Config(display=DisplayConfig(fullscreen=False), audio=AudioConfig(enabled=False))
