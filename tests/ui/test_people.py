@@ -14,6 +14,8 @@ from backstretch.kiosk.session import KioskSession
 from backstretch.ui.canvas import Canvas
 from backstretch.ui.people import ADMIN_IDLE_S, GUEST, PIN_TRIES, PeopleScreens
 
+from .helpers import finger_on
+
 SIZES = ((800, 480), (720, 1280), (480, 320), (240, 240))
 
 
@@ -207,12 +209,7 @@ def test_a_finger_on_a_name_tile_in_the_real_window_starts_that_persons_session(
         window.frame()
         assert any(t.text == "Who is stretching?" for t in window.canvas.texts)
         tile = next(b for b in window.canvas.buttons if b.value == anna.id)
-        w, h = window.screen.get_size()
-        pygame.event.post(
-            pygame.event.Event(
-                pygame.FINGERDOWN, x=tile.rect.centerx / w, y=tile.rect.centery / h, touch_id=0, finger_id=0
-            )
-        )
+        finger_on(window, tile)
         window.frame()
         assert kiosk.engine.view.phase != IDLE and history.person == anna.id
     finally:

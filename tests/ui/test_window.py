@@ -16,6 +16,8 @@ from backstretch.kiosk.history import History
 from backstretch.kiosk.routine import load_routine
 from backstretch.kiosk.session import KioskSession
 
+from .helpers import finger_on
+
 
 def simulated_window(cfg, clock, performer="auto", history=None):
     """The window as `backstretch simulate` builds it, on a clock the test moves."""
@@ -75,12 +77,7 @@ def test_touching_a_pain_score_on_the_summary_saves_it(app_factory, clock):
     engine.command("stop")
     app.frame()
     button = next(b for b in app.canvas.buttons if b.command == "pain" and b.value == 4)
-    w, h = app.screen.get_size()
-    pygame.event.post(
-        pygame.event.Event(
-            pygame.FINGERDOWN, x=button.rect.centerx / w, y=button.rect.centery / h, touch_id=0, finger_id=0
-        )
-    )
+    finger_on(app, button)
     app.frame()
     assert engine.view.pain == 4 and app.history.sessions()[0].pain == 4
 
@@ -172,12 +169,10 @@ def test_a_dimmed_screen_wakes_on_the_first_touch_without_pressing_anything(app_
     app.frame()
     assert brightness() < 0.8 * lit
     start = next(b for b in app.canvas.buttons if b.command == "start")
-    w, h = app.screen.get_size()
-    tap = {"x": start.rect.centerx / w, "y": start.rect.centery / h, "touch_id": 0, "finger_id": 0}
-    pygame.event.post(pygame.event.Event(pygame.FINGERDOWN, **tap))
+    finger_on(app, start)
     app.frame()
     assert brightness() == pytest.approx(lit, rel=0.05) and app.kiosk.engine.view.phase == IDLE
-    pygame.event.post(pygame.event.Event(pygame.FINGERDOWN, **tap))
+    finger_on(app, start)
     app.frame()
     assert app.kiosk.engine.view.phase != IDLE
 
