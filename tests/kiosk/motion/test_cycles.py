@@ -102,3 +102,13 @@ def test_a_long_set_with_no_pause_is_not_taken_for_the_quiet_level():
     """Rule 3: the quiet floor never rises above a set that has proven itself (two minutes of reps, no pause)."""
     s = Script(start=SUPINE).tilt_reps(32, 40.0, period_s=4.0, pause_s=0.0).still(10)
     assert count(render(s, 50, seed=14)).count == 32
+
+
+def test_a_rep_that_doubles_back_partway_counts_once():
+    """Rule 4: out, half the way back, out again, then home is one rep: the half-return never passes the midline
+    by HYSTERESIS_FRAC of the envelope."""
+    s = Script(start=SUPINE).still(5)
+    for _ in range(6):
+        s.move(1.2, pitch=SUPINE[0] + 25).move(0.7, pitch=SUPINE[0] + 12.5).move(0.7, pitch=SUPINE[0] + 25)
+        s.move(1.2, pitch=SUPINE[0]).still(0.6)
+    assert count(render(s.still(15), 50, seed=17)).count == 6
