@@ -23,9 +23,10 @@ tuning.py):
    switch, against the set's midline once it has one); each switch back to the rest side ends one
    excursion, counted there, on the way home. A set already under way when the stream began (no quiet before
    it) that comes to rest on the other side began out at its far end: its first return is counted as it ends.
-6. An excursion must lie within a factor 2 x HYSTERESIS_FRAC of the set's typical (median) excursion, both
-   ways (rule 4 again, with the set's own size known: a fidget is smaller, a move into position far bigger),
-   and run within DIRECTION_MAX_DEG of the set's axis: else it is another movement.
+6. An excursion must cover at least 2 x HYSTERESIS_FRAC of the set's typical (median) excursion (rule 4 again,
+   with the set's own size known: a fidget is smaller), at most 1 / HYSTERESIS_FRAC times it (a move into
+   position is far bigger, a set that grows is not), and run within DIRECTION_MAX_DEG of the set's axis: else
+   it is another movement.
 7. A set ends after SET_GAP_PERIODS periods with no switch, or when the body leaves rest more than
    REST_GAP_PERIODS after its last return; until it has `min_set_reps` excursions its excursions wait,
    uncounted, and a set that never gets there was strays.
@@ -342,7 +343,7 @@ class CycleCounter:
         rep = RepCounted(t, 0, home.t, round(angle_deg(home.up, far.up), 1))
         st.amplitudes = [*st.amplitudes[-7:], rep.amplitude_deg]
         typical = float(np.median(st.amplitudes))
-        smallest, largest = 2 * k.HYSTERESIS_FRAC * typical, typical / (2 * k.HYSTERESIS_FRAC)
+        smallest, largest = 2 * k.HYSTERESIS_FRAC * typical, typical / k.HYSTERESIS_FRAC
         st.pending = [(r, f) for r, f in [*st.pending, (rep, far.t)] if smallest <= r.amplitude_deg <= largest]
         if st.counted + len(st.pending) < self.p.min_set_reps:
             return []
