@@ -528,6 +528,8 @@ class RoutineEngine:
         """A rep is shown at once; it is said (and the set may end) once the second counter has had its say."""
         v = self.view
         self._settle_count(force=True)  # one still waiting is said as it stands
+        if v.phase != ACTIVE:
+            return  # that count was the set's last: this rep came after the set was done
         v.reps += 1
         v.rep_sizes = ([*v.rep_sizes, e.amplitude_deg])[-8:]
         self._result.reps_done += 1

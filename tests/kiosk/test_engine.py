@@ -197,6 +197,18 @@ def test_a_count_is_said_plainly_once_the_second_counter_catches_up(kiosk):
     assert kiosk.said[-1] == "1" and kiosk.engine.view.reps_sure
 
 
+def test_a_rep_straight_after_the_last_one_while_its_count_waits_is_not_added_to_the_finished_set(kiosk):
+    """The last rep's count waits for the second counter; a rep that comes first says it and ends the set."""
+    kiosk.command("start")
+    kiosk.calibrate()
+    kiosk.motion.state.confidence = "low"
+    kiosk.reps(3)
+    kiosk.events(RepCounted(kiosk.clock.t, 4, kiosk.clock.t - 0.5, 9.0))
+    assert kiosk.phase == DONE and kiosk.engine.view.reps == 3 and kiosk.said[-2:] == ["about 3", "Well done."]
+    kiosk.done()
+    assert kiosk.engine.view.results[-1].reps_done == 3
+
+
 def to_twist(kiosk):
     kiosk.command("start")
     kiosk.calibrate()
