@@ -8,8 +8,9 @@ tuning.py):
 1. The gravity direction is projected onto the set's principal axis (the direction the body swings in,
    from the spread of the last few periods): one angle in degrees whatever the mounting. The axis is learnt
    again only from movement big enough to count (sway or breathing in a pause never takes it over).
-2. The local period is the first autocorrelation peak of the gravity direction (its three components summed,
-   so it needs no axis and a wrong axis cannot hide it) between MIN_PERIOD_S and MAX_PERIOD_S.
+2. The local period is the first autocorrelation peak of the gravity direction along the window's own main
+   direction of change (so it needs no axis learnt before, and a wrong axis cannot hide it) between
+   MIN_PERIOD_S and MAX_PERIOD_S.
 3. The local envelope is the median of the ranges of the last ENVELOPE_PERIODS period-long windows (one
    stray is outvoted), floored at QUIET_FACTOR times the quiet level (how far the body moves in any direction
    over QUIET_WINDOW_S, the smallest seen in the last QUIET_MEMORY_S, trusted once that memory is half full,
@@ -174,10 +175,9 @@ class CycleCounter:
         self._n = min(self._n + 1, self._size)
         self._frames += 1
 
-    def _window(self, start: int = 0) -> np.ndarray:
-        """The frames in the ring from frame number `start` on (all of them by default), oldest first."""
-        ring = self._buf[: self._n] if self._n < self._size else np.roll(self._buf, -self._i, axis=0)
-        return ring[max(0, start - (self._frames - self._n)) :]
+    def _window(self) -> np.ndarray:
+        """The frames in the ring, oldest first."""
+        return self._buf[: self._n] if self._n < self._size else np.roll(self._buf, -self._i, axis=0)
 
     def _rows(self, start: int, end: int) -> np.ndarray:
         """Frames number `start` to `end` (exclusive), as far as the ring still holds them."""
@@ -200,7 +200,7 @@ class CycleCounter:
             # Rule 8: what came before the move belongs to another place: its unproven excursions were the move.
             self._place, self._period, self._recounted = arrived, k.START_PERIOD_S, self._counted_far
             self._new_set(float(self._rows(arrived, arrived + 1)[0, 0]), arrived)
-        w = self._window(self._place)
+        w = whole[max(0, self._place - (self._frames - len(whole))) :]
         if not self._fixed_axis:
             self._principal_axis(w[-max(int(k.ENVELOPE_PERIODS * self._period * hz), REFRESH_FRAMES) :, 1:])
         if self._axis is None:
@@ -377,16 +377,17 @@ def _spread_deg(ups: np.ndarray) -> float:
 
 
 def _period(ups: np.ndarray, previous: float) -> float:
-    """Rule 2: the first autocorrelation peak of the gravity direction (all three components: it needs no axis)
-    between MIN_PERIOD_S and MAX_PERIOD_S (else the last period)."""
+    """Rule 2: the first autocorrelation peak of the gravity direction between MIN_PERIOD_S and MAX_PERIOD_S (else
+    the last period), along the window's own main direction of change, so it needs no axis learnt before."""
     hz = FRAME_HZ
     lo, hi = int(k.MIN_PERIOD_S * hz), min(int(k.MAX_PERIOD_S * hz), len(ups) // 2)
     if hi <= lo + 2:
         return previous
-    x = ups - ups.mean(axis=0)
+    centred = ups - ups.mean(axis=0)
+    x = centred @ np.linalg.eigh(centred.T @ centred)[1][:, -1]
     n = 1 << (2 * len(x) - 1).bit_length()
-    spectrum = np.fft.rfft(x, n, axis=0)
-    acf = np.fft.irfft(spectrum * np.conj(spectrum), n, axis=0)[: hi + 2].sum(axis=1)
+    spectrum = np.fft.rfft(x, n)
+    acf = np.fft.irfft(spectrum * np.conj(spectrum), n)[: hi + 2]
     if acf[0] <= 0:
         return previous
     acf = acf / acf[0] * len(x) / (len(x) - np.arange(len(acf)))  # unbiased: every lag weighs alike
