@@ -17,6 +17,7 @@ from .cycles import CycleCounter, CycleParams
 from .events import ActivityChanged, MotionEvent, SideChanged, StillChanged
 from .holds import HoldParams, HoldTimer
 from .orientation import Frame, Orientation
+from .peaks import PeakCounter
 from .pose import StartPose
 from .reps import RepCounter, RepParams
 from .tuning import QUIET_POSE_WAIT_S
@@ -125,15 +126,17 @@ class MotionPipeline:
         self._capturing = _captures_by_itself(params)
 
     def _new_counters(self, anchor: Vec | None, t: float) -> None:
-        """The two independent rep counters. The generic exercise counts with CycleCounter, which generalizes
-        better (benchmarks/accuracy.py); pelvic tilt with RepCounter, which knows the mat. In the routine, which
-        says when a set is under way, CycleCounter counts from the first excursion; for a tilt it is given the
-        tilt's direction when the body told us the person's right, and learns it from the first tilts if not."""
+        """The independent rep counters, two for each exercise. The generic exercise counts with CycleCounter,
+        which generalizes better (benchmarks/accuracy.py), checked by PeakCounter; pelvic tilt with RepCounter,
+        which knows the mat, checked by CycleCounter. In the routine, which says when a set is under way, both
+        count from the first rep; for a tilt CycleCounter is given the tilt's direction when the body told us
+        the person's right, and learns it from the first tilts if not."""
         p = self.p
         self.reps = RepCounter(p.reps, anchor, t, expected_axis=self.pose.right)
         cycles = p.cycles if p.auto_calibrate else replace(p.cycles, min_set_reps=1)
         tilt_axis = self.pose.right if p.exercise == "pelvic_tilt" else None
         self.cycles = CycleCounter(cycles, anchor, t, expected_axis=tilt_axis)
+        self.peaks = PeakCounter(cycles.min_set_reps, anchor, t)
 
     def _new_start_pose(self, t: float) -> None:
         self._new_counters(self.pose.up, t)
@@ -156,14 +159,16 @@ class MotionPipeline:
             events += self._step(frame)
         closing = self.cycles.finish(self.state.t)
         if self.p.exercise == "reps":
+            self.peaks.finish(self.state.t)
             events += closing
-            self.state.reps = self.cycles.count
+            self.state.reps, self.state.confidence = self.cycles.count, self.confidence
         return events + self.hold.finish()
 
     @property
     def confidence(self) -> str:
         """How sure the rep count is: 'high' when the second, independent counter counts the same."""
-        return "high" if self.cycles.count == self.reps.count else "low"
+        check = self.peaks.count if self.p.exercise == "reps" else self.reps.count
+        return "high" if self.cycles.count == check else "low"
 
     def _step(self, f: Frame) -> list[MotionEvent]:
         s = self.state
@@ -185,7 +190,7 @@ class MotionPipeline:
         else:
             self.pose.cancel_capture()
         if generic:
-            self.reps.update(f)
+            self.peaks.update(f)
             events += self.cycles.update(f)
             s.reps, s.confidence = self.cycles.count, self.confidence
             s.angle_deg = self.cycles.angle_from_start(f.up)

@@ -54,3 +54,10 @@ PLACE_PERIODS = 2.0  # the body is in a new place once this many periods (of at 
 PLACE_FACTOR = 3.0  # ...within this many times their own spread, after as long entirely outside that band
 MOVE_END_PERIODS = 0.1  # the move there ends where the body stops approaching over this fraction of a period
 MIN_SET_REPS = 3  # a "set" of fewer cycles is a stray movement (generic mode; the routine may ask for 1)
+
+# -- the second counter: peaks (peaks.py), which says how sure the count is --------------------------------
+PEAK_PERIODS = 3  # its axis is the principal axis of this many periods of movement
+PEAK_PROMINENCE_FRAC = 0.5  # a turning point stands out by half the local range (and is half the set's swing)
+PEAK_QUIET_FACTOR = 1.5  # between sets, by half again the quiet level too (the wobble of a body at rest)
+PEAK_SPACING_PERIODS = 0.25  # turning points on one side closer than this many periods are one movement
+PEAK_GAP_PERIODS = 2.0  # no turning point for this many periods ends a set (a rep turns twice a period)
