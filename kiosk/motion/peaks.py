@@ -163,7 +163,7 @@ class PeakCounter:
         if self._axis is None:
             return
         w, s = self._projected()
-        self._period = _period(s, self._period)
+        self._period = _period(w[:, 1:], self._period)
         local_range = float(np.ptp(s[-max(2, int(self._period * FRAME_HZ)) :]))
         if len(w) >= k.QUIET_WINDOW_S * FRAME_HZ:  # a shorter window would make anything look quiet
             self._quiet.append(_spread_deg(w[-int(k.QUIET_WINDOW_S * FRAME_HZ) :, 1:]))
