@@ -9,19 +9,23 @@ turning points that stand out from the signal on both sides and counts full cycl
 
 1. The gravity direction is projected onto the principal axis of its last PEAK_PERIODS periods (its own
    axis, learnt again only from movement bigger than a turning point must be); the local period is the
-   first autocorrelation peak of that angle (cycles._period); both are measured again every REFRESH_S.
+   first autocorrelation peak of the gravity direction (cycles._period); both are measured again every
+   REFRESH_S.
 2. A turning point (a peak or a trough) is confirmed once the angle has come back from it by the
    prominence and by PEAK_PROMINENCE_FRAC of the way there (so a wobble on a big swing is none). The
    prominence is PEAK_PROMINENCE_FRAC of the local range: the range of the angle over the last period, at
    least MIN_ENVELOPE_DEG, and after a set at least LAST_SET_FRAC of its median swing, a floor halving every
    LAST_SET_HALF_LIFE_S. Between sets it is also at least PEAK_QUIET_FACTOR times the quiet level (the
-   smallest spread of the gravity direction over QUIET_WINDOW_S in the last QUIET_MEMORY_S, once that
-   memory is half full), and the first turning point must be reached from that far away too (the flat
-   rest before a set is none).
+   smallest spread of the gravity direction over QUIET_WINDOW_S in the last QUIET_MEMORY_S, known once that
+   memory is half full, or at once from a start pose, taken keeping still), and the first turning point
+   must be reached from that far away too (the flat rest before a set is none).
 3. Turning points on one side closer than PEAK_SPACING_PERIODS periods are one movement turning again (a
    rep that doubles back partway is one rep); one smaller than PEAK_PROMINENCE_FRAC of the set's median
-   swing is not part of the set (sway, a fidget). Until the set has proven itself, its turning points are
-   judged again against the median of them all with each new one (a fidget before it is outvoted).
+   swing is not part of the set (sway, a fidget). When a turning point happened is the middle of the
+   stretch the angle stayed within that fraction of its size from it (a held pose is one time). Until the
+   set has proven itself, its turning points are judged again with each new one, with the period as now
+   known and against the median of them all and PEAK_QUIET_FACTOR times the quiet level (a fidget or sway
+   before the set is outvoted); without a start pose a set proves itself only once the quiet level is known.
 4. Sides are never decided: a set of n reps from rest has n turning points on the far side and n - 1 on
    the rest side, so its reps are the larger of the two counts, a rep counted when its side takes the
    lead (at the far end of each rep, halfway home). A set ends PEAK_GAP_PERIODS periods (of at least
@@ -103,6 +107,8 @@ class PeakCounter:
         self._quiet_level: float | None = None  # known once the memory is half full (or the stream began at rest)
         self._anchored = anchor is not None
         self._quiet: deque[float] = deque(maxlen=int(k.QUIET_MEMORY_S / k.REFRESH_S))
+        if anchor is not None:
+            self._quiet.append(0.0)  # the start pose was taken keeping still
         self._last_set = (0.0, t)  # the last counted set's median turning point size (deg), and when it ended
         self._cut = anchor is None  # the stream may have begun mid-rep (rule 5), until its first set is over
         self._start = t
