@@ -33,7 +33,7 @@ turning points that stand out from the signal on both sides and counts full cycl
    set that never gets there was strays.
 5. A stream's first set that began within that gap of the stream's start, and has as many turning points
    on each side, the first and the last on different sides, began with a rep cut by the stream's start: it
-   counts too, when the set ends.
+   counts too, when the set ends, if the set has proven itself without it.
 
 It runs frame by frame on a bounded window (WINDOW_S); per frame it only compares one angle with the
 candidate turning points, so it costs the live kiosk and `analyze` next to nothing.
@@ -330,7 +330,8 @@ class PeakCounter:
         if st is None:
             return []
         reps = [] if st.counted else self._recount(st)
-        if st.cut and st.first != st.last and st.count[1] == st.count[-1]:
+        proven = st.counted + len(reps) >= self.min_set_reps  # a cut rep makes no set out of strays
+        if proven and st.cut and st.first != st.last and st.count[1] == st.count[-1]:
             reps.append(RepCounted(t, 0, self._start, 0.0))
         if st.counted + len(reps) < self.min_set_reps:
             return []
