@@ -13,6 +13,8 @@ Prints, per file and in total (exact-count rate, mean absolute error, within one
     a ball that wobbles up to 5 degrees and is never still, hip rolls between tilts on the mat with no
     standing pose, and reps straight after the big move of lying down.
 Holds: count, side, start and end error; reps counted in non-exercise segments. Asserts nothing.
+With --sensitivity it prints only (a) and (c) again with each counter constant moved to a neighbour either side
+(about 12 minutes): a count that fits its data swings with its settings, one that generalizes does not.
 """
 
 from __future__ import annotations
@@ -155,6 +157,9 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=25, help="generated sets per exercise (0 for none)")
     parser.add_argument("--stress", type=int, default=2, help="stress copies per shared recording and kind")
     parser.add_argument("--quiet", action="store_true", help="totals only")
+    parser.add_argument(
+        "--sensitivity", action="store_true", help="only: each counter constant moved to a neighbour either side"
+    )
     args = parser.parse_args()
     shared_dir = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT)
     paths = args.paths or [shared_dir, ROOT / "tests" / "data" / "synthetic"]
@@ -183,6 +188,9 @@ def main() -> None:
         record(f"(a) {f.parent.name} ({exercise})", f.name, tally, detail)
         if f.parent.name != "synthetic":
             real.append((f, rec, labels, exercise))
+    if args.sensitivity:
+        sensitivity(real, args.stress)
+        return
     cross_validate(real, record)
     for f, rec, labels, exercise in real:
         for kind in STRESSES:
@@ -210,6 +218,42 @@ def main() -> None:
 
 
 CV_NAME, CV_GRID = "HYSTERESIS_FRAC", (0.2, 0.25, 0.3)
+NEIGHBOURS = (
+    ("HYSTERESIS_FRAC", 0.2, 0.3),
+    ("QUIET_FACTOR", 2.0, 4.0),
+    ("ENVELOPE_PERIODS", 2, 4),
+    ("PLACE_FACTOR", 2.0, 4.0),
+    ("PLACE_PERIODS", 1.5, 3.0),
+    ("REST_GAP_PERIODS", 0.75, 1.5),
+    ("SET_GAP_PERIODS", 1.5, 3.0),
+    ("LAST_SET_FRAC", 0.15, 0.35),
+)
+
+
+def sensitivity(real: list, seeds: int) -> None:
+    """Does the count fit its data? Each constant moved to a neighbour either side, the rest left alone:
+    exact counts in sample and on the stress copies (a counter that generalizes moves little)."""
+    print(f"{'constant = value':<40} in sample  stress exact  stress within one")
+    for name, *values in NEIGHBOURS:
+        default = getattr(tuning, name)
+        for value in [default, *values] if name == NEIGHBOURS[0][0] else values:
+            setattr(tuning, name, type(default)(value))
+            inside, stress = Tally(), Tally()
+            for _, rec, labels, exercise in real:
+                inside.add(score(exercise, rec.data, labels, rec.duration)[0])
+                for kind in STRESSES:
+                    for seed in range(seeds):
+                        copy = stress_copy(rec.data, labels, kind, seed)
+                        if copy is not None:
+                            data, want = copy
+                            stress.add(score(exercise, data, want, float(data[-1, 0] - data[0, 0]))[0])
+            label = f"{name} = {value:g}" + (" (all defaults)" if value == default else "")
+            print(
+                f"{label:<40} {inside.exact:>3}/{inside.sets:<5} {stress.exact:>5}/{stress.sets:<6} "
+                f"{stress.within_one:>5}/{stress.sets}",
+                flush=True,
+            )
+        setattr(tuning, name, default)
 
 
 def cross_validate(real: list, record) -> None:
