@@ -39,6 +39,7 @@ bench: venv
 	$(BIN)/python benchmarks/phone_receiver.py
 	$(BIN)/python benchmarks/motion_speed.py
 	$(BIN)/python benchmarks/accuracy.py --quiet
+	$(BIN)/python benchmarks/second_count.py
 	SDL_VIDEODRIVER=dummy $(BIN)/python benchmarks/ui_frame.py
 	$(BIN)/python benchmarks/voice.py
 	$(BIN)/backstretch bench faults
