@@ -216,7 +216,7 @@ class CycleCounter:
         # The quiet level means something only once the memory is long enough to have held a pause.
         quiet = min(self._quiet) if len(self._quiet) * 2 >= (self._quiet.maxlen or 1) else 0.0
         # Nor can it unmake a set that has proven itself: a memory with no pause in it holds only that set.
-        proven = float(np.median(self._set.amplitudes)) if self._set.counted else math.inf
+        proven = float(np.median(self._set.amplitudes)) if self._set.counted else self._last_set[0] or math.inf
         self._floor = max(k.MIN_ENVELOPE_DEG, min(k.QUIET_FACTOR * quiet, proven), last_set)
         self._env = max(float(np.median(ranges)), self._floor)
         self._mid = float(windows[0].max() + windows[0].min()) / 2.0

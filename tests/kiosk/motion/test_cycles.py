@@ -112,3 +112,11 @@ def test_a_rep_that_doubles_back_partway_counts_once():
         s.move(1.2, pitch=SUPINE[0] + 25).move(0.7, pitch=SUPINE[0] + 12.5).move(0.7, pitch=SUPINE[0] + 25)
         s.move(1.2, pitch=SUPINE[0]).still(0.6)
     assert count(render(s.still(15), 50, seed=17)).count == 6
+
+
+def test_a_set_after_a_short_pause_that_follows_a_long_set_is_counted():
+    """Rule 3: two minutes of reps leave no pause in the quiet memory; the next set, after 3 s, is not floored
+    by that memory either: the cap is the last proven set's size until a pause has been seen."""
+    s = Script(start=SUPINE).tilt_reps(30, 30.0, period_s=4.0, pause_s=0.0).still(3)
+    s.tilt_reps(8, 30.0, period_s=4.0, pause_s=0.0).still(15)
+    assert count(render(s, 50, seed=18)).count == 38
