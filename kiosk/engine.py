@@ -539,7 +539,7 @@ class RoutineEngine:
 
     def _settle_count(self, force: bool = False) -> None:
         """Say the count waiting for its verdict: sure as soon as both counters agree, "about" if they
-        still do not after CONFIRM_S (the second one completes a rep only when the body is back at rest)."""
+        still do not after CONFIRM_S (a second counter may complete a rep a moment later: the tilt's at rest)."""
         v = self.view
         if self._count_until is None or v.phase != ACTIVE or v.exercise is None or v.exercise.detect != "reps":
             self._count_until = None

@@ -100,7 +100,6 @@ class CycleCounter:
         self.count = 0
         self._counted_far = -math.inf  # when the last counted rep turned at its far end
         self._recounted = -math.inf  # after a move (rule 8), reps starting before this were counted the first time
-        self.refused = 0  # excursions refused for their direction
         self._size = int(k.WINDOW_S * FRAME_HZ)
         self._buf = np.zeros((self._size, 4))  # t and up of the last WINDOW_S of frames, a ring
         self._anchor = anchor
@@ -110,7 +109,9 @@ class CycleCounter:
 
     # -- public -------------------------------------------------------------------------------------
     def reset(self, anchor: Vec | None, t: float) -> None:
-        """Start afresh from a pose (the calibrated start pose, or the next frame's): history forgotten."""
+        """Start afresh from a pose (the calibrated start pose, or the next frame's): the window, quiet memory, sets
+        and period are forgotten; the count, the axis learnt (until the window shows another) and what rule 8 must
+        not count twice are kept."""
         self._n = 0  # frames in the ring
         self._i = 0  # next slot
         self._frames = 0
@@ -234,8 +235,9 @@ class CycleCounter:
     def _arrival(self, w: np.ndarray) -> int | None:
         """Rule 8: the frame the body arrived in a new place at, when it has just been found to have: the last
         PLACE_PERIODS periods stay within PLACE_FACTOR times their own spread of their mean direction, and for as
-        long before the arrival (at least half as long, at the start of the stream) the body was entirely outside
-        that band: elsewhere, not in a bigger set here."""
+        long before the arrival (at least half as long, at the start of the window) the body was entirely outside
+        that band: elsewhere, not in a bigger set here. Both stretches must fit in WINDOW_S, so a move is found only
+        while the period is under WINDOW_S / (2 x PLACE_PERIODS), 7.5 s."""
         recent = int(k.PLACE_PERIODS * max(self._period, k.START_PERIOD_S) * FRAME_HZ)
         if len(w) < 2 * recent:
             return None
@@ -338,8 +340,7 @@ class CycleCounter:
         """Rules 6 and 7 for one excursion from `home` out to `far` and back (the return passing now)."""
         st = self._set
         if not self._on_axis(home.up, far.up):
-            self.refused += 1
-            return []
+            return []  # another movement (rule 6)
         rep = RepCounted(t, 0, home.t, round(angle_deg(home.up, far.up), 1))
         st.amplitudes = [*st.amplitudes[-7:], rep.amplitude_deg]
         typical = float(np.median(st.amplitudes))

@@ -1,7 +1,9 @@
-"""The second counter's numbered rules, on constructed signals (kiosk/motion/cycles.py)."""
+"""The cycle counter's numbered rules, on constructed signals (kiosk/motion/cycles.py): the generic exercise's
+count and the pelvic tilt's check."""
 
 from backstretch.kiosk.motion.cycles import CycleCounter, CycleParams
 from backstretch.kiosk.motion.orientation import Orientation
+from backstretch.kiosk.motion.tuning import MIN_PERIOD_S
 from backstretch.kiosk.simulator.body import STANDING, SUPINE
 from backstretch.kiosk.simulator.script import Script
 
@@ -120,3 +122,17 @@ def test_a_set_after_a_short_pause_that_follows_a_long_set_is_counted():
     s = Script(start=SUPINE).tilt_reps(30, 30.0, period_s=4.0, pause_s=0.0).still(3)
     s.tilt_reps(8, 30.0, period_s=4.0, pause_s=0.0).still(15)
     assert count(render(s, 50, seed=18)).count == 38
+
+
+def test_a_rep_judged_again_after_a_move_is_not_counted_twice():
+    """Rule 8: the stretch since the move is judged again, but a rep counted before the move was found (the routine
+    counts from the first excursion) is not counted a second time: no two reps start within MIN_PERIOD_S."""
+    s = Script(start=STANDING).walk(4).still(2).move(2.5, pitch=SUPINE[0], roll=SUPINE[1])
+    s.tilt_reps(7, 15.0, period_s=3.5, pause_s=0.3).still(10)
+    o, c, events = Orientation(), CycleCounter(CycleParams(min_set_reps=1)), []
+    samples = render(s, 50, seed=12)
+    for i in range(0, len(samples), 4):
+        for f in o.feed(samples[i : i + 4]):
+            events += c.update(f)
+    starts = sorted(e.start for e in events)
+    assert all(b - a >= MIN_PERIOD_S for a, b in zip(starts, starts[1:], strict=False))
