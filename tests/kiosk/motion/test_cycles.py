@@ -1,6 +1,8 @@
 """The cycle counter's numbered rules, on constructed signals (kiosk/motion/cycles.py): the generic exercise's
 count and the pelvic tilt's check."""
 
+import itertools
+
 from backstretch.kiosk.motion.cycles import CycleCounter, CycleParams
 from backstretch.kiosk.motion.orientation import Orientation
 from backstretch.kiosk.motion.tuning import MIN_PERIOD_S
@@ -135,4 +137,4 @@ def test_a_rep_judged_again_after_a_move_is_not_counted_twice():
         for f in o.feed(samples[i : i + 4]):
             events += c.update(f)
     starts = sorted(e.start for e in events)
-    assert all(b - a >= MIN_PERIOD_S for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b - a >= MIN_PERIOD_S for a, b in itertools.pairwise(starts))
