@@ -14,9 +14,10 @@ tuning.py):
 3. The local envelope is the median of the ranges of the last ENVELOPE_PERIODS period-long windows (one
    stray is outvoted), floored at QUIET_FACTOR times the quiet level (how far the body moves in any direction
    over QUIET_WINDOW_S, the smallest seen in the last QUIET_MEMORY_S, trusted once that memory is half full,
-   and never above the median excursion of a set that has proven itself: a memory with no pause in it holds
-   only that set), at MIN_ENVELOPE_DEG, and at LAST_SET_FRAC of the last counted set's median excursion,
-   fading with LAST_SET_HALF_LIFE_S; the midline is the middle of the last period.
+   and never above the median excursion of the set under way once it has proven itself, or else of the last
+   proven set: a memory with no pause in it holds only sets), at MIN_ENVELOPE_DEG, and at LAST_SET_FRAC of
+   the last counted set's median excursion, fading with LAST_SET_HALF_LIFE_S; the midline is the middle of the
+   last period.
 4. Hysteresis: the angle switches side when it passes the midline by HYSTERESIS_FRAC of the envelope; leaving
    rest is judged from where rest is now (twice that from the lowest or highest point since the return), as
    the midline lags a new, smaller set by a few periods.
@@ -216,7 +217,7 @@ class CycleCounter:
         last_set = k.LAST_SET_FRAC * size * 0.5 ** ((self._last_t - when) / k.LAST_SET_HALF_LIFE_S)
         # The quiet level means something only once the memory is long enough to have held a pause.
         quiet = min(self._quiet) if len(self._quiet) * 2 >= (self._quiet.maxlen or 1) else 0.0
-        # Nor can it unmake a set that has proven itself: a memory with no pause in it holds only that set.
+        # Nor can it unmake a set that has proven itself, or the next one: a memory with no pause holds only sets.
         proven = float(np.median(self._set.amplitudes)) if self._set.counted else self._last_set[0] or math.inf
         self._floor = max(k.MIN_ENVELOPE_DEG, min(k.QUIET_FACTOR * quiet, proven), last_set)
         self._env = max(float(np.median(ranges)), self._floor)
@@ -228,7 +229,7 @@ class CycleCounter:
         # The stretch since the arrival is judged again, with what the new place has shown of itself.
         self._lo, self._hi = math.inf, -math.inf
         events: list[RepCounted] = []
-        for at, row in enumerate(self._rows(arrived, self._frames), start=arrived + 1):
+        for at, row in enumerate(self._rows(arrived, self._frames - 1), start=arrived + 1):  # update() decides the last
             events += self._decide(float(row[0]), (float(row[1]), float(row[2]), float(row[3])), at)
         return events
 
