@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from backstretch.drivers.sample import Sample
+from backstretch.kiosk.motion.orientation import Orientation
 from backstretch.kiosk.simulator.body import SUPINE, random_rotation
 from backstretch.kiosk.simulator.mock import ImuModel
 from backstretch.kiosk.simulator.script import Script
@@ -25,6 +26,15 @@ def render(
     values = imu.measure(script.timeline, t)
     rows = np.column_stack([t, values]).tolist()
     return [Sample(*r) if gyro else Sample(*r[:4]) for r in rows]
+
+
+def feed(counter, samples) -> list:
+    """A rep counter fed as the kiosk feeds it (4 samples a frame batch), then finished: every event it gave."""
+    orientation, events = Orientation(), []
+    for i in range(0, len(samples), 4):
+        for f in orientation.feed(samples[i : i + 4]):
+            events += counter.update(f)
+    return events + counter.finish(float(samples[-1][0]))
 
 
 def on_the_mat(settle_s: float = 4.0, seed: int = 0) -> Script:

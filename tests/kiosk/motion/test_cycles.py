@@ -4,20 +4,16 @@ count and the pelvic tilt's check."""
 import itertools
 
 from backstretch.kiosk.motion.cycles import CycleCounter, CycleParams
-from backstretch.kiosk.motion.orientation import Orientation
 from backstretch.kiosk.motion.tuning import MIN_PERIOD_S
 from backstretch.kiosk.simulator.body import STANDING, SUPINE
 from backstretch.kiosk.simulator.script import Script
 
-from .helpers import render
+from .helpers import feed, render
 
 
 def count(samples, params: CycleParams | None = None) -> CycleCounter:
-    o, c = Orientation(), CycleCounter(params or CycleParams())
-    for i in range(0, len(samples), 4):
-        for f in o.feed(samples[i : i + 4]):
-            c.update(f)
-    c.finish(samples[-1].t)
+    c = CycleCounter(params or CycleParams())
+    feed(c, samples)
     return c
 
 
@@ -131,10 +127,6 @@ def test_a_rep_judged_again_after_a_move_is_not_counted_twice():
     counts from the first excursion) is not counted a second time: no two reps start within MIN_PERIOD_S."""
     s = Script(start=STANDING).walk(4).still(2).move(2.5, pitch=SUPINE[0], roll=SUPINE[1])
     s.tilt_reps(7, 15.0, period_s=3.5, pause_s=0.3).still(10)
-    o, c, events = Orientation(), CycleCounter(CycleParams(min_set_reps=1)), []
-    samples = render(s, 50, seed=12)
-    for i in range(0, len(samples), 4):
-        for f in o.feed(samples[i : i + 4]):
-            events += c.update(f)
+    events = feed(CycleCounter(CycleParams(min_set_reps=1)), render(s, 50, seed=12))
     starts = sorted(e.start for e in events)
     assert all(b - a >= MIN_PERIOD_S for a, b in itertools.pairwise(starts))

@@ -4,21 +4,17 @@ import numpy as np
 
 from backstretch.kiosk.motion import tuning as k
 from backstretch.kiosk.motion.analysis import run_pipeline
-from backstretch.kiosk.motion.orientation import Orientation
 from backstretch.kiosk.motion.peaks import PeakCounter
 from backstretch.kiosk.motion.stress import stress_copy
 from backstretch.kiosk.simulator.body import SUPINE
 from backstretch.kiosk.simulator.script import Script
 
-from .helpers import render
+from .helpers import feed, render
 
 
 def count(samples, min_set_reps: int = k.MIN_SET_REPS) -> PeakCounter:
-    o, c = Orientation(), PeakCounter(min_set_reps)
-    for i in range(0, len(samples), 4):
-        for f in o.feed(samples[i : i + 4]):
-            c.update(f)
-    c.finish(float(samples[-1][0]))
+    c = PeakCounter(min_set_reps)
+    feed(c, samples)
     return c
 
 
