@@ -53,6 +53,7 @@ import numpy as np
 from . import tuning as k
 from .events import RepCounted
 from .orientation import FRAME_HZ, Frame
+from .ring import FrameRing
 from .vector import Vec, angle_deg, cross, dot, norm, unit
 
 DEGREES = 180.0 / math.pi
@@ -101,8 +102,7 @@ class CycleCounter:
         self.count = 0
         self._counted_far = -math.inf  # when the last counted rep turned at its far end
         self._recounted = -math.inf  # after a move (rule 8), reps starting before this were counted the first time
-        self._size = int(k.WINDOW_S * FRAME_HZ)
-        self._buf = np.zeros((self._size, 4))  # t and up of the last WINDOW_S of frames, a ring
+        self._ring = FrameRing()
         self._anchor = anchor
         self._fixed_axis = anchor is not None and expected_axis is not None
         self._axis: Vec | None = unit(cross(expected_axis, anchor)) if anchor and expected_axis else None
@@ -113,9 +113,7 @@ class CycleCounter:
         """Start afresh from a pose (the calibrated start pose, or the next frame's): the window, quiet memory, sets
         and period are forgotten; the count, the axis learnt (until the window shows another) and what rule 8 must
         not count twice are kept."""
-        self._n = 0  # frames in the ring
-        self._i = 0  # next slot
-        self._frames = 0
+        self._ring.clear()
         self._home = anchor
         self._period = k.START_PERIOD_S
         self._mid = 0.0
@@ -125,7 +123,7 @@ class CycleCounter:
         self._last_set = (0.0, t)  # the last counted set's median excursion (deg) and when it was measured
         self._lo: float = math.inf  # the lowest and highest angle since the last switch
         self._hi: float = -math.inf
-        self._place = -self._size  # the frame the body arrived in its current place at (before the stream began)
+        self._place = -self._ring.size  # the frame the body arrived in its current place at (before the stream began)
         self._new_set(t, 0)
 
     def angle_from_start(self, u: Vec) -> float:
@@ -135,7 +133,7 @@ class CycleCounter:
     def finish(self, t: float) -> list[RepCounted]:
         """End of the stream: a set in progress that has not proven itself counts nothing."""
         events = self._close_set(t)
-        self._new_set(t, self._frames)
+        self._new_set(t, self._ring.frames)
         return events
 
     def update(self, f: Frame) -> list[RepCounted]:
@@ -143,11 +141,11 @@ class CycleCounter:
         self._last_t = t
         if self._home is None:
             self._home = u
-        self._store(t, u)
-        events = self._refresh() if self._frames % REFRESH_FRAMES == 0 else []
+        self._ring.store(t, u)
+        events = self._refresh() if self._ring.frames % REFRESH_FRAMES == 0 else []
         if self._axis is None:
             return events
-        return events + self._decide(t, u, self._frames)
+        return events + self._decide(t, u, self._ring.frames)
 
     def _decide(self, t: float, u: Vec, at: int) -> list[RepCounted]:
         """Rules 4 and 7 for one frame; `at` is how many frames had been stored with it (a replay passes older ones)."""
@@ -171,21 +169,6 @@ class CycleCounter:
         return events
 
     # -- the window: axis, period, envelope, quiet level ------------------------------------------------
-    def _store(self, t: float, u: Vec) -> None:
-        self._buf[self._i] = (t, u[0], u[1], u[2])
-        self._i = (self._i + 1) % self._size
-        self._n = min(self._n + 1, self._size)
-        self._frames += 1
-
-    def _window(self) -> np.ndarray:
-        """The frames in the ring, oldest first."""
-        return self._buf[: self._n] if self._n < self._size else np.roll(self._buf, -self._i, axis=0)
-
-    def _rows(self, start: int, end: int) -> np.ndarray:
-        """Frames number `start` to `end` (exclusive), as far as the ring still holds them."""
-        start = max(start, self._frames - self._n, end - self._n)
-        return self._buf[np.arange(start, max(start, end)) % self._size]
-
     def _angle(self, u: Vec) -> float:
         assert self._axis is not None
         return DEGREES * math.asin(max(-1.0, min(1.0, dot(u, self._axis))))
@@ -194,15 +177,15 @@ class CycleCounter:
         """Rules 1 to 3 (and 8): measure the axis, period, quiet level, envelope and midline again, over the
         frames since the body arrived where it is now."""
         hz = FRAME_HZ
-        whole = self._window()
+        whole = self._ring.window()
         if len(whole) >= k.QUIET_WINDOW_S * hz:  # a shorter window would make anything look quiet
             self._quiet.append(_spread_deg(whole[-int(k.QUIET_WINDOW_S * hz) :, 1:]))
         arrived = self._arrival(whole)
         if arrived is not None:
             # Rule 8: what came before the move belongs to another place: its unproven excursions were the move.
             self._place, self._period, self._recounted = arrived, k.START_PERIOD_S, self._counted_far
-            self._new_set(float(self._rows(arrived, arrived + 1)[0, 0]), arrived)
-        w = whole[max(0, self._place - (self._frames - len(whole))) :]
+            self._new_set(float(self._ring.rows(arrived, arrived + 1)[0, 0]), arrived)
+        w = whole[max(0, self._place - (self._ring.frames - len(whole))) :]
         if not self._fixed_axis:
             self._principal_axis(w[-max(int(k.ENVELOPE_PERIODS * self._period * hz), REFRESH_FRAMES) :, 1:])
         if self._axis is None:
@@ -222,14 +205,16 @@ class CycleCounter:
         self._floor = max(k.MIN_ENVELOPE_DEG, min(k.QUIET_FACTOR * quiet, proven), last_set)
         self._env = max(float(np.median(ranges)), self._floor)
         self._mid = float(windows[0].max() + windows[0].min()) / 2.0
-        since = s[-max(1, min(self._frames - self._switch_frame, len(s))) :]
+        since = s[-max(1, min(self._ring.frames - self._switch_frame, len(s))) :]
         self._lo, self._hi = float(since.min()), float(since.max())  # on the axis as it is now
         if arrived is None:
             return []
         # The stretch since the arrival is judged again, with what the new place has shown of itself.
         self._lo, self._hi = math.inf, -math.inf
         events: list[RepCounted] = []
-        for at, row in enumerate(self._rows(arrived, self._frames - 1), start=arrived + 1):  # update() decides the last
+        for at, row in enumerate(
+            self._ring.rows(arrived, self._ring.frames - 1), start=arrived + 1
+        ):  # update() decides the last
             events += self._decide(float(row[0]), (float(row[1]), float(row[2]), float(row[3])), at)
         return events
 
@@ -251,7 +236,7 @@ class CycleCounter:
         if not len(away):
             return None
         here = int(away[-1]) + 1  # the body is in the band from here on...
-        first = self._frames - len(w)
+        first = self._ring.frames - len(w)
         before = d[max(0, here - recent) : here]
         if 2 * here < recent or float(before.min()) <= band or first + here < self._place + recent:
             return None  # ...but was not elsewhere for long enough before it, or this is the place already known
@@ -299,7 +284,7 @@ class CycleCounter:
     def _turn(self, state: int, at: int) -> _Turn:
         """Where the half-cycle that just ended turned: the lowest (or highest) angle since the last switch,
         on the axis as it is now (it may have been refined since)."""
-        w = self._rows(min(self._switch_frame, at - 1), at)
+        w = self._ring.rows(min(self._switch_frame, at - 1), at)
         s = w[:, 1:] @ np.asarray(self._axis)
         i = int(np.argmin(s) if state == 1 else np.argmax(s))
         return _Turn((float(w[i, 1]), float(w[i, 2]), float(w[i, 3])), float(w[i, 0]))

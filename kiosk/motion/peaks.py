@@ -51,6 +51,7 @@ from . import tuning as k
 from .cycles import _period, _spread_deg
 from .events import RepCounted
 from .orientation import FRAME_HZ, Frame
+from .ring import FrameRing
 from .vector import Vec, dot
 
 DEGREES = 180.0 / math.pi
@@ -97,9 +98,7 @@ class PeakCounter:
         """anchor: the start pose, when there is one (the stream then begins at rest)."""
         self.min_set_reps = min_set_reps
         self.count = 0
-        self._size = int(k.WINDOW_S * FRAME_HZ)
-        self._buf = np.zeros((self._size, 4))  # t and up of the last WINDOW_S of frames, a ring
-        self._n = self._i = self._frames = 0
+        self._ring = FrameRing()
         self._axis: Vec | None = None
         self._period = k.START_PERIOD_S
         self._prominence = math.inf
@@ -121,11 +120,11 @@ class PeakCounter:
     # -- public -------------------------------------------------------------------------------------
     def update(self, f: Frame) -> list[RepCounted]:
         t, u = f.t, f.up
-        self._store(t, u)
-        if self._frames == 1:
+        self._ring.store(t, u)
+        if self._ring.frames == 1:
             self._since = self._start = t
         events: list[RepCounted] = []
-        if self._frames % REFRESH_FRAMES == 0:
+        if self._ring.frames % REFRESH_FRAMES == 0:
             known = self._quiet_level is not None
             self._refresh()
             if not known and self._set is not None and not self._set.counted:
@@ -153,17 +152,8 @@ class PeakCounter:
         return self._close_set(t)
 
     # -- rule 1 and 2: the window, axis, period, range and quiet level --------------------------------
-    def _store(self, t: float, u: Vec) -> None:
-        self._buf[self._i] = (t, u[0], u[1], u[2])
-        self._i = (self._i + 1) % self._size
-        self._n = min(self._n + 1, self._size)
-        self._frames += 1
-
-    def _window(self) -> np.ndarray:
-        return self._buf[: self._n] if self._n < self._size else np.roll(self._buf, -self._i, axis=0)
-
     def _refresh(self) -> None:
-        w = self._window()
+        w = self._ring.window()
         span = int(k.PEAK_PERIODS * self._period * FRAME_HZ)
         self._learn_axis(w[-span:, 1:])
         if self._axis is None:
@@ -187,7 +177,7 @@ class PeakCounter:
     def _projected(self) -> tuple[np.ndarray, np.ndarray]:
         """The window and its angle on the axis as it is now."""
         assert self._axis is not None
-        w = self._window()
+        w = self._ring.window()
         return w, DEGREES * np.arcsin(np.clip(w[:, 1:] @ np.asarray(self._axis), -1.0, 1.0))
 
     def _learn_axis(self, ups: np.ndarray) -> None:
