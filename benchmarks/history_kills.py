@@ -109,15 +109,18 @@ def main() -> int:
                 text=True,
             )
             for _ in range(rng.randint(0, 4)):
-                line = proc.stdout.readline().split()
-                done.add(int(line[1]))
-                first = int(line[1]) + 1
+                if not proc.stdout.readline().startswith("done"):
+                    break  # the writer ended by itself: the check below says what it left
+                done.add(first)
+                first += 1
             time.sleep(rng.uniform(0, 0.03))  # somewhere inside the next session's writes
             proc.send_signal(signal.SIGKILL)
-            for line in proc.stdout.read().split("\n"):  # a "done" printed before the kill landed
+            # A "done" printed before the kill landed, whole or cut short by it: either way session `first`
+            # had returned (the writer counts up from `first`, so the number itself is not needed).
+            for line in proc.stdout.read().split("\n"):
                 if line.startswith("done"):
-                    done.add(int(line.split()[1]))
-                    first = int(line.split()[1]) + 1
+                    done.add(first)
+                    first += 1
             proc.wait()
             first += 1  # the killed session's start time is never used again
             figures = check(path, done)

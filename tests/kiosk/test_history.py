@@ -468,6 +468,7 @@ def test_writers_killed_again_and_again_through_a_full_disk_lose_and_double_noth
         text=True,
         timeout=120,
     )
+    assert proc.stdout.strip(), proc.stderr[-3000:]  # the benchmark itself failed: say how
     figures = json.loads(proc.stdout.splitlines()[-1])
     assert figures["sessions_done"] > 12
     assert (figures["corrupt_rounds"], figures["lost"], figures["duplicated"], figures["wrong"]) == (0, 0, 0, 0)
