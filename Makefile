@@ -26,7 +26,7 @@ MYPY_PACKAGES := -p backstretch.drivers -p backstretch.kiosk.motion
 lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	rm -rf $(LINT_STAGE)
+	rm -rf $(LINT_STAGE) build/lib build/bdist.*  # setuptools never prunes build/lib: a moved module would linger
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target $(LINT_STAGE) .
 	cd $(LINT_STAGE) && PYTHONPATH=. ../../$(BIN)/lint-imports --no-cache ../../pyproject.toml
 	cd $(LINT_STAGE) && ../../$(BIN)/mypy --config-file ../../pyproject.toml $(MYPY_PACKAGES)
