@@ -99,9 +99,8 @@ class RepCounter:
     def _turning_point(self, u: Vec, t: float) -> tuple[Vec, float] | None:
         p = self.p
         assert self._pivot is not None and self._far is not None, "update() sets the pivot first"
-        a = angle_deg(self._pivot, u)
-        if a > self._far_angle:
-            self._far, self._far_angle, self._far_t = u, a, t
+        if self._further(u):
+            self._far, self._far_angle, self._far_t = u, angle_deg(self._pivot, u), t
             return None
         if self._far_angle < p.min_swing_deg:
             return None
@@ -114,6 +113,17 @@ class RepCounter:
         self._pivot = self._far
         self._far, self._far_angle, self._far_t = u, angle_deg(self._pivot, u), t
         return point
+
+    def _further(self, u: Vec) -> bool:
+        """u is further along the swing than its far end so far: past it in the swing's direction (a corner in the
+        path, as from rolling the hips back to tilting out, is a turn though it leads further from the pivot). A
+        swing no bigger than noise has no direction yet: then further from the pivot."""
+        assert self._pivot is not None and self._far is not None
+        pivot, far = self._pivot, self._far
+        if self._far_angle < self.p.min_swing_deg:
+            return angle_deg(pivot, u) > self._far_angle
+        d = (far[0] - pivot[0], far[1] - pivot[1], far[2] - pivot[2])
+        return dot((u[0] - pivot[0], u[1] - pivot[1], u[2] - pivot[2]), d) > dot(d, d)
 
     def _on_turn(self, q: tuple[Vec, float]) -> None:
         assert self._start is not None, "update() sets the start with the pivot"
