@@ -53,11 +53,8 @@ import numpy as np
 from . import tuning as k
 from .events import RepCounted
 from .orientation import FRAME_HZ, Frame
-from .ring import FrameRing
 from .vector import Vec, angle_deg, cross, dot, norm, unit
-
-DEGREES = 180.0 / math.pi
-REFRESH_FRAMES = max(1, round(k.REFRESH_S * FRAME_HZ))
+from .window import DEGREES, REFRESH_FRAMES, FrameWindow, angle_on, median
 
 
 @dataclass(frozen=True)
@@ -95,14 +92,16 @@ class CycleCounter:
         anchor: Vec | None = None,
         t: float = 0.0,
         expected_axis: Vec | None = None,
+        window: FrameWindow | None = None,
     ):
         """anchor: the start pose, when there is one; expected_axis: the axis the body turns about, when the
-        body has told us (the person's right for a pelvic tilt): the swing direction is then fixed from it."""
+        body has told us (the person's right for a pelvic tilt): the swing direction is then fixed from it;
+        window: the frames, shared with another counter fed the same frames (else its own)."""
         self.p = params
         self.count = 0
         self._counted_far = -math.inf  # when the last counted rep turned at its far end
         self._recounted = -math.inf  # after a move (rule 8), reps starting before this were counted the first time
-        self._ring = FrameRing()
+        self._window = FrameWindow() if window is None else window
         self._anchor = anchor
         self._fixed_axis = anchor is not None and expected_axis is not None
         self._axis: Vec | None = unit(cross(expected_axis, anchor)) if anchor and expected_axis else None
@@ -113,7 +112,7 @@ class CycleCounter:
         """Start afresh from a pose (the calibrated start pose, or the next frame's): the window, quiet memory, sets
         and period are forgotten; the count, the axis learnt (until the window shows another) and what rule 8 must
         not count twice are kept."""
-        self._ring.clear()
+        self._origin = self._window.frames  # the first frame it looks at
         self._home = anchor
         self._period = k.START_PERIOD_S
         self._mid = 0.0
@@ -123,8 +122,9 @@ class CycleCounter:
         self._last_set = (0.0, t)  # the last counted set's median excursion (deg) and when it was measured
         self._lo: float = math.inf  # the lowest and highest angle since the last switch
         self._hi: float = -math.inf
-        self._place = -self._ring.size  # the frame the body arrived in its current place at (before the stream began)
-        self._new_set(t, 0)
+        self._place = self._origin - self._window.size  # the frame the body arrived in its current place at (before
+        # the stream began)
+        self._new_set(t, self._origin)
 
     def angle_from_start(self, u: Vec) -> float:
         """How far the body is from where the set started (for a gauge or a plot)."""
@@ -133,7 +133,7 @@ class CycleCounter:
     def finish(self, t: float) -> list[RepCounted]:
         """End of the stream: a set in progress that has not proven itself counts nothing."""
         events = self._close_set(t)
-        self._new_set(t, self._ring.frames)
+        self._new_set(t, self._window.frames)
         return events
 
     def update(self, f: Frame) -> list[RepCounted]:
@@ -141,11 +141,12 @@ class CycleCounter:
         self._last_t = t
         if self._home is None:
             self._home = u
-        self._ring.store(t, u)
-        events = self._refresh() if self._ring.frames % REFRESH_FRAMES == 0 else []
+        self._window.add(f)
+        at = self._window.frames
+        events = self._refresh() if (at - self._origin) % REFRESH_FRAMES == 0 else []
         if self._axis is None:
             return events
-        return events + self._decide(t, u, self._ring.frames)
+        return events + self._decide(t, u, at)
 
     def _decide(self, t: float, u: Vec, at: int) -> list[RepCounted]:
         """Rules 4 and 7 for one frame; `at` is how many frames had been stored with it (a replay passes older ones)."""
@@ -154,8 +155,12 @@ class CycleCounter:
             events = self._close_set(t)
             self._new_set(t, at, settled=True)
             self._home = u
-        s = self._angle(u)
-        self._lo, self._hi = min(self._lo, s), max(self._hi, s)
+        assert self._axis is not None  # update() decides only once there is one
+        s = angle_on(u, self._axis)
+        if s < self._lo:
+            self._lo = s
+        if s > self._hi:
+            self._hi = s
         h = k.HYSTERESIS_FRAC * self._env
         up, down = self._mid + h, self._mid - h
         if self._state is not None and self._state == self._set.rest:
@@ -171,27 +176,32 @@ class CycleCounter:
     # -- the window: axis, period, envelope, quiet level ------------------------------------------------
     def _angle(self, u: Vec) -> float:
         assert self._axis is not None
-        return DEGREES * math.asin(max(-1.0, min(1.0, dot(u, self._axis))))
+        return angle_on(u, self._axis)
 
     def _refresh(self) -> list[RepCounted]:
         """Rules 1 to 3 (and 8): measure the axis, period, quiet level, envelope and midline again, over the
         frames since the body arrived where it is now."""
         hz = FRAME_HZ
-        whole = self._ring.window()
+        window, frames = self._window, self._window.frames
+        whole = window.since(self._origin)
         if len(whole) >= k.QUIET_WINDOW_S * hz:  # a shorter window would make anything look quiet
-            self._quiet.append(_spread_deg(whole[-int(k.QUIET_WINDOW_S * hz) :, 1:]))
+            self._quiet.append(window.quiet_spread())
         arrived = self._arrival(whole)
         if arrived is not None:
             # Rule 8: what came before the move belongs to another place: its unproven excursions were the move.
             self._place, self._period, self._recounted = arrived, k.START_PERIOD_S, self._counted_far
-            self._new_set(float(self._ring.rows(arrived, arrived + 1)[0, 0]), arrived)
-        w = whole[max(0, self._place - (self._ring.frames - len(whole))) :]
+            self._new_set(float(window.rows(arrived, arrived + 1)[0, 0]), arrived)
+        w = whole[max(0, self._place - (frames - len(whole))) :]
+        start = frames - len(w)  # the frame w begins at
         if not self._fixed_axis:
-            self._principal_axis(w[-max(int(k.ENVELOPE_PERIODS * self._period * hz), REFRESH_FRAMES) :, 1:])
+            # Rule 1: the axis is learnt again only from movement big enough to count.
+            recent = max(int(k.ENVELOPE_PERIODS * self._period * hz), REFRESH_FRAMES)
+            self._axis = window.swing_axis(max(start, frames - recent), self._axis, self._floor)
         if self._axis is None:
             return []
         s = DEGREES * np.arcsin(np.clip(w[:, 1:] @ np.asarray(self._axis), -1.0, 1.0))
-        self._period = _period(w[:, 1:], self._period)
+        period = window.period(start)
+        self._period = self._period if period is None else period
         span = max(1, int(self._period * hz))
         ends = [len(s) - j * span for j in range(k.ENVELOPE_PERIODS) if len(s) - j * span > 0]
         windows = [s[max(0, end - span) : end] for end in ends]
@@ -201,20 +211,18 @@ class CycleCounter:
         # The quiet level means something only once the memory is long enough to have held a pause.
         quiet = min(self._quiet) if len(self._quiet) * 2 >= (self._quiet.maxlen or 1) else 0.0
         # Nor can it unmake a set that has proven itself, or the next one: a memory with no pause holds only sets.
-        proven = float(np.median(self._set.amplitudes)) if self._set.counted else self._last_set[0] or math.inf
+        proven = median(self._set.amplitudes) if self._set.counted else self._last_set[0] or math.inf
         self._floor = max(k.MIN_ENVELOPE_DEG, min(k.QUIET_FACTOR * quiet, proven), last_set)
-        self._env = max(float(np.median(ranges)), self._floor)
+        self._env = max(median(ranges), self._floor)
         self._mid = float(windows[0].max() + windows[0].min()) / 2.0
-        since = s[-max(1, min(self._ring.frames - self._switch_frame, len(s))) :]
+        since = s[-max(1, min(frames - self._switch_frame, len(s))) :]
         self._lo, self._hi = float(since.min()), float(since.max())  # on the axis as it is now
         if arrived is None:
             return []
         # The stretch since the arrival is judged again, with what the new place has shown of itself.
         self._lo, self._hi = math.inf, -math.inf
         events: list[RepCounted] = []
-        for at, row in enumerate(
-            self._ring.rows(arrived, self._ring.frames - 1), start=arrived + 1
-        ):  # update() decides the last
+        for at, row in enumerate(window.rows(arrived, frames - 1), start=arrived + 1):  # update() decides the last
             events += self._decide(float(row[0]), (float(row[1]), float(row[2]), float(row[3])), at)
         return events
 
@@ -236,7 +244,7 @@ class CycleCounter:
         if not len(away):
             return None
         here = int(away[-1]) + 1  # the body is in the band from here on...
-        first = self._ring.frames - len(w)
+        first = self._window.frames - len(w)
         before = d[max(0, here - recent) : here]
         if 2 * here < recent or float(before.min()) <= band or first + here < self._place + recent:
             return None  # ...but was not elsewhere for long enough before it, or this is the place already known
@@ -245,19 +253,6 @@ class CycleCounter:
         lag = max(1, int(k.MOVE_END_PERIODS * self._period * FRAME_HZ))
         stopped = np.flatnonzero(approach[lag:] <= approach[:-lag])
         return first + here + (int(stopped[0]) if len(stopped) else 0)
-
-    def _principal_axis(self, ups: np.ndarray) -> None:
-        """The direction the body swings in: the main axis of the spread of recent gravity directions."""
-        if len(ups) < 3:
-            return
-        _, vectors = np.linalg.eigh(np.cov(ups.T))
-        axis = vectors[:, -1]
-        along = ups @ axis
-        if self._axis is not None and DEGREES * float(along.max() - along.min()) < self._floor:
-            return  # nothing moves that could count (sway, breathing): keep the axis the last movement had
-        if self._axis is not None and float(axis @ np.asarray(self._axis)) < 0:
-            axis = -axis
-        self._axis = (float(axis[0]), float(axis[1]), float(axis[2]))
 
     # -- rules 4 to 7: switches, excursions, sets --------------------------------------------------------
     def _gap(self) -> float:
@@ -284,7 +279,7 @@ class CycleCounter:
     def _turn(self, state: int, at: int) -> _Turn:
         """Where the half-cycle that just ended turned: the lowest (or highest) angle since the last switch,
         on the axis as it is now (it may have been refined since)."""
-        w = self._ring.rows(min(self._switch_frame, at - 1), at)
+        w = self._window.rows(min(self._switch_frame, at - 1), at)
         s = w[:, 1:] @ np.asarray(self._axis)
         i = int(np.argmin(s) if state == 1 else np.argmax(s))
         return _Turn((float(w[i, 1]), float(w[i, 2]), float(w[i, 3])), float(w[i, 0]))
@@ -329,14 +324,14 @@ class CycleCounter:
             return []  # another movement (rule 6)
         rep = RepCounted(t, 0, home.t, round(angle_deg(home.up, far.up), 1))
         st.amplitudes = [*st.amplitudes[-7:], rep.amplitude_deg]
-        typical = float(np.median(st.amplitudes))
+        typical = median(st.amplitudes)
         smallest, largest = 2 * k.HYSTERESIS_FRAC * typical, typical / k.HYSTERESIS_FRAC
         st.pending = [(r, f) for r, f in [*st.pending, (rep, far.t)] if smallest <= r.amplitude_deg <= largest]
         if st.counted + len(st.pending) < self.p.min_set_reps:
             return []
         if self.p.learn_axis_reps and st.counted + len(st.pending) >= self.p.learn_axis_reps:
             self._fixed_axis = True  # the exercise's axis is learnt: later movements are judged against it
-        self._last_set = (float(np.median(st.amplitudes)), t)
+        self._last_set = (median(st.amplitudes), t)
         counted = []
         for r, far_t in st.pending:
             st.counted += 1
@@ -354,32 +349,3 @@ class CycleCounter:
         if size == 0.0 or self._axis is None:
             return False
         return abs(dot(d, self._axis)) / size >= math.cos(math.radians(k.DIRECTION_MAX_DEG))
-
-
-def _spread_deg(ups: np.ndarray) -> float:
-    """How far the body moves in any direction over a window: twice the largest angle from its mean direction."""
-    mean = ups.mean(axis=0)
-    mean /= max(float(np.linalg.norm(mean)), 1e-9)
-    return 2.0 * DEGREES * math.acos(max(-1.0, min(1.0, float((ups @ mean).min()))))
-
-
-def _period(ups: np.ndarray, previous: float) -> float:
-    """Rule 2: the first autocorrelation peak of the gravity direction between MIN_PERIOD_S and MAX_PERIOD_S (else
-    the last period), along the window's own main direction of change, so it needs no axis learnt before."""
-    hz = FRAME_HZ
-    lo, hi = int(k.MIN_PERIOD_S * hz), min(int(k.MAX_PERIOD_S * hz), len(ups) // 2)
-    if hi <= lo + 2:
-        return previous
-    centred = ups - ups.mean(axis=0)
-    x = centred @ np.linalg.eigh(centred.T @ centred)[1][:, -1]
-    n = 1 << (2 * len(x) - 1).bit_length()
-    spectrum = np.fft.rfft(x, n)
-    acf = np.fft.irfft(spectrum * np.conj(spectrum), n)[: hi + 2]
-    if acf[0] <= 0:
-        return previous
-    acf = acf / acf[0] * len(x) / (len(x) - np.arange(len(acf)))  # unbiased: every lag weighs alike
-    seg = acf[lo : hi + 1]
-    peaks = np.flatnonzero((seg[1:-1] > seg[:-2]) & (seg[1:-1] >= seg[2:]) & (seg[1:-1] >= k.PERIOD_MIN_CORRELATION))
-    if not len(peaks):
-        return previous
-    return (lo + 1 + int(peaks[0])) / hz

@@ -9,8 +9,8 @@ turning points that stand out from the signal on both sides and counts full cycl
 
 1. The gravity direction is projected onto the principal axis of its last PEAK_PERIODS periods (its own
    axis, learnt again only from movement bigger than a turning point must be); the local period is the
-   first autocorrelation peak of the gravity direction (cycles._period); both are measured again every
-   REFRESH_S.
+   first autocorrelation peak of the gravity direction (window.py, measured once for both counters); both
+   are measured again every REFRESH_S.
 2. A turning point (a peak or a trough) is confirmed once the angle has come back from it by the
    prominence and by PEAK_PROMINENCE_FRAC of the way there (so a wobble on a big swing is none). The
    prominence is PEAK_PROMINENCE_FRAC of the local range: the range of the angle over the last period, at
@@ -48,18 +48,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import tuning as k
-from .cycles import _period, _spread_deg
 from .events import RepCounted
 from .orientation import FRAME_HZ, Frame
-from .ring import FrameRing
-from .vector import Vec, dot
+from .vector import Vec
+from .window import DEGREES, REFRESH_FRAMES, FrameWindow, angle_on, median
 
-DEGREES = 180.0 / math.pi
-REFRESH_FRAMES = max(1, round(k.REFRESH_S * FRAME_HZ))
 TURNS_KEPT = int(k.QUIET_MEMORY_S / k.MIN_PERIOD_S)  # a set's turning points until it proves itself (bounded)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Point:
     """A candidate or confirmed turning point: its angle on the current axis, time and gravity direction."""
 
@@ -94,11 +91,19 @@ class _Set:
 
 
 class PeakCounter:
-    def __init__(self, min_set_reps: int = k.MIN_SET_REPS, anchor: Vec | None = None, t: float = 0.0):
-        """anchor: the start pose, when there is one (the stream then begins at rest)."""
+    def __init__(
+        self,
+        min_set_reps: int = k.MIN_SET_REPS,
+        anchor: Vec | None = None,
+        t: float = 0.0,
+        window: FrameWindow | None = None,
+    ):
+        """anchor: the start pose, when there is one (the stream then begins at rest); window: the frames, shared
+        with another counter fed the same frames (else its own)."""
         self.min_set_reps = min_set_reps
         self.count = 0
-        self._ring = FrameRing()
+        self._window = FrameWindow() if window is None else window
+        self._origin = self._window.frames  # the first frame it looks at
         self._axis: Vec | None = None
         self._period = k.START_PERIOD_S
         self._prominence = math.inf
@@ -120,31 +125,40 @@ class PeakCounter:
     # -- public -------------------------------------------------------------------------------------
     def update(self, f: Frame) -> list[RepCounted]:
         t, u = f.t, f.up
-        self._ring.store(t, u)
-        if self._ring.frames == 1:
+        self._window.add(f)
+        seen = self._window.frames - self._origin
+        if seen == 1:
             self._since = self._start = t
         events: list[RepCounted] = []
-        if self._ring.frames % REFRESH_FRAMES == 0:
+        if seen % REFRESH_FRAMES == 0:
             known = self._quiet_level is not None
             self._refresh()
             if not known and self._set is not None and not self._set.counted:
                 events = self._prove(self._set)
         if self._axis is None:
             return events
-        p = _Point(DEGREES * math.asin(max(-1.0, min(1.0, dot(u, self._axis)))), t, u)
-        events += self._close_if_idle(p)
+        s = angle_on(u, self._axis)
+        st = self._set
+        if st is not None and t - st.last_t > self._gap():
+            events += self._close_idle(t)
         hi, lo, prominence = self._hi, self._lo, self._prominence
         if self._set is None:  # between sets, nothing that moves no more than the body at rest is a turning point
             prominence = max(prominence, self._quiet_floor)
-        if p.s > hi.s:
-            self._hi, self._hi_base = p, lo.s
-        if p.s < lo.s:
-            self._lo, self._lo_base = p, hi.s
+        p = None  # this frame as a point, made only when it is one: most frames are not
+        if s > hi.s:
+            p = self._hi = _Point(s, t, u)
+            self._hi_base = lo.s
+        if s < lo.s:
+            p = self._lo = _Point(s, t, u)
+            self._lo_base = hi.s
         fresh = self._side == 0
-        if self._side <= 0 and _stands_out(self._hi.s - self._hi_base, self._hi.s - p.s, prominence, fresh):
-            return events + self._turning_point(1, p)
-        if self._side >= 0 and _stands_out(self._lo_base - self._lo.s, p.s - self._lo.s, prominence, fresh):
-            return events + self._turning_point(-1, p)
+        # The way back must be at least the prominence (_stands_out): most frames fail that first, cheapest test.
+        back = self._hi.s - s
+        if self._side <= 0 and back >= prominence and _stands_out(self._hi.s - self._hi_base, back, prominence, fresh):
+            return events + self._turning_point(1, p or _Point(s, t, u))
+        back = s - self._lo.s
+        if self._side >= 0 and back >= prominence and _stands_out(self._lo_base - self._lo.s, back, prominence, fresh):
+            return events + self._turning_point(-1, p or _Point(s, t, u))
         return events
 
     def finish(self, t: float) -> list[RepCounted]:
@@ -153,16 +167,18 @@ class PeakCounter:
 
     # -- rule 1 and 2: the window, axis, period, range and quiet level --------------------------------
     def _refresh(self) -> None:
-        w = self._ring.window()
-        span = int(k.PEAK_PERIODS * self._period * FRAME_HZ)
-        self._learn_axis(w[-span:, 1:])
+        window = self._window
+        # Its own axis, learnt again only from movement bigger than a turning point must be.
+        recent = window.frames - int(k.PEAK_PERIODS * self._period * FRAME_HZ)
+        self._axis = window.swing_axis(max(self._origin, recent), self._axis, self._prominence)
         if self._axis is None:
             return
         w, s = self._projected()
-        self._period = _period(w[:, 1:], self._period)
+        period = window.period(self._origin)
+        self._period = self._period if period is None else period
         local_range = float(np.ptp(s[-max(2, int(self._period * FRAME_HZ)) :]))
         if len(w) >= k.QUIET_WINDOW_S * FRAME_HZ:  # a shorter window would make anything look quiet
-            self._quiet.append(_spread_deg(w[-int(k.QUIET_WINDOW_S * FRAME_HZ) :, 1:]))
+            self._quiet.append(window.quiet_spread())
         trusted = len(self._quiet) * 2 >= (self._quiet.maxlen or 1)
         if trusted or self._anchored:  # from the start pose on, the body was at rest: what it does is known
             self._quiet_level = min(self._quiet, default=0.0)
@@ -177,22 +193,8 @@ class PeakCounter:
     def _projected(self) -> tuple[np.ndarray, np.ndarray]:
         """The window and its angle on the axis as it is now."""
         assert self._axis is not None
-        w = self._ring.window()
+        w = self._window.since(self._origin)
         return w, DEGREES * np.arcsin(np.clip(w[:, 1:] @ np.asarray(self._axis), -1.0, 1.0))
-
-    def _learn_axis(self, ups: np.ndarray) -> None:
-        """The direction the body swings in; kept while nothing moves along another that could be a peak."""
-        if len(ups) < 3:
-            return
-        _, vectors = np.linalg.eigh(np.cov(ups.T))
-        axis = vectors[:, -1]
-        along = ups @ axis
-        if self._axis is not None:
-            if DEGREES * float(along.max() - along.min()) < self._prominence:
-                return
-            if float(axis @ np.asarray(self._axis)) < 0:
-                axis = -axis
-        self._axis = (float(axis[0]), float(axis[1]), float(axis[2]))
 
     def _candidates(self, w: np.ndarray, s: np.ndarray) -> None:
         """The candidate turning points since the last one, on the axis as it is now."""
@@ -228,8 +230,8 @@ class PeakCounter:
         if not st.counted:
             st.turns = [*st.turns[-TURNS_KEPT:], turn]
             return self._prove(st)
-        median = float(np.median(st.sizes))
-        if size < k.PEAK_PROMINENCE_FRAC * median:
+        typical = median(st.sizes)
+        if size < k.PEAK_PROMINENCE_FRAC * typical:
             return []  # much smaller than the set's swings (sway, a fidget): not part of it
         previous, st.side_t[side] = st.side_t.get(side), middle
         if previous is not None and middle - previous < k.PEAK_SPACING_PERIODS * self._period:
@@ -238,7 +240,7 @@ class PeakCounter:
                 st.last = side
             return []  # rule 3: the same movement turning again
         st.sizes = [*st.sizes[-7:], size]
-        return self._commit(st, self._count(st, turn, median))
+        return self._commit(st, self._count(st, turn, typical))
 
     def _prove(self, st: _Set) -> list[RepCounted]:
         """A set proves itself with `min_set_reps` reps, judged against the quiet level once it is known."""
@@ -259,12 +261,12 @@ class PeakCounter:
             kept.append(x)
         if not kept:
             return []
-        median = float(np.median([x.size for x in kept]))
+        typical = median([x.size for x in kept])
         quiet = self._quiet_level or 0.0
-        if quiet <= k.PEAK_PROMINENCE_FRAC * median:  # a level the set stands out from: the body at rest
-            median = max(median, k.PEAK_QUIET_FACTOR * quiet / k.PEAK_PROMINENCE_FRAC)
+        if quiet <= k.PEAK_PROMINENCE_FRAC * typical:  # a level the set stands out from: the body at rest
+            typical = max(typical, k.PEAK_QUIET_FACTOR * quiet / k.PEAK_PROMINENCE_FRAC)
         st.count, st.first, st.last = {1: 0, -1: 0}, 0, 0
-        reps = [r for x in kept for r in self._count(st, x, median)]
+        reps = [r for x in kept for r in self._count(st, x, typical)]
         st.sizes = [x.size for x in kept][-8:]
         st.side_t = {x.side: x.t for x in kept}
         return reps
@@ -279,9 +281,9 @@ class PeakCounter:
         near = np.flatnonzero(side * (s[seg[0] :] - point.s) >= -k.PEAK_PROMINENCE_FRAC * size)
         return float(w[seg[0] + near[0], 0] + w[seg[0] + near[-1], 0]) / 2.0
 
-    def _count(self, st: _Set, turn: _Turn, median: float) -> list[RepCounted]:
+    def _count(self, st: _Set, turn: _Turn, typical: float) -> list[RepCounted]:
         """Rule 4: a turning point big enough for the set counts on its side; a rep when its side leads."""
-        if turn.size < k.PEAK_PROMINENCE_FRAC * median:
+        if turn.size < k.PEAK_PROMINENCE_FRAC * typical:
             return []
         st.first, st.last, st.last_turn_t = st.first or turn.side, turn.side, turn.t
         st.count[turn.side] += 1
@@ -301,15 +303,12 @@ class PeakCounter:
     def _gap(self) -> float:
         return k.PEAK_GAP_PERIODS * max(self._period, k.START_PERIOD_S)
 
-    def _close_if_idle(self, now: _Point) -> list[RepCounted]:
-        """Rule 4: a set ends when no turning point came for PEAK_GAP_PERIODS periods; the search starts
-        afresh from one period back (a movement already under way is not cut in two)."""
-        st = self._set
-        if st is None or now.t - st.last_t <= self._gap():
-            return []
-        events = self._close_set(now.t)
+    def _close_idle(self, t: float) -> list[RepCounted]:
+        """Rule 4: a set ends when no turning point came for PEAK_GAP_PERIODS periods (update() checks); the search
+        starts afresh from one period back (a movement already under way is not cut in two)."""
+        events = self._close_set(t)
         self._side = 0
-        self._since = now.t - max(self._period, k.START_PERIOD_S)
+        self._since = t - max(self._period, k.START_PERIOD_S)
         self._candidates(*self._projected())
         return events
 
@@ -325,7 +324,7 @@ class PeakCounter:
             reps.append(RepCounted(t, 0, self._start, 0.0))
         if st.counted + len(reps) < self.min_set_reps:
             return []
-        self._last_set = (float(np.median(st.sizes)), t)
+        self._last_set = (median(st.sizes), t)
         return self._commit(st, reps)
 
 

@@ -22,6 +22,7 @@ from .pose import StartPose
 from .reps import RepCounter, RepParams
 from .tuning import QUIET_POSE_WAIT_S
 from .vector import Vec
+from .window import FrameWindow
 
 EXERCISES = ("pelvic_tilt", "spinal_twist", "swiss_ball", "reps")
 
@@ -135,8 +136,9 @@ class MotionPipeline:
         self.reps = RepCounter(p.reps, anchor, t, expected_axis=self.pose.right)
         cycles = p.cycles if p.auto_calibrate else replace(p.cycles, min_set_reps=1)
         tilt_axis = self.pose.right if p.exercise == "pelvic_tilt" else None
-        self.cycles = CycleCounter(cycles, anchor, t, expected_axis=tilt_axis)
-        self.peaks = PeakCounter(cycles.min_set_reps, anchor, t)
+        window = FrameWindow() if p.exercise == "reps" else None  # fed to both alike: measured once for both
+        self.cycles = CycleCounter(cycles, anchor, t, expected_axis=tilt_axis, window=window)
+        self.peaks = PeakCounter(cycles.min_set_reps, anchor, t, window=window)
 
     def _new_start_pose(self, t: float) -> None:
         self._new_counters(self.pose.up, t)

@@ -1,0 +1,149 @@
+"""The last WINDOW_S of frames (time and gravity direction) that the rep counters look back over, and what they
+measure over it: the quiet spread, the local period, the direction of swing.
+
+Both counters of the generic exercise look at the same frames; sharing one window, each frame is stored once and
+each measurement is taken once per frame, whichever counter asks first (the counters still decide alone: only
+measurements are shared). A counter given no window keeps its own. Memory is bounded by WINDOW_S.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import tuning as k
+from .orientation import FRAME_HZ, Frame
+from .vector import Vec
+
+DEGREES = 180.0 / math.pi
+REFRESH_FRAMES = max(1, round(k.REFRESH_S * FRAME_HZ))  # the counters measure again every this many frames
+QUIET_FRAMES = int(k.QUIET_WINDOW_S * FRAME_HZ)
+
+
+class FrameWindow:
+    def __init__(self) -> None:
+        self.size = int(k.WINDOW_S * FRAME_HZ)
+        self._buf = np.zeros((self.size, 4))  # t, up
+        self.n = 0  # frames held
+        self.frames = 0  # frames stored since the start: the number of the next one
+        self._i = 0  # its slot
+        self._last: Frame | None = None
+        self._memo: dict[tuple[str, int], object] = {}  # measurements of the frames as they are now
+        self._memo_at = 0
+
+    def add(self, f: Frame) -> None:
+        """Store a frame; counters sharing the window each add the frame they are given, and it is stored once."""
+        if f is self._last:
+            return
+        self._last = f
+        u = f.up
+        self._buf[self._i] = (f.t, u[0], u[1], u[2])
+        self._i = (self._i + 1) % self.size
+        self.n = min(self.n + 1, self.size)
+        self.frames += 1
+
+    def since(self, start: int) -> np.ndarray:
+        """The frames from number `start` on, as far as the window holds them, oldest first."""
+        whole = self._memoised("whole", 0, self._whole)
+        return whole[max(0, start - (self.frames - self.n)) :]
+
+    def rows(self, start: int, end: int) -> np.ndarray:
+        """Frames number `start` to `end` (exclusive), as far as the window still holds them."""
+        start = max(start, self.frames - self.n, end - self.n)
+        return self._buf[np.arange(start, max(start, end)) % self.size]
+
+    def quiet_spread(self) -> float:
+        """How far the body moved in any direction over the last QUIET_WINDOW_S (ask only once it holds that)."""
+        return self._memoised("quiet", 0, lambda: spread_deg(self.since(self.frames - QUIET_FRAMES)[:, 1:]))
+
+    def period(self, start: int) -> float | None:
+        """The local period of the frames since number `start` (rule 2 of each counter), or None when they show
+        none: the first autocorrelation peak between MIN_PERIOD_S and MAX_PERIOD_S of the gravity direction along
+        its own main direction of change, so it needs no axis learnt before."""
+        start = max(start, self.frames - self.n)
+        return self._memoised("period", start, lambda: _period(self.since(start)[:, 1:]))
+
+    def swing_axis(self, start: int, previous: Vec | None, keep_below_deg: float) -> Vec | None:
+        """The direction the body swings in over the frames since number `start`: the main axis of the spread of
+        their gravity directions, facing the previous axis. The previous axis is kept while the body moves less
+        than keep_below_deg along the new one (sway or breathing in a pause never takes it over)."""
+        start = max(start, self.frames - self.n)
+        found = self._memoised("axis", start, lambda: _main_axis(self.since(start)[:, 1:]))
+        if found is None:
+            return previous
+        axis, moved_deg = found
+        if previous is not None:
+            if moved_deg < keep_below_deg:
+                return previous
+            if float(axis @ np.asarray(previous)) < 0:
+                axis = -axis
+        return (float(axis[0]), float(axis[1]), float(axis[2]))
+
+    def _whole(self) -> np.ndarray:
+        if self.n < self.size:
+            return self._buf[: self.n]
+        return np.concatenate((self._buf[self._i :], self._buf[: self._i]))
+
+    def _memoised(self, name: str, start: int, measure: Callable[[], Any]) -> Any:
+        if self._memo_at != self.frames:
+            self._memo.clear()
+            self._memo_at = self.frames
+        key = (name, start)
+        if key not in self._memo:
+            self._memo[key] = measure()
+        return self._memo[key]
+
+
+def spread_deg(ups: np.ndarray) -> float:
+    """How far the body moves in any direction over a window: twice the largest angle from its mean direction."""
+    mean = ups.mean(axis=0)
+    mean /= max(float(np.linalg.norm(mean)), 1e-9)
+    return 2.0 * DEGREES * math.acos(max(-1.0, min(1.0, float((ups @ mean).min()))))
+
+
+def angle_on(u: Vec, axis: Vec) -> float:
+    """The angle (deg) of a gravity direction along an axis: what each counter judges, frame by frame."""
+    d = u[0] * axis[0] + u[1] * axis[1] + u[2] * axis[2]
+    return DEGREES * math.asin(max(-1.0, min(1.0, d)))
+
+
+def median(values: Sequence[float]) -> float:
+    """np.median of a few floats (a set's last excursions, a window's ranges) without numpy's overhead: the middle
+    value, or the mean of the middle two, as numpy computes it."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
+
+
+def _main_axis(ups: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """The principal axis of a stretch of gravity directions, and how far (deg) they range along it."""
+    if len(ups) < 3:
+        return None
+    axis = np.linalg.eigh(np.cov(ups.T))[1][:, -1]
+    along = ups @ axis
+    return axis, DEGREES * float(along.max() - along.min())
+
+
+def _period(ups: np.ndarray) -> float | None:
+    hz = FRAME_HZ
+    lo, hi = int(k.MIN_PERIOD_S * hz), min(int(k.MAX_PERIOD_S * hz), len(ups) // 2)
+    if hi <= lo + 2:
+        return None
+    centred = ups - ups.mean(axis=0)
+    x = centred @ np.linalg.eigh(centred.T @ centred)[1][:, -1]
+    n = 1 << (2 * len(x) - 1).bit_length()
+    spectrum = np.fft.rfft(x, n)
+    acf = np.fft.irfft(spectrum * np.conj(spectrum), n)[: hi + 2]
+    if acf[0] <= 0:
+        return None
+    acf = acf / acf[0] * len(x) / (len(x) - np.arange(len(acf)))  # unbiased: every lag weighs alike
+    seg = acf[lo : hi + 1]
+    peaks = np.flatnonzero((seg[1:-1] > seg[:-2]) & (seg[1:-1] >= seg[2:]) & (seg[1:-1] >= k.PERIOD_MIN_CORRELATION))
+    if not len(peaks):
+        return None
+    return (lo + 1 + int(peaks[0])) / hz
