@@ -54,7 +54,7 @@ from . import tuning as k
 from .events import RepCounted
 from .orientation import FRAME_HZ, Frame
 from .vector import Vec, angle_deg, cross, dot, norm, unit
-from .window import DEGREES, REFRESH_FRAMES, FrameWindow, angle_on, median
+from .window import DEGREES, REFRESH_FRAMES, FrameWindow, angle_on, angles, length, mean_row, median
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,8 @@ class _Set:
     pending: list[tuple[RepCounted, float]] = field(default_factory=list)  # excursions (and when they turned)
     # waiting for the set to prove itself
     counted: int = 0
-    opening: tuple[_Turn, _Turn] | None = None  # its first rep, were it cut by the stream's start: (home, far)
-    settled: bool = False  # it started from rest: the body was quiet before its first switch, or had just arrived
+    opening: tuple[_Turn, _Turn] | None = None  # the set's first two turns (its first half-cycle)
+    settled: bool = False  # the body was quiet before the set's first switch: it started from rest
 
 
 class CycleCounter:
@@ -141,35 +141,39 @@ class CycleCounter:
         self._last_t = t
         if self._home is None:
             self._home = u
-        self._window.add(f)
-        at = self._window.frames
-        events = self._refresh() if (at - self._origin) % REFRESH_FRAMES == 0 else []
-        if self._axis is None:
-            return events
-        return events + self._decide(t, u, at)
+        window = self._window
+        window.add(f)
+        at = window.frames
+        if (at - self._origin) % REFRESH_FRAMES:
+            return [] if self._axis is None else self._decide(t, u, at)
+        events = self._refresh()
+        return events if self._axis is None else events + self._decide(t, u, at)
 
     def _decide(self, t: float, u: Vec, at: int) -> list[RepCounted]:
         """Rules 4 and 7 for one frame; `at` is how many frames had been stored with it (a replay passes older ones)."""
         events: list[RepCounted] = []
-        if self._state is not None and t - self._last_switch > self._gap():
+        state = self._state
+        if state is not None and t - self._last_switch > self._gap():
             events = self._close_set(t)
             self._new_set(t, at, settled=True)
             self._home = u
-        assert self._axis is not None  # update() decides only once there is one
-        s = angle_on(u, self._axis)
+            state = self._state
+        axis = self._axis
+        assert axis is not None  # update() decides only once there is one
+        s = angle_on(u, axis)
         if s < self._lo:
             self._lo = s
         if s > self._hi:
             self._hi = s
         h = k.HYSTERESIS_FRAC * self._env
         up, down = self._mid + h, self._mid - h
-        if self._state is not None and self._state == self._set.rest:
+        if state is not None and state == self._set.rest:
             # Leaving rest is judged from where rest is now (the lowest or highest point since the return), not
             # from the midline, which lags behind a new, smaller set by a few periods.
-            up, down = (min(up, self._lo + 2 * h), down) if self._state == -1 else (up, max(down, self._hi - 2 * h))
-        if self._state != 1 and s > up:
+            up, down = (min(up, self._lo + 2 * h), down) if state == -1 else (up, max(down, self._hi - 2 * h))
+        if state != 1 and s > up:
             return events + self._switch(1, t, at)
-        if self._state != -1 and s < down:
+        if state != -1 and s < down:
             return events + self._switch(-1, t, at)
         return events
 
@@ -190,7 +194,7 @@ class CycleCounter:
         if arrived is not None:
             # Rule 8: what came before the move belongs to another place: its unproven excursions were the move.
             self._place, self._period, self._recounted = arrived, k.START_PERIOD_S, self._counted_far
-            self._new_set(float(window.rows(arrived, arrived + 1)[0, 0]), arrived, settled=True)  # from the new place
+            self._new_set(float(window.rows(arrived, arrived + 1)[0, 0]), arrived)
         w = whole[max(0, self._place - (frames - len(whole))) :]
         start = frames - len(w)  # the frame w begins at
         if not self._fixed_axis:
@@ -199,13 +203,13 @@ class CycleCounter:
             self._axis = window.swing_axis(max(start, frames - recent), self._axis, self._floor)
         if self._axis is None:
             return []
-        s = DEGREES * np.arcsin(np.clip(w[:, 1:] @ np.asarray(self._axis), -1.0, 1.0))
+        s = angles(w, self._axis)
         period = window.period(start)
         self._period = self._period if period is None else period
         span = max(1, int(self._period * hz))
         ends = [len(s) - j * span for j in range(k.ENVELOPE_PERIODS) if len(s) - j * span > 0]
-        windows = [s[max(0, end - span) : end] for end in ends]
-        ranges = [float(x.max() - x.min()) for x in windows]
+        extremes = [(float(x.max()), float(x.min())) for x in (s[max(0, end - span) : end] for end in ends)]
+        ranges = [high - low for high, low in extremes]
         size, when = self._last_set
         last_set = k.LAST_SET_FRAC * size * 0.5 ** ((self._last_t - when) / k.LAST_SET_HALF_LIFE_S)
         # The quiet level means something only once the memory is long enough to have held a pause.
@@ -214,7 +218,7 @@ class CycleCounter:
         proven = median(self._set.amplitudes) if self._set.counted else self._last_set[0] or math.inf
         self._floor = max(k.MIN_ENVELOPE_DEG, min(k.QUIET_FACTOR * quiet, proven), last_set)
         self._env = max(median(ranges), self._floor)
-        self._mid = float(windows[0].max() + windows[0].min()) / 2.0
+        self._mid = (extremes[0][0] + extremes[0][1]) / 2.0
         since = s[-max(1, min(frames - self._switch_frame, len(s))) :]
         self._lo, self._hi = float(since.min()), float(since.max())  # on the axis as it is now
         if arrived is None:
@@ -236,11 +240,11 @@ class CycleCounter:
         if len(w) < 2 * recent:
             return None
         ups = w[:, 1:]
-        mean = ups[-recent:].mean(axis=0)
-        mean /= max(float(np.linalg.norm(mean)), 1e-9)
-        d = DEGREES * np.arccos(np.clip(ups @ mean, -1.0, 1.0))
+        mean = mean_row(ups[-recent:])
+        mean /= max(length(mean), 1e-9)
+        d = DEGREES * np.arccos((ups @ mean).clip(-1.0, 1.0))
         band = max(k.PLACE_FACTOR * float(d[-recent:].max()), k.MIN_ENVELOPE_DEG)
-        away = np.flatnonzero(d[:-recent] > band)
+        away = (d[:-recent] > band).nonzero()[0]
         if not len(away):
             return None
         here = int(away[-1]) + 1  # the body is in the band from here on...
@@ -249,9 +253,9 @@ class CycleCounter:
         if 2 * here < recent or float(before.min()) <= band or first + here < self._place + recent:
             return None  # ...but was not elsewhere for long enough before it, or this is the place already known
         # The move ends, and the new place begins, where the body stops approaching it from where it was.
-        approach = ups[here:] @ (mean - ups[max(0, here - recent) : here].mean(axis=0))
+        approach = ups[here:] @ (mean - mean_row(ups[max(0, here - recent) : here]))
         lag = max(1, int(k.MOVE_END_PERIODS * self._period * FRAME_HZ))
-        stopped = np.flatnonzero(approach[lag:] <= approach[:-lag])
+        stopped = (approach[lag:] <= approach[:-lag]).nonzero()[0]
         return first + here + (int(stopped[0]) if len(stopped) else 0)
 
     # -- rules 4 to 7: switches, excursions, sets --------------------------------------------------------
@@ -301,11 +305,8 @@ class CycleCounter:
             st.settled = st.settled or idle > self._gap()
             st.start = turn.t
         st.switches = [*st.switches[-2 * (self.p.min_set_reps + 2) :], (state, turn)]
-        if st.opening is None and len(st.switches) == 3:
-            # A rep cut by the stream's start is measured by its first whole half-cycle: from the far end the cut one
-            # reached to where the next one ended (the way out may be a sliver), dated from where the stream began.
-            first, far = st.switches[0][1], st.switches[1][1]
-            st.opening = (_Turn(turn.up, first.t), far)
+        if st.opening is None and len(st.switches) == 2:
+            st.opening = (st.switches[0][1], turn)
         if st.rest is None:
             if len(st.switches) < (2 if self._anchor else 2 * self.p.min_set_reps + 1):
                 return events

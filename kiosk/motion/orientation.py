@@ -127,63 +127,67 @@ class GravityFilter:
         self.rate = 0.0
         self.dyn = 0.0
         self.level = 1.0  # the sensor's own reading of 1 g
+        self._fast: Vec = (0.0, 0.0, 1.0)  # a quick and a slow average of the accelerometer's direction
+        self._slow: Vec = (0.0, 0.0, 1.0)
 
-    def update(self, t: float, accel: Vec, gyro: Vec | None, mag: float) -> Frame:
-        """One frame; written out on plain floats because it runs 25 times a second per sensor."""
-        ax, ay, az = accel
-        n = (ax * ax + ay * ay + az * az) ** 0.5 or 1.0
-        ax, ay, az = ax / n, ay / n, az / n
-        dt = t - self.t
-        if self.up is None or dt <= 0 or dt > GAP_RESET_S:
-            if self.up is None:
-                self.level = mag
-            self.up = self._fast = self._slow = (ax, ay, az)
-            self.t, self.rate, self.dyn = t, 0.0, 0.0
-            return Frame(t, self.up, 0.0, 0.0, gyro is not None)
-        self.t = t
-        prev = self.up
-        px, py, pz = prev
-        if gyro is not None:
-            bx, by, bz = self.bias
-            gx, gy, gz = gyro[0] - bx, gyro[1] - by, gyro[2] - bz
-            k = RADIANS * dt
-            wx, wy, wz = gx * k, gy * k, gz * k
-            # The up vector is fixed in the world, so in the sensor frame it turns against the body.
-            qx, qy, qz = px - (wy * pz - wz * py), py - (wz * px - wx * pz), pz - (wx * py - wy * px)
-            tau = TAU_WITH_GYRO_S
-            speed = (gx * gx + gy * gy + gz * gz) ** 0.5
-        else:
-            qx, qy, qz = px, py, pz
-            tau = TAU_ACCEL_ONLY_S
-        # |a| at rest is 1 g only for a calibrated sensor: compare with its own slow average instead
-        self.level += dt / (LEVEL_S + dt) * (mag - self.level)
-        dyn_now = abs(mag - self.level)
-        alpha = dt / (tau + dt)
-        ux, uy, uz = qx + alpha * (ax - qx), qy + alpha * (ay - qy), qz + alpha * (az - qz)
-        n = (ux * ux + uy * uy + uz * uz) ** 0.5
-        self.up = up = (ux / n, uy / n, uz / n)
-        if gyro is None:
-            speed = angle_deg(prev, up) / dt
-        elif speed < MAX_BIAS_DPS and dyn_now < 0.03 and self._accel_still(dt, ax, ay, az):
-            b = self.bias  # still: what the gyro reads now is its bias
-            self.bias = (
-                b[0] + BIAS_RATE * (gyro[0] - b[0]),
-                b[1] + BIAS_RATE * (gyro[1] - b[1]),
-                b[2] + BIAS_RATE * (gyro[2] - b[2]),
-            )
-        self.rate += dt / (RATE_SMOOTH_S + dt) * (speed - self.rate)
-        self.dyn += dt / (DYN_SMOOTH_S + dt) * (dyn_now - self.dyn)
-        return Frame(t, up, self.rate, self.dyn, gyro is not None)
+    def run(self, bins: list[list[float]]) -> list[Frame]:
+        """Frames for closed bins, rows of (t, ax, ay, az, gx, gy, gz, |a|, samples with a gyro reading).
 
-    def _accel_still(self, dt: float, ax: float, ay: float, az: float) -> bool:
-        """The accelerometer alone says the body is still: a quick and a slow average agree."""
-        self._fast = _toward(self._fast, (ax, ay, az), dt / (0.1 + dt))
-        self._slow = _toward(self._slow, (ax, ay, az), dt / (1.0 + dt))
-        return angle_deg(self._fast, self._slow) < STILL_ACCEL_DEG
-
-
-def _toward(v: Vec, target: Vec, k: float) -> Vec:
-    return (v[0] + k * (target[0] - v[0]), v[1] + k * (target[1] - v[1]), v[2] + k * (target[2] - v[2]))
+        Written out on plain floats, with the state in locals for the whole batch, because it runs 25 times a
+        second per sensor (and offline over a whole chunk at once)."""
+        frames: list[Frame] = []
+        up, last_t, rate, dyn, level = self.up, self.t, self.rate, self.dyn, self.level
+        (bx, by, bz), fast, slow = self.bias, self._fast, self._slow
+        for t, ax, ay, az, rgx, rgy, rgz, mag, g in bins:
+            n = (ax * ax + ay * ay + az * az) ** 0.5 or 1.0
+            ax, ay, az = ax / n, ay / n, az / n
+            dt = t - last_t
+            if up is None or dt <= 0 or dt > GAP_RESET_S:
+                if up is None:
+                    level = mag
+                up = fast = slow = (ax, ay, az)
+                last_t, rate, dyn = t, 0.0, 0.0
+                frames.append(Frame(t, up, 0.0, 0.0, bool(g)))
+                continue
+            last_t = t
+            px, py, pz = up
+            if g:
+                gx, gy, gz = rgx - bx, rgy - by, rgz - bz
+                k = RADIANS * dt
+                wx, wy, wz = gx * k, gy * k, gz * k
+                # The up vector is fixed in the world, so in the sensor frame it turns against the body.
+                qx, qy, qz = px - (wy * pz - wz * py), py - (wz * px - wx * pz), pz - (wx * py - wy * px)
+                tau = TAU_WITH_GYRO_S
+                speed = (gx * gx + gy * gy + gz * gz) ** 0.5
+            else:
+                qx, qy, qz = px, py, pz
+                tau = TAU_ACCEL_ONLY_S
+            # |a| at rest is 1 g only for a calibrated sensor: compare with its own slow average instead
+            level += dt / (LEVEL_S + dt) * (mag - level)
+            dyn_now = abs(mag - level)
+            alpha = dt / (tau + dt)
+            ux, uy, uz = qx + alpha * (ax - qx), qy + alpha * (ay - qy), qz + alpha * (az - qz)
+            n = (ux * ux + uy * uy + uz * uz) ** 0.5
+            prev, up = up, (ux / n, uy / n, uz / n)
+            if not g:
+                speed = angle_deg(prev, up) / dt
+            elif speed < MAX_BIAS_DPS and dyn_now < 0.03:
+                # The accelerometer alone says the body is still when a quick and a slow average of it agree:
+                # what the gyro reads then is its bias.
+                k = dt / (0.1 + dt)
+                x, y, z = fast
+                fast = (x + k * (ax - x), y + k * (ay - y), z + k * (az - z))
+                k = dt / (1.0 + dt)
+                x, y, z = slow
+                slow = (x + k * (ax - x), y + k * (ay - y), z + k * (az - z))
+                if angle_deg(fast, slow) < STILL_ACCEL_DEG:
+                    bx, by, bz = bx + BIAS_RATE * (rgx - bx), by + BIAS_RATE * (rgy - by), bz + BIAS_RATE * (rgz - bz)
+            rate += dt / (RATE_SMOOTH_S + dt) * (speed - rate)
+            dyn += dt / (DYN_SMOOTH_S + dt) * (dyn_now - dyn)
+            frames.append(Frame(t, up, rate, dyn, bool(g)))
+        self.up, self.t, self.rate, self.dyn, self.level = up, last_t, rate, dyn, level
+        self.bias, self._fast, self._slow = (bx, by, bz), fast, slow
+        return frames
 
 
 class Orientation:
@@ -205,11 +209,7 @@ class Orientation:
         if not pointing.all():  # readings that cancelled out within a bin: no direction to normalise
             self.binner.rejected += int(len(pointing) - pointing.sum())
             bins = bins[pointing]
-        update = self.filter.update
-        return [
-            update(t, (ax, ay, az), (gx, gy, gz) if g else None, mag)
-            for t, ax, ay, az, gx, gy, gz, mag, g in bins.tolist()
-        ]
+        return self.filter.run(bins.tolist())
 
 
 def as_array(samples: Sequence[Sample] | np.ndarray) -> np.ndarray:

@@ -51,7 +51,7 @@ from . import tuning as k
 from .events import RepCounted
 from .orientation import FRAME_HZ, Frame
 from .vector import Vec
-from .window import DEGREES, REFRESH_FRAMES, FrameWindow, angle_on, median
+from .window import REFRESH_FRAMES, FrameWindow, angle_on, angles, median
 
 TURNS_KEPT = int(k.QUIET_MEMORY_S / k.MIN_PERIOD_S)  # a set's turning points until it proves itself (bounded)
 
@@ -176,7 +176,8 @@ class PeakCounter:
         w, s = self._projected()
         period = window.period(self._origin)
         self._period = self._period if period is None else period
-        local_range = float(np.ptp(s[-max(2, int(self._period * FRAME_HZ)) :]))
+        last = s[-max(2, int(self._period * FRAME_HZ)) :]
+        local_range = float(last.max() - last.min())
         if len(w) >= k.QUIET_WINDOW_S * FRAME_HZ:  # a shorter window would make anything look quiet
             self._quiet.append(window.quiet_spread())
         trusted = len(self._quiet) * 2 >= (self._quiet.maxlen or 1)
@@ -194,15 +195,15 @@ class PeakCounter:
         """The window and its angle on the axis as it is now."""
         assert self._axis is not None
         w = self._window.since(self._origin)
-        return w, DEGREES * np.arcsin(np.clip(w[:, 1:] @ np.asarray(self._axis), -1.0, 1.0))
+        return w, angles(w, self._axis)
 
     def _candidates(self, w: np.ndarray, s: np.ndarray) -> None:
         """The candidate turning points since the last one, on the axis as it is now."""
-        seg = np.flatnonzero(w[:, 0] >= self._since)
+        seg = (w[:, 0] >= self._since).nonzero()[0]
         if not len(seg):
             return
         x = s[seg[0] :]
-        i, j = int(np.argmax(x)), int(np.argmin(x))
+        i, j = int(x.argmax()), int(x.argmin())
         self._hi, self._lo = self._point(w, seg[0] + i, s), self._point(w, seg[0] + j, s)
         self._hi_base = float(x[: i + 1].min())
         self._lo_base = float(x[: j + 1].max())
@@ -275,10 +276,10 @@ class PeakCounter:
         """When a turning point happened, for rule 3: the middle of the stretch the angle stayed within
         PEAK_PROMINENCE_FRAC of its size from it (the middle of a held pose, the tip of a sharp turn)."""
         w, s = self._projected()
-        seg = np.flatnonzero(w[:, 0] >= self._since)
+        seg = (w[:, 0] >= self._since).nonzero()[0]
         if not len(seg):
             return point.t
-        near = np.flatnonzero(side * (s[seg[0] :] - point.s) >= -k.PEAK_PROMINENCE_FRAC * size)
+        near = (side * (s[seg[0] :] - point.s) >= -k.PEAK_PROMINENCE_FRAC * size).nonzero()[0]
         return float(w[seg[0] + near[0], 0] + w[seg[0] + near[-1], 0]) / 2.0
 
     def _count(self, st: _Set, turn: _Turn, typical: float) -> list[RepCounted]:

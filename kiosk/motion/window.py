@@ -26,10 +26,10 @@ QUIET_FRAMES = int(k.QUIET_WINDOW_S * FRAME_HZ)
 class FrameWindow:
     def __init__(self) -> None:
         self.size = int(k.WINDOW_S * FRAME_HZ)
-        self._buf = np.zeros((self.size, 4))  # t, up
-        self.n = 0  # frames held
+        self._buf = np.zeros((self.size, 4))  # t, up; frame number j in slot j % size
         self.frames = 0  # frames stored since the start: the number of the next one
-        self._i = 0  # its slot
+        self._pending: list[float] = []  # the last frames added (t, up, ...), written to the buffer together when
+        # looked at
         self._last: Frame | None = None
         self._memo: dict[tuple[str, int], object] = {}  # measurements of the frames as they are now
         self._memo_at = 0
@@ -39,11 +39,15 @@ class FrameWindow:
         if f is self._last:
             return
         self._last = f
-        u = f.up
-        self._buf[self._i] = (f.t, u[0], u[1], u[2])
-        self._i = (self._i + 1) % self.size
-        self.n = min(self.n + 1, self.size)
+        self._pending += (f.t, *f.up)
         self.frames += 1
+        if len(self._pending) >= 4 * self.size:
+            self._write()
+
+    @property
+    def n(self) -> int:
+        """Frames held."""
+        return min(self.frames, self.size)
 
     def since(self, start: int) -> np.ndarray:
         """The frames from number `start` on, as far as the window holds them, oldest first."""
@@ -52,6 +56,7 @@ class FrameWindow:
 
     def rows(self, start: int, end: int) -> np.ndarray:
         """Frames number `start` to `end` (exclusive), as far as the window still holds them."""
+        self._write()
         start = max(start, self.frames - self.n, end - self.n)
         return self._buf[np.arange(start, max(start, end)) % self.size]
 
@@ -82,10 +87,24 @@ class FrameWindow:
                 axis = -axis
         return (float(axis[0]), float(axis[1]), float(axis[2]))
 
+    def _write(self) -> None:
+        """The frames added since the buffer was last looked at, written to it in one go (cheaper than one by one:
+        the counters look back once a second)."""
+        if not self._pending:
+            return
+        rows = np.array(self._pending[-4 * self.size :]).reshape(-1, 4)
+        first = (self.frames - len(rows)) % self.size
+        fits = min(len(rows), self.size - first)
+        self._buf[first : first + fits] = rows[:fits]
+        self._buf[: len(rows) - fits] = rows[fits:]
+        self._pending = []
+
     def _whole(self) -> np.ndarray:
-        if self.n < self.size:
-            return self._buf[: self.n]
-        return np.concatenate((self._buf[self._i :], self._buf[: self._i]))
+        self._write()
+        if self.frames < self.size:
+            return self._buf[: self.frames]
+        i = self.frames % self.size
+        return np.concatenate((self._buf[i:], self._buf[:i]))
 
     def _memoised(self, name: str, start: int, measure: Callable[[], Any]) -> Any:
         if self._memo_at != self.frames:
@@ -99,15 +118,31 @@ class FrameWindow:
 
 def spread_deg(ups: np.ndarray) -> float:
     """How far the body moves in any direction over a window: twice the largest angle from its mean direction."""
-    mean = ups.mean(axis=0)
-    mean /= max(float(np.linalg.norm(mean)), 1e-9)
+    mean = mean_row(ups)
+    mean /= max(length(mean), 1e-9)
     return 2.0 * DEGREES * math.acos(max(-1.0, min(1.0, float((ups @ mean).min()))))
+
+
+def angles(w: np.ndarray, axis: Vec) -> np.ndarray:
+    """The angle (deg) of each frame's gravity direction along an axis (w: rows of t, up)."""
+    return DEGREES * np.arcsin((w[:, 1:] @ np.asarray(axis)).clip(-1.0, 1.0))
+
+
+# The refresh runs numpy on short arrays, where the Python around a call costs more than the sums: these are
+# ndarray.mean(axis=0) and np.linalg.norm as numpy computes them (the same reduction, then the same division or
+# square root), without that Python.
+def mean_row(x: np.ndarray) -> np.ndarray:
+    return np.add.reduce(x, axis=0) / len(x)
+
+
+def length(v: np.ndarray) -> float:
+    return math.sqrt(float(v.dot(v)))
 
 
 def angle_on(u: Vec, axis: Vec) -> float:
     """The angle (deg) of a gravity direction along an axis: what each counter judges, frame by frame."""
     d = u[0] * axis[0] + u[1] * axis[1] + u[2] * axis[2]
-    return DEGREES * math.asin(max(-1.0, min(1.0, d)))
+    return DEGREES * math.asin(d if -1.0 <= d <= 1.0 else max(-1.0, min(1.0, d)))  # clamped only when it must be
 
 
 def median(values: Sequence[float]) -> float:
@@ -124,7 +159,11 @@ def _main_axis(ups: np.ndarray) -> tuple[np.ndarray, float] | None:
     """The principal axis of a stretch of gravity directions, and how far (deg) they range along it."""
     if len(ups) < 3:
         return None
-    axis = np.linalg.eigh(np.cov(ups.T))[1][:, -1]
+    x = np.array(ups.T)  # np.cov(ups.T), as numpy computes it
+    x -= x.mean(axis=1)[:, None]
+    cov = np.dot(x, x.T.conj())
+    cov *= 1.0 / (len(ups) - 1)
+    axis = np.linalg.eigh(cov)[1][:, -1]
     along = ups @ axis
     return axis, DEGREES * float(along.max() - along.min())
 
@@ -134,16 +173,16 @@ def _period(ups: np.ndarray) -> float | None:
     lo, hi = int(k.MIN_PERIOD_S * hz), min(int(k.MAX_PERIOD_S * hz), len(ups) // 2)
     if hi <= lo + 2:
         return None
-    centred = ups - ups.mean(axis=0)
+    centred = ups - mean_row(ups)
     x = centred @ np.linalg.eigh(centred.T @ centred)[1][:, -1]
     n = 1 << (2 * len(x) - 1).bit_length()
     spectrum = np.fft.rfft(x, n)
-    acf = np.fft.irfft(spectrum * np.conj(spectrum), n)[: hi + 2]
+    acf = np.fft.irfft(spectrum * spectrum.conj(), n)[: hi + 2]
     if acf[0] <= 0:
         return None
     acf = acf / acf[0] * len(x) / (len(x) - np.arange(len(acf)))  # unbiased: every lag weighs alike
     seg = acf[lo : hi + 1]
-    peaks = np.flatnonzero((seg[1:-1] > seg[:-2]) & (seg[1:-1] >= seg[2:]) & (seg[1:-1] >= k.PERIOD_MIN_CORRELATION))
+    peaks = ((seg[1:-1] > seg[:-2]) & (seg[1:-1] >= seg[2:]) & (seg[1:-1] >= k.PERIOD_MIN_CORRELATION)).nonzero()[0]
     if not len(peaks):
         return None
     return (lo + 1 + int(peaks[0])) / hz
