@@ -81,8 +81,8 @@ class _Set:
     pending: list[tuple[RepCounted, float]] = field(default_factory=list)  # excursions (and when they turned)
     # waiting for the set to prove itself
     counted: int = 0
-    opening: tuple[_Turn, _Turn] | None = None  # the set's first two turns (its first half-cycle)
-    settled: bool = False  # the body was quiet before the set's first switch: it started from rest
+    opening: tuple[_Turn, _Turn] | None = None  # its first rep, were it cut by the stream's start: (home, far)
+    settled: bool = False  # it started from rest: the body was quiet before its first switch, or had just arrived
 
 
 class CycleCounter:
@@ -194,7 +194,7 @@ class CycleCounter:
         if arrived is not None:
             # Rule 8: what came before the move belongs to another place: its unproven excursions were the move.
             self._place, self._period, self._recounted = arrived, k.START_PERIOD_S, self._counted_far
-            self._new_set(float(window.rows(arrived, arrived + 1)[0, 0]), arrived)
+            self._new_set(float(window.rows(arrived, arrived + 1)[0, 0]), arrived, settled=True)  # from the new place
         w = whole[max(0, self._place - (frames - len(whole))) :]
         start = frames - len(w)  # the frame w begins at
         if not self._fixed_axis:
@@ -305,8 +305,11 @@ class CycleCounter:
             st.settled = st.settled or idle > self._gap()
             st.start = turn.t
         st.switches = [*st.switches[-2 * (self.p.min_set_reps + 2) :], (state, turn)]
-        if st.opening is None and len(st.switches) == 2:
-            st.opening = (st.switches[0][1], turn)
+        if st.opening is None and len(st.switches) == 3:
+            # A rep cut by the stream's start is measured by its first whole half-cycle: from the far end the cut one
+            # reached to where the next one ended (the way out may be a sliver), dated from where the stream began.
+            first, far = st.switches[0][1], st.switches[1][1]
+            st.opening = (_Turn(turn.up, first.t), far)
         if st.rest is None:
             if len(st.switches) < (2 if self._anchor else 2 * self.p.min_set_reps + 1):
                 return events

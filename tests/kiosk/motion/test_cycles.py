@@ -62,6 +62,14 @@ def test_a_stream_that_begins_out_at_the_far_end_counts_that_first_return():
     assert count(samples).count == 6
 
 
+def test_a_rep_cut_by_the_streams_start_is_measured_by_its_return():
+    """Rules 5 and 6: cut on its way out, the first rep shows only a sliver of it (far less than the set's other
+    reps), but all of its way home: its first whole half-cycle."""
+    s = Script(start=SUPINE).still(5).tilt_reps(6, -25.0, period_s=4.0, pause_s=0.5).still(20)
+    cut = 6.2  # 0.8 s before the first rep's far end, with 8 of its 25 degrees to go
+    assert count([x._replace(t=x.t - cut) for x in render(s, 50, seed=7) if x.t >= cut]).count == 6
+
+
 def test_a_set_that_began_from_rest_and_is_cut_short_out_at_the_far_end_does_not_count_the_unfinished_rep():
     s = Script(start=SUPINE).still(10).tilt_reps(5, -25.0, period_s=4.0, pause_s=0.5).move(1.5, pitch=SUPINE[0] - 25)
     assert count(render(s, 50, seed=8)).count == 5
@@ -87,6 +95,14 @@ def test_a_move_into_position_straight_before_the_reps_is_not_a_rep_and_absorbs_
     arrived is judged with the new place's own period and envelope."""
     s = Script(start=STANDING).walk(4).still(2).move(2.5, pitch=SUPINE[0], roll=SUPINE[1])
     s.tilt_reps(7, 15.0, period_s=3.5, pause_s=0.3).still(10)
+    assert count(render(s, 50, seed=12)).count == 7
+
+
+def test_a_set_that_began_where_the_body_arrived_was_not_cut_by_the_streams_start():
+    """Rules 5 and 8: lying down, tilting at once, and standing straight up: the set ends away from its rest, but it
+    began from the place the body arrived in, not mid-rep, so no cut first rep is added."""
+    s = Script(start=STANDING).walk(4).still(2).move(2.5, pitch=SUPINE[0], roll=SUPINE[1])
+    s.tilt_reps(7, 15.0, period_s=3.5, pause_s=0.3).move(2.5, pitch=STANDING[0], roll=STANDING[1]).walk(3)
     assert count(render(s, 50, seed=12)).count == 7
 
 
