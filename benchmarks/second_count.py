@@ -6,9 +6,9 @@ it (4 samples at a time), in two ways:
 - offline, as `backstretch analyze` runs (no start pose; CycleCounter's counts after the first 65 s, as the
   first set of a recording waits for the quiet level, which takes a minute, offline only);
 - as the routine runs it: the start pose taken at the first still spell, then sets of one rep.
-Prints, for CycleCounter's counts (the ones shown and said): how many find PeakCounter's count equal within
-CONFIRM_S, and when PeakCounter's nearest count came relative to CycleCounter's (median, 10th and 90th
-percentiles; negative is earlier). It asserts nothing.
+Prints, for CycleCounter's counts (the ones shown and said): how many are confirmed within CONFIRM_S
+(PeakCounter has counted the same reps: kiosk/motion/agreement.py), and when PeakCounter's nearest count came
+relative to CycleCounter's (median, 10th and 90th percentiles; negative is earlier). It asserts nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ OFFLINE_AFTER_S = 65.0
 
 
 def counts_over_time(data: np.ndarray, routine: bool) -> np.ndarray:
-    """(t, CycleCounter's count, PeakCounter's count) after every batch."""
+    """(t, CycleCounter's count, PeakCounter's count, 1 if they counted the same reps) after every batch."""
     params = replace(params_for("reps"), auto_calibrate=not routine)
     pipeline = MotionPipeline(params)
     if routine:
@@ -40,7 +40,7 @@ def counts_over_time(data: np.ndarray, routine: bool) -> np.ndarray:
     rows = []
     for i in range(0, len(data), LIVE_BATCH):
         pipeline.feed(data[i : i + LIVE_BATCH])
-        rows.append((pipeline.state.t, pipeline.cycles.count, pipeline.peaks.count))
+        rows.append((pipeline.state.t, pipeline.cycles.count, pipeline.peaks.count, pipeline.agreement.same))
     return np.array(rows)
 
 
@@ -54,13 +54,13 @@ def measure(files: list[Path], routine: bool) -> str:
         for t in counted[counted > (0.0 if routine else h[0, 0] + OFFLINE_AFTER_S)]:
             total += 1
             window = h[(h[:, 0] >= t) & (h[:, 0] <= t + CONFIRM_S)]
-            agreed += bool((window[:, 1] == window[:, 2]).any())
+            agreed += bool(window[:, 3].any())
             if len(peaks):
                 offsets.append(float(peaks[np.argmin(np.abs(peaks - t))] - t))
     o = np.array(offsets)
     mode = "as the routine runs it" if routine else f"offline, counts after {OFFLINE_AFTER_S:g} s"
     return (
-        f"{mode}: {total} counts, the second counter agrees within {CONFIRM_S:g} s for {agreed}/{total} "
+        f"{mode}: {total} counts, the second counter counted the same reps within {CONFIRM_S:g} s for {agreed}/{total} "
         f"({100 * agreed / max(total, 1):.0f}%); its nearest count comes median {np.median(o):+.2f} s, "
         f"10th percentile {np.percentile(o, 10):+.2f} s, 90th {np.percentile(o, 90):+.2f} s"
     )

@@ -46,7 +46,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -78,7 +78,7 @@ class _Set:
     switches: list[tuple[int, _Turn]] = field(default_factory=list)  # (side switched to, turn before it)
     rest: int | None = None  # the side rest is on, once known
     amplitudes: list[float] = field(default_factory=list)  # the last few excursions' sizes (deg)
-    pending: list[tuple[RepCounted, float]] = field(default_factory=list)  # excursions (and when they turned)
+    pending: list[RepCounted] = field(default_factory=list)  # excursions
     # waiting for the set to prove itself
     counted: int = 0
     opening: tuple[_Turn, _Turn] | None = None  # its first rep, were it cut by the stream's start: (home, far)
@@ -152,20 +152,22 @@ class CycleCounter:
     def _decide(self, t: float, u: Vec, at: int) -> list[RepCounted]:
         """Rules 4 and 7 for one frame; `at` is how many frames had been stored with it (a replay passes older ones)."""
         events: list[RepCounted] = []
+        axis = self._axis
+        assert axis is not None  # update() decides only once there is one
+        s = angle_on(u, axis)
+        h = k.HYSTERESIS_FRAC * self._env
+        if abs(s - self._moved_from) > 2 * h:  # as far as a switch must go: the body is moving (rule 7)
+            self._moved_from, self._moved = s, t
         state = self._state
-        if state is not None and t - self._last_switch > self._gap():
+        if state is not None and t - max(self._last_switch, self._moved) > self._gap():
             events = self._close_set(t)
             self._new_set(t, at, settled=True)
             self._home = u
             state = self._state
-        axis = self._axis
-        assert axis is not None  # update() decides only once there is one
-        s = angle_on(u, axis)
         if s < self._lo:
             self._lo = s
         if s > self._hi:
             self._hi = s
-        h = k.HYSTERESIS_FRAC * self._env
         up, down = self._mid + h, self._mid - h
         if state is not None and state == self._set.rest:
             # Leaving rest is judged from where rest is now (the lowest or highest point since the return), not
@@ -221,6 +223,7 @@ class CycleCounter:
         self._mid = (extremes[0][0] + extremes[0][1]) / 2.0
         since = s[-max(1, min(frames - self._switch_frame, len(s))) :]
         self._lo, self._hi = float(since.min()), float(since.max())  # on the axis as it is now
+        self._moved_from = float(s[-1])  # a new axis is no movement: judged from here on it
         if arrived is None:
             return []
         # The stretch since the arrival is judged again, with what the new place has shown of itself.
@@ -276,7 +279,8 @@ class CycleCounter:
     def _new_set(self, t: float, at: int, settled: bool = False) -> None:
         self._set = _Set(start=t, settled=settled)
         self._state: int | None = None
-        self._last_switch = t
+        self._last_switch = self._moved = t  # the last switch, and the last movement as big as one (rule 7)
+        self._moved_from = math.inf  # where the body was then, on the axis (none yet)
         self._switch_frame = at
         self._lo, self._hi = math.inf, -math.inf
 
@@ -307,15 +311,19 @@ class CycleCounter:
         st.switches = [*st.switches[-2 * (self.p.min_set_reps + 2) :], (state, turn)]
         if st.opening is None and len(st.switches) == 3:
             # A rep cut by the stream's start is measured by its first whole half-cycle: from the far end the cut one
-            # reached to where the next one ended (the way out may be a sliver), dated from where the stream began.
+            # reached to where the next one ended (the way out may be a sliver), dated from where the stream began
+            # (its far end too: it was not seen whole).
             first, far = st.switches[0][1], st.switches[1][1]
-            st.opening = (_Turn(turn.up, first.t), far)
+            st.opening = (_Turn(turn.up, first.t), _Turn(far.up, first.t))
         if st.rest is None:
             if len(st.switches) < (2 if self._anchor else 2 * self.p.min_set_reps + 1):
                 return events
             # Rule 5: rest is where the set started from (the calibrated pose, when there is one), against the
-            # set's midline once the set has shown its range.
-            st.rest = 1 if self._angle(self._anchor or st.first.up) > self._mid else -1
+            # set's midline once the set has shown its range: halfway between its typical far ends either way (the
+            # last period's middle drifts with a rest that drifts).
+            ends = {side: [self._angle(turn.up) for s_, turn in st.switches[1:] if s_ == side] for side in (1, -1)}
+            mid = (median(ends[1]) + median(ends[-1])) / 2.0 if ends[1] and ends[-1] else self._mid
+            st.rest = 1 if self._angle(self._anchor or st.first.up) > mid else -1
             for (_, a), (side, b) in itertools.pairwise(st.switches):
                 if side == st.rest:
                     events += self._excursion(a, b, t)
@@ -329,24 +337,24 @@ class CycleCounter:
         st = self._set
         if not self._on_axis(home.up, far.up):
             return []  # another movement (rule 6)
-        rep = RepCounted(t, 0, home.t, round(angle_deg(home.up, far.up), 1))
+        rep = RepCounted(t, 0, home.t, round(angle_deg(home.up, far.up), 1), far.t)
         st.amplitudes = [*st.amplitudes[-7:], rep.amplitude_deg]
         typical = median(st.amplitudes)
         smallest, largest = 2 * k.HYSTERESIS_FRAC * typical, typical / k.HYSTERESIS_FRAC
-        st.pending = [(r, f) for r, f in [*st.pending, (rep, far.t)] if smallest <= r.amplitude_deg <= largest]
+        st.pending = [r for r in [*st.pending, rep] if smallest <= r.amplitude_deg <= largest]
         if st.counted + len(st.pending) < self.p.min_set_reps:
             return []
         if self.p.learn_axis_reps and st.counted + len(st.pending) >= self.p.learn_axis_reps:
             self._fixed_axis = True  # the exercise's axis is learnt: later movements are judged against it
         self._last_set = (median(st.amplitudes), t)
         counted = []
-        for r, far_t in st.pending:
+        for r in st.pending:
             st.counted += 1
             if r.start < self._recounted:
                 continue  # judged again after a move (rule 8): it overlaps a rep already counted
-            self._counted_far = far_t
+            self._counted_far = max(self._counted_far, r.far)
             self.count += 1
-            counted.append(RepCounted(r.t, self.count, r.start, r.amplitude_deg))
+            counted.append(replace(r, count=self.count))
         st.pending = []
         return counted
 

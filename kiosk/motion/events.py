@@ -21,6 +21,7 @@ class RepCounted(MotionEvent):
     count: int
     start: float
     amplitude_deg: float  # range of motion of this rep
+    far: float  # when it turned at its far end (two counters' reps with the same far end are the same rep)
 
 
 @dataclass(frozen=True)

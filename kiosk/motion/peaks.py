@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -290,7 +290,7 @@ class PeakCounter:
         st.count[turn.side] += 1
         if st.count[turn.side] <= st.count[-turn.side]:
             return []  # the rest side's turning points are one fewer than the far side's
-        return [RepCounted(turn.confirmed, 0, turn.t, round(turn.size, 1))]
+        return [RepCounted(turn.confirmed, 0, turn.t, round(turn.size, 1), turn.t)]
 
     def _commit(self, st: _Set, reps: list[RepCounted]) -> list[RepCounted]:
         st.turns = []
@@ -298,7 +298,7 @@ class PeakCounter:
         for r in reps:
             self.count += 1
             st.counted += 1
-            counted.append(RepCounted(r.t, self.count, r.start, r.amplitude_deg))
+            counted.append(replace(r, count=self.count))
         return counted
 
     def _gap(self) -> float:
@@ -322,7 +322,7 @@ class PeakCounter:
         reps = [] if st.counted else self._recount(st)
         proven = st.counted + len(reps) >= self.min_set_reps  # a cut rep makes no set out of strays
         if proven and st.cut and st.first != st.last and st.count[1] == st.count[-1]:
-            reps.append(RepCounted(t, 0, self._start, 0.0))
+            reps.append(RepCounted(t, 0, self._start, 0.0, self._start))  # its far end: before the stream began
         if st.counted + len(reps) < self.min_set_reps:
             return []
         self._last_set = (median(st.sizes), t)

@@ -13,6 +13,7 @@ import numpy as np
 
 from backstretch.drivers.sample import Sample
 
+from .agreement import Agreement
 from .cycles import CycleCounter, CycleParams
 from .events import ActivityChanged, MotionEvent, SideChanged, StillChanged
 from .holds import HoldParams, HoldTimer
@@ -139,6 +140,7 @@ class MotionPipeline:
         window = FrameWindow() if p.exercise == "reps" else None  # fed to both alike: measured once for both
         self.cycles = CycleCounter(cycles, anchor, t, expected_axis=tilt_axis, window=window)
         self.peaks = PeakCounter(cycles.min_set_reps, anchor, t, window=window)
+        self.agreement = Agreement()
 
     def _new_start_pose(self, t: float) -> None:
         self._new_counters(self.pose.up, t)
@@ -161,16 +163,17 @@ class MotionPipeline:
             events += self._step(frame)
         closing = self.cycles.finish(self.state.t)
         if self.p.exercise == "reps":
-            self.peaks.finish(self.state.t)
+            self.agreement.add(closing, self.peaks.finish(self.state.t))
             events += closing
             self.state.reps, self.state.confidence = self.cycles.count, self.confidence
+        else:
+            self.agreement.add([], closing)
         return events + self.hold.finish()
 
     @property
     def confidence(self) -> str:
-        """How sure the rep count is: 'high' when the second, independent counter counts the same."""
-        check = self.peaks.count if self.p.exercise == "reps" else self.reps.count
-        return "high" if self.cycles.count == check else "low"
+        """How sure the rep count is: 'high' when the second, independent counter counted the same reps."""
+        return "high" if self.agreement.same else "low"
 
     def _step(self, f: Frame) -> list[MotionEvent]:
         s = self.state
@@ -192,8 +195,10 @@ class MotionPipeline:
         else:
             self.pose.cancel_capture()
         if generic:
-            self.peaks.update(f)
-            events += self.cycles.update(f)
+            checks = self.peaks.update(f)
+            counted = self.cycles.update(f)
+            self.agreement.add(counted, checks)
+            events += counted
             s.reps, s.confidence = self.cycles.count, self.confidence
             s.angle_deg = self.cycles.angle_from_start(f.up)
             return events
@@ -231,10 +236,11 @@ class MotionPipeline:
             self.reps.reset(None, f.t)  # sat up or walked off: start again from the next pose
             self.cycles.reset(None, f.t)
             return []
-        self.cycles.update(f)
-        counted: list[MotionEvent] = list(self.reps.update(f))
+        checks = self.cycles.update(f)
+        counted = self.reps.update(f)
+        self.agreement.add(counted, checks)
         s.reps, s.confidence = self.reps.count, self.confidence
-        return counted
+        return list(counted)
 
     def _holds(self, f: Frame) -> list[MotionEvent]:
         s = self.state

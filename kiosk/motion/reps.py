@@ -53,6 +53,7 @@ class _Rep:
     end: float
     amplitude: float
     axis: Vec
+    far: float  # when it turned at its far end
     turned: float = 0.0
 
 
@@ -177,7 +178,7 @@ class RepCounter:
         if t - start_t < self.p.min_duration_s or self._amp < self._smallest_rep(t):
             return []  # too small or too quick to be a rep: the state goes on as for a wobble
         self._counted = True
-        rep = _Rep(start_t, t, self._amp, unit(cross(start_u, self._out[0])), self._turned)
+        rep = _Rep(start_t, t, self._amp, unit(cross(start_u, self._out[0])), self._out[1], self._turned)
         self._returns = [*self._returns[-4:], rep]
         return self._accept(rep) if self._acceptable(rep) else []
 
@@ -244,7 +245,7 @@ class RepCounter:
     def _counted_event(self, rep: _Rep) -> RepCounted:
         self.count += 1
         self._last_counted = rep.end
-        return RepCounted(rep.end, self.count, rep.start, round(rep.amplitude, 1))
+        return RepCounted(rep.end, self.count, rep.start, round(rep.amplitude, 1), rep.far)
 
     def angle_from_start(self, u: Vec) -> float:
         """How far the body is from where the rep in progress started (for a gauge or a plot)."""

@@ -82,7 +82,7 @@ class Kiosk:
     def reps(self, n):
         for _ in range(n):
             self.wait(3)
-            self.events(RepCounted(self.clock.t, 1, self.clock.t - 2, 9.0))
+            self.events(RepCounted(self.clock.t, 1, self.clock.t - 2, 9.0, self.clock.t - 1))
 
     def hold_to_target(self, side):
         """A hold that reaches its 10 s target and is not let go yet."""
@@ -203,7 +203,7 @@ def test_a_rep_straight_after_the_last_one_while_its_count_waits_is_not_added_to
     kiosk.calibrate()
     kiosk.motion.state.confidence = "low"
     kiosk.reps(3)
-    kiosk.events(RepCounted(kiosk.clock.t, 4, kiosk.clock.t - 0.5, 9.0))
+    kiosk.events(RepCounted(kiosk.clock.t, 4, kiosk.clock.t - 0.5, 9.0, kiosk.clock.t - 0.3))
     assert kiosk.phase == DONE and kiosk.engine.view.reps == 3 and kiosk.said[-2:] == ["about 3", "Well done."]
     kiosk.done()
     assert kiosk.engine.view.results[-1].reps_done == 3

@@ -10,7 +10,7 @@ def test_plot_draws_trace_zone_and_marks(tmp_path):
     trace = [(t / 10, 40.0 if 20 < t < 80 else 2.0) for t in range(100)]
     events = [
         Calibrated(0.5, "good", 0.3),
-        RepCounted(3.0, 1, 2.0, 10.0),
+        RepCounted(3.0, 1, 2.0, 10.0, 2.5),
         HoldEnded(8.0, "left", 2.1, 7.9, 5.8, False, 41.0),
     ]
     plot_trace(str(out), "test", trace, events, zone=(15.0, 80.0))

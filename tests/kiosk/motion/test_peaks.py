@@ -1,5 +1,7 @@
 """The peak counter's numbered rules, on constructed signals (kiosk/motion/peaks.py)."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from backstretch.kiosk.motion import tuning as k
@@ -74,5 +76,5 @@ def test_the_generic_exercise_is_sure_of_its_count_only_when_the_peak_counter_ag
     assert pipeline.cycles.count == pipeline.peaks.count == 6 and pipeline.confidence == "high"
     pipeline.reps.count += 1  # the old counter checks the pelvic tilt only
     assert pipeline.confidence == "high"
-    pipeline.peaks.count += 1
+    pipeline.agreement.add([], [replace(pipeline.agreement.checks[-1], far=s.t)])  # a rep only peaks counted
     assert pipeline.confidence == "low"

@@ -118,3 +118,20 @@ def test_a_generic_reps_exercise_in_the_routine_takes_a_start_pose_when_asked():
     cal = [e for e in events if isinstance(e, Calibrated)]
     assert len(cal) == 1 and 6.0 < cal[0].t < s.reps[0][0]
     assert sum(isinstance(e, RepCounted) for e in events) == 4
+
+
+def test_a_drifting_rest_after_a_stray_in_the_pause_is_still_counted_from_rest(data_dir):
+    """uci-s1-e2's third block (short leans back, each held, from an upright rest that drifts by as much as the
+    leans) follows a stray in the pause. Counted from the far end (as when a wobble at rest is taken for the first
+    rep leaving, or rest is judged against a midline the drift has moved) every rep is dated at the upright moment
+    between two labelled reps; counted from rest, at its held far end, inside its own rep."""
+    import json
+
+    rec = read_recording(data_dir / "uci-s1-e2.csv")
+    labels = json.loads((data_dir / "uci-s1-e2.labels.json").read_text())
+    events, _ = run_pipeline(rec.data, "reps")
+    third = [r for r in labels["rep_intervals"] if r["kind"] == "low amplitude"]
+    reps = [e for e in events if isinstance(e, RepCounted) and e.far >= third[0]["start"]]
+    assert len(reps) >= 9
+    inside = [next((i for i, r in enumerate(third) if r["start"] <= e.far <= r["end"]), None) for e in reps]
+    assert None not in inside and len(set(inside)) == len(inside)  # each at its own labelled rep's far end

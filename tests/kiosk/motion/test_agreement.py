@@ -1,0 +1,36 @@
+"""Two counters agree when they counted the same reps, not merely as many (kiosk/motion/agreement.py)."""
+
+from backstretch.kiosk.motion.agreement import Agreement, same_reps
+from backstretch.kiosk.motion.events import RepCounted
+
+
+def reps(*fars: float, length: float = 4.0) -> list[RepCounted]:
+    """Reps of `length` seconds whose far ends came at `fars`, counted on the way home."""
+    return [RepCounted(f + length / 2, i + 1, f - length / 2, 20.0, f) for i, f in enumerate(fars)]
+
+
+def test_the_same_reps_seen_a_moment_apart_agree():
+    assert same_reps(reps(2.0, 7.0, 12.0), reps(2.6, 6.3, 13.5))  # nearer each other than to the neighbours
+
+
+def test_as_many_reps_but_not_the_same_ones_do_not_agree():
+    """One counter missed the first rep and the other the third: the totals agree by chance."""
+    assert not same_reps(reps(2.0, 7.0, 17.0), reps(7.0, 12.0, 17.0))
+
+
+def test_a_far_end_three_quarters_of_the_way_to_the_next_rep_is_another_rep():
+    assert same_reps(reps(10.0, 14.0), reps(12.0, 16.0))  # half a rep off: the other turning point of each cycle
+    assert not same_reps(reps(10.0, 14.0), reps(13.1, 17.1))
+
+
+def test_a_rep_counted_by_one_counter_only_does_not_agree():
+    assert not same_reps(reps(2.0, 7.0), reps(2.0))
+    assert same_reps([], [])
+
+
+def test_agreement_is_judged_again_as_reps_come():
+    a = Agreement()
+    a.add(reps(2.0), [])
+    assert not a.same  # the second counter has not had its say
+    a.add([], reps(2.2))
+    assert a.same
