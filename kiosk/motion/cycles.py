@@ -86,6 +86,10 @@ class _Set:
 
 
 class CycleCounter:
+    _last_switch: float
+    _moved: float
+    _moved_from: float
+
     def __init__(
         self,
         params: CycleParams = CycleParams(),
@@ -279,8 +283,9 @@ class CycleCounter:
     def _new_set(self, t: float, at: int, settled: bool = False) -> None:
         self._set = _Set(start=t, settled=settled)
         self._state: int | None = None
-        self._last_switch = self._moved = t  # the last switch, and the last movement as big as one (rule 7)
-        self._moved_from = math.inf  # where the body was then, on the axis (none yet)
+        self._last_switch = t
+        self._moved = t  # the last movement as big as a switch (rule 7)...
+        self._moved_from = math.inf  # ...and where the body was then, on the axis (nowhere yet)
         self._switch_frame = at
         self._lo, self._hi = math.inf, -math.inf
 
