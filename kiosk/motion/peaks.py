@@ -210,7 +210,8 @@ class PeakCounter:
 
     @staticmethod
     def _point(w: np.ndarray, i: int, s: np.ndarray) -> _Point:
-        return _Point(float(s[i]), float(w[i, 0]), (float(w[i, 1]), float(w[i, 2]), float(w[i, 3])))
+        t, x, y, z = w[i].tolist()
+        return _Point(float(s[i]), t, (x, y, z))
 
     # -- rules 3 to 5: turning points, sets, reps -----------------------------------------------------
     def _turning_point(self, side: int, now: _Point) -> list[RepCounted]:

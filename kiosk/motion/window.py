@@ -85,7 +85,8 @@ class FrameWindow:
                 return previous
             if float(axis @ np.asarray(previous)) < 0:
                 axis = -axis
-        return (float(axis[0]), float(axis[1]), float(axis[2]))
+        x, y, z = axis.tolist()
+        return (x, y, z)
 
     def _write(self) -> None:
         """The frames added since the buffer was last looked at, written to it in one go (cheaper than one by one:
