@@ -15,6 +15,7 @@ from .events import HoldEnded, MotionEvent, RepCounted
 from .pipeline import MotionPipeline, params_for
 
 LIVE_BATCH = 4  # samples per feed, as the kiosk gets them at 100 Hz and 30 frames a second
+UNUSABLE_MAX_S = 1.0  # s: more of the recording than this with no gravity direction, and a rep may hide in it
 
 
 def run_pipeline(
@@ -35,8 +36,12 @@ def run_pipeline(
     return events, pipeline
 
 
-def summarize(exercise: str, events: list[MotionEvent], duration: float, confidence: str = "high") -> dict:
-    """The JSON form of DESIGN.md: exercise, reps, holds, duration and how sure the rep count is."""
+def summarize(
+    exercise: str, events: list[MotionEvent], duration: float, confidence: str = "high", unusable: float = 0.0
+) -> dict:
+    """The JSON form of DESIGN.md: exercise, reps, holds, duration and how sure the rep count is; `unusable`, the
+    share of samples whose accelerometer reading gave no gravity direction (zero, not finite, out of range).
+    Where that adds up to more than UNUSABLE_MAX_S the count cannot be sure, whatever the counters agree on."""
     holds = [
         {
             "side": e.side,
@@ -54,7 +59,8 @@ def summarize(exercise: str, events: list[MotionEvent], duration: float, confide
         "reps": reps,
         "holds": holds,
         "duration": round(duration, 2),
-        "confidence": confidence,
+        "confidence": "low" if unusable * duration > UNUSABLE_MAX_S else confidence,
+        "unusable_samples": round(unusable, 4),
     }
 
 
@@ -66,19 +72,27 @@ def analyze_path(
     if trace:
         pipeline.trace = []
     events: list[MotionEvent] = []
+    samples = 0
     with RecordingReader(path) as reader:
         for chunk in reader.chunks():
+            samples += len(chunk)
             events += pipeline.feed(chunk)
         duration = reader.last_t - reader.first_t
     events += pipeline.finish()
-    return summarize(exercise, events, duration, pipeline.confidence), events, pipeline
+    unusable = pipeline.orientation.binner.rejected / max(samples, 1)
+    return summarize(exercise, events, duration, pipeline.confidence, unusable), events, pipeline
 
 
 def describe(path: str, result: dict) -> str:
     """A readable summary for a person at a terminal."""
     lines = [f"{path}: {result['exercise'].replace('_', ' ')}, {result['duration']:.0f} s"]
+    if result["unusable_samples"]:
+        lines.append(
+            f"  {100 * result['unusable_samples']:.1f}% of the samples had no usable accelerometer reading "
+            "(zero, not finite or out of range) and were left out"
+        )
     if result["exercise"] in ("pelvic_tilt", "reps"):
-        unsure = "" if result["confidence"] == "high" else " (low confidence: two independent counts disagree)"
+        unsure = "" if result["confidence"] == "high" else " (low confidence: " + _why_unsure(result) + ")"
         lines.append(f"  reps: {result['reps']}{unsure}")
     if result["holds"] or result["exercise"] in ("spinal_twist", "swiss_ball"):
         lines.append(f"  holds: {len(result['holds'])}")
@@ -87,3 +101,9 @@ def describe(path: str, result: dict) -> str:
             status = "completed" if h["completed"] else "broken"
             lines.append(f"    {side}{h['start']:7.1f} s to {h['end']:7.1f} s  {h['seconds']:5.1f} s in zone  {status}")
     return "\n".join(lines)
+
+
+def _why_unsure(result: dict) -> str:
+    if result["unusable_samples"] * result["duration"] > UNUSABLE_MAX_S:
+        return f"more than {UNUSABLE_MAX_S:g} s of the recording could not be read"
+    return "two independent counts disagree"

@@ -172,10 +172,26 @@ def test_analyze_json_is_one_object_per_file_in_the_design_form(tmp_path):
     import json
 
     result = json.loads(lines[0])
-    assert list(result) == ["exercise", "reps", "holds", "duration", "confidence"]
+    assert list(result) == ["exercise", "reps", "holds", "duration", "confidence", "unusable_samples"]
     assert result["confidence"] in ("high", "low")
     assert set(result["holds"][0]) == {"side", "start", "end", "seconds", "completed"}
     assert result["holds"][0]["side"] in ("left", "right")
+
+
+def test_analyze_says_when_it_could_not_read_the_body_rather_than_reporting_nothing_done(tmp_path):
+    """A recording whose accelerometer read zero for most of it (a sensor that lost power): no rep is seen, and the
+    count is not one to trust."""
+    import json
+
+    rec = tmp_path / "dead.csv"
+    rows = [f"{i / 100:.2f},{0.0 if 500 <= i < 2500 else 1.0},0,0" for i in range(3000)]
+    rec.write_text("t,ax,ay,az\n" + "\n".join(rows) + "\n")
+    proc = backstretch("analyze", str(rec), "--exercise", "reps", "--json", tmp_path=tmp_path)
+    result = json.loads(proc.stdout)
+    assert proc.returncode == 0 and result["unusable_samples"] == 0.6667 and result["confidence"] == "low"
+    text = backstretch("analyze", str(rec), "--exercise", "reps", tmp_path=tmp_path).stdout
+    assert "66.7% of the samples had no usable accelerometer reading" in text
+    assert "low confidence: more than 1 s of the recording could not be read" in text
 
 
 def test_analyze_plot_writes_a_png(tmp_path):
