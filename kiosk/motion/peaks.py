@@ -29,8 +29,8 @@ turning points that stand out from the signal on both sides and counts full cycl
 4. Sides are never decided: a set of n reps from rest has n turning points on the far side and n - 1 on
    the rest side, so its reps are the larger of the two counts, a rep counted when its side takes the
    lead (at the far end of each rep, halfway home). A set ends PEAK_GAP_PERIODS periods (of at least
-   START_PERIOD_S) after its last turning point; until it has `min_set_reps` reps they wait, uncounted: a
-   set that never gets there was strays.
+   START_PERIOD_S) after the middle of its last turning point (a pose held there is no idleness); until it
+   has `min_set_reps` reps they wait, uncounted: a set that never gets there was strays.
 5. A stream's first set that began within that gap of the stream's start, and has as many turning points
    on each side, the first and the last on different sides, began with a rep cut by the stream's start: it
    counts too, when the set ends, if the set has proven itself without it.
@@ -79,7 +79,7 @@ class _Turn:
 @dataclass
 class _Set:
     cut: bool  # the first set of a stream that may have begun mid-rep (rule 5)
-    last_t: float = 0.0  # when the latest turning point was reached
+    last_t: float = 0.0  # the middle of its latest turning point (a pose held there is part of it)
     side_t: dict[int, float] = field(default_factory=dict)  # per side, the middle of its latest turning point
     turns: list[_Turn] = field(default_factory=list)  # its turning points until it has proven itself
     sizes: list[float] = field(default_factory=list)  # the last few turning points' sizes (deg)
@@ -228,7 +228,7 @@ class PeakCounter:
         if st is None:
             st = self._set = _Set(cut=self._cut and point.t - self._start < self._gap())
         turn = _Turn(side, size, middle, now.t)
-        st.last_t = point.t
+        st.last_t = middle
         if not st.counted:
             st.turns = [*st.turns[-TURNS_KEPT:], turn]
             return self._prove(st)

@@ -78,3 +78,14 @@ def test_the_generic_exercise_is_sure_of_its_count_only_when_the_peak_counter_ag
     assert pipeline.confidence == "high"
     pipeline.agreement.add([], [replace(pipeline.agreement.checks[-1], far=s.t)])  # a rep only peaks counted
     assert pipeline.confidence == "low"
+
+
+def test_a_rep_held_at_its_far_end_keeps_its_set_open(data_dir):
+    """Rule 4: a set's idle time runs from the middle of its last turning point, not from when it was reached: the
+    first curl of uci-s1-e6, held at the top for 5 s, is part of the set the next turn confirms, though that turn
+    comes 8 s after the top was reached (the gap of a set whose period is not yet known)."""
+    from backstretch.drivers.recording import read_recording
+
+    counter = PeakCounter()
+    feed(counter, read_recording(data_dir / "uci-s1-e6.csv").data)
+    assert counter.count == 30
