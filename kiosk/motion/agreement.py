@@ -2,10 +2,12 @@
 
 Equal totals are not enough: one counter may miss a rep the other counts while the other misses another
 (a rep too shallow for one, a first rep after a stray for the other), and the totals agree by chance.
-Two reps are the same rep when their far ends (where each counter saw the movement turn) are nearer to each
-other than SAME_REP_GAPS of the way to the neighbouring rep's far end. A counter that dates its reps from the
-other turning point of each cycle is half a rep off on every rep; a counter that counted another rep is a whole
-rep off: three quarters is the boundary between the two.
+Two reps are the same rep when the second counter saw the movement turn (its far end) while the first's rep
+was under way, from its start to when it was counted; or else when their far ends are nearer to each other than
+SAME_REP_GAPS of the way to the neighbouring rep's far end (the counters date a far end differently: the extreme,
+the middle of a held pose). A counter that dates its reps from the other turning point of each cycle is half a
+rep off on every rep; a counter that counted another rep is a whole rep off: three quarters is the boundary
+between the two.
 """
 
 from __future__ import annotations
@@ -42,10 +44,12 @@ def same_reps(counted: list[RepCounted], checks: list[RepCounted]) -> bool:
     """Every counted rep has its own check rep, and no check rep is left over (both in the order they turned)."""
     if len(counted) != len(checks):
         return False
-    mine, theirs = sorted(r.far for r in counted), sorted(r.far for r in checks)
-    for i, (far, other) in enumerate(zip(mine, theirs, strict=True)):
-        before = far - mine[i - 1] if i > 0 else math.inf
-        after = mine[i + 1] - far if i + 1 < len(mine) else math.inf
-        if abs(far - other) > SAME_REP_GAPS * min(before, after):
+    mine, theirs = sorted(counted, key=lambda r: r.far), sorted(r.far for r in checks)
+    for i, (rep, other) in enumerate(zip(mine, theirs, strict=True)):
+        if rep.start <= other <= rep.t:
+            continue  # the other counter saw this rep turn while it was under way
+        before = rep.far - mine[i - 1].far if i > 0 else math.inf
+        after = mine[i + 1].far - rep.far if i + 1 < len(mine) else math.inf
+        if abs(rep.far - other) > SAME_REP_GAPS * min(before, after):
             return False
     return True

@@ -118,6 +118,7 @@ class CycleCounter:
         not count twice are kept."""
         self._origin = self._window.frames  # the first frame it looks at
         self._home = anchor
+        self._began = t  # when the stream began (its first frame, when there is no start pose)
         self._period = k.START_PERIOD_S
         self._mid = 0.0
         self._env = self._floor = k.MIN_ENVELOPE_DEG
@@ -144,7 +145,7 @@ class CycleCounter:
         u, t = f.up, f.t
         self._last_t = t
         if self._home is None:
-            self._home = u
+            self._home, self._began = u, t
         window = self._window
         window.add(f)
         at = window.frames
@@ -316,10 +317,10 @@ class CycleCounter:
         st.switches = [*st.switches[-2 * (self.p.min_set_reps + 2) :], (state, turn)]
         if st.opening is None and len(st.switches) == 3:
             # A rep cut by the stream's start is measured by its first whole half-cycle: from the far end the cut one
-            # reached to where the next one ended (the way out may be a sliver), dated from where the stream began
+            # reached to where the next one ended (the way out may be a sliver), dated from when the stream began
             # (its far end too: it was not seen whole).
-            first, far = st.switches[0][1], st.switches[1][1]
-            st.opening = (_Turn(turn.up, first.t), _Turn(far.up, first.t))
+            far = st.switches[1][1]
+            st.opening = (_Turn(turn.up, self._began), _Turn(far.up, self._began))
         if st.rest is None:
             if len(st.switches) < (2 if self._anchor else 2 * self.p.min_set_reps + 1):
                 return events

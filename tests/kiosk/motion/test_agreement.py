@@ -34,3 +34,11 @@ def test_agreement_is_judged_again_as_reps_come():
     assert not a.same  # the second counter has not had its say
     a.add([], reps(2.2))
     assert a.same
+
+
+def test_a_far_end_seen_while_the_rep_was_under_way_is_that_rep():
+    """A pose held at the far end: one counter dates the turn at its end, the other at its middle; each inside the
+    rep the first counter counted, though further apart than the reps' spacing allows."""
+    counted = [RepCounted(9.0, 1, 1.0, 30.0, 8.0), RepCounted(12.0, 2, 9.5, 30.0, 11.0)]  # reps 1 to 9 and 9.5 to 12
+    assert same_reps(counted, reps(4.5, 10.5))
+    assert not same_reps(counted, reps(10.5, 13.5))  # the second counter's first rep came after the first's
