@@ -12,6 +12,7 @@ from backstretch.drivers.recording import RecordingReader
 from backstretch.drivers.sample import Sample
 
 from .events import HoldEnded, MotionEvent, RepCounted
+from .orientation import FRAME_HZ
 from .pipeline import MotionPipeline, params_for
 
 LIVE_BATCH = 4  # samples per feed, as the kiosk gets them at 100 Hz and 30 frames a second
@@ -37,11 +38,11 @@ def run_pipeline(
 
 
 def summarize(
-    exercise: str, events: list[MotionEvent], duration: float, confidence: str = "high", unusable: float = 0.0
+    exercise: str, events: list[MotionEvent], duration: float, confidence: str = "high", unusable_s: float = 0.0
 ) -> dict:
-    """The JSON form of DESIGN.md: exercise, reps, holds, duration and how sure the rep count is; `unusable`, the
-    share of samples whose accelerometer reading gave no gravity direction (zero, not finite, out of range).
-    Where that adds up to more than UNUSABLE_MAX_S the count cannot be sure, whatever the counters agree on."""
+    """The JSON form of DESIGN.md: exercise, reps, holds, duration and how sure the rep count is; `unusable_s`,
+    how much of the recording gave no gravity direction (readings zero, not finite, out of range, or cancelling
+    out). More than UNUSABLE_MAX_S of it and the count cannot be sure, whatever the counters agree on."""
     holds = [
         {
             "side": e.side,
@@ -59,8 +60,8 @@ def summarize(
         "reps": reps,
         "holds": holds,
         "duration": round(duration, 2),
-        "confidence": "low" if unusable * duration > UNUSABLE_MAX_S else confidence,
-        "unusable_samples": round(unusable, 4),
+        "confidence": "low" if unusable_s > UNUSABLE_MAX_S else confidence,
+        "unusable_s": round(unusable_s, 2),
     }
 
 
@@ -79,17 +80,18 @@ def analyze_path(
             events += pipeline.feed(chunk)
         duration = reader.last_t - reader.first_t
     events += pipeline.finish()
-    unusable = pipeline.orientation.binner.rejected / max(samples, 1)
-    return summarize(exercise, events, duration, pipeline.confidence, unusable), events, pipeline
+    orientation = pipeline.orientation
+    unusable_s = orientation.binner.rejected / max(samples, 1) * duration + orientation.cancelled / FRAME_HZ
+    return summarize(exercise, events, duration, pipeline.confidence, unusable_s), events, pipeline
 
 
 def describe(path: str, result: dict) -> str:
     """A readable summary for a person at a terminal."""
     lines = [f"{path}: {result['exercise'].replace('_', ' ')}, {result['duration']:.0f} s"]
-    if result["unusable_samples"]:
+    if result["unusable_s"]:
         lines.append(
-            f"  {100 * result['unusable_samples']:.1f}% of the samples had no usable accelerometer reading "
-            "(zero, not finite or out of range) and were left out"
+            f"  {result['unusable_s']:.1f} s of it had no usable accelerometer reading (zero, not finite, out of "
+            "range or cancelling out) and was left out"
         )
     if result["exercise"] in ("pelvic_tilt", "reps"):
         unsure = "" if result["confidence"] == "high" else " (low confidence: " + _why_unsure(result) + ")"
@@ -104,6 +106,6 @@ def describe(path: str, result: dict) -> str:
 
 
 def _why_unsure(result: dict) -> str:
-    if result["unusable_samples"] * result["duration"] > UNUSABLE_MAX_S:
+    if result["unusable_s"] > UNUSABLE_MAX_S:
         return f"more than {UNUSABLE_MAX_S:g} s of the recording could not be read"
-    return "two independent counts disagree"
+    return "two independent counters did not count the same reps"

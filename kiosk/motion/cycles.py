@@ -22,16 +22,19 @@ tuning.py):
    rest is judged from where rest is now (twice that from the lowest or highest point since the return), as
    the midline lags a new, smaller set by a few periods.
 5. Full cycles, whichever end is rest: rest is the side the set started from (the level before its first
-   switch, against the set's midline once it has one); each switch back to the rest side ends one
+   switch, against the middle of the set's typical far ends either way once it has shown them: the last
+   period's middle drifts with a rest that drifts); each switch back to the rest side ends one
    excursion, counted there, on the way home. A set already under way when the stream began (no quiet before
    it) that comes to rest on the other side began out at its far end: its first return is counted as it ends.
 6. An excursion must cover at least 2 x HYSTERESIS_FRAC of the set's typical (median) excursion (rule 4 again,
    with the set's own size known: a fidget is smaller), at most 1 / HYSTERESIS_FRAC times it (a move into
    position is far bigger, a set that grows is not), and run within DIRECTION_MAX_DEG of the set's axis: else
    it is another movement.
-7. A set ends after SET_GAP_PERIODS periods with no switch, or when the body leaves rest more than
-   REST_GAP_PERIODS after its last return; until it has `min_set_reps` excursions its excursions wait,
-   uncounted, and a set that never gets there was strays.
+7. A set ends after SET_GAP_PERIODS periods with no switch and no movement as far as a switch must go (2 x
+   HYSTERESIS_FRAC of the envelope) from where the body was at the last refresh (REFRESH_S): a rep that leaves
+   rest on the side a wobble already switched to is a movement, not idleness; a slow drift is idleness. Or it
+   ends when the body leaves rest more than REST_GAP_PERIODS after its last return. Until it has `min_set_reps`
+   excursions its excursions wait, uncounted, and a set that never gets there was strays.
 8. A move into a new place (lying down, sitting on the ball) ends the set: once the last PLACE_PERIODS periods
    stay near a place the body was entirely away from for as long before, the set is dropped unproven and the
    stretch since the move ended is judged again with the new place's own axis, period and envelope (a rep
@@ -161,7 +164,7 @@ class CycleCounter:
         assert axis is not None  # update() decides only once there is one
         s = angle_on(u, axis)
         h = k.HYSTERESIS_FRAC * self._env
-        if abs(s - self._moved_from) > 2 * h:  # as far as a switch must go: the body is moving (rule 7)
+        if abs(s - self._moved_from) > 2 * h:  # as far as a switch must go, within a refresh: moving (rule 7)
             self._moved_from, self._moved = s, t
         state = self._state
         if state is not None and t - max(self._last_switch, self._moved) > self._gap():
@@ -228,11 +231,11 @@ class CycleCounter:
         self._mid = (extremes[0][0] + extremes[0][1]) / 2.0
         since = s[-max(1, min(frames - self._switch_frame, len(s))) :]
         self._lo, self._hi = float(since.min()), float(since.max())  # on the axis as it is now
-        self._moved_from = float(s[-1])  # a new axis is no movement: judged from here on it
+        self._moved_from = float(s[-1])  # judged again from here each refresh, on the axis as it is now
         if arrived is None:
             return []
         # The stretch since the arrival is judged again, with what the new place has shown of itself.
-        self._lo, self._hi = math.inf, -math.inf
+        self._lo, self._hi, self._moved_from = math.inf, -math.inf, math.inf
         events: list[RepCounted] = []
         for at, row in enumerate(window.rows(arrived, frames - 1), start=arrived + 1):  # update() decides the last
             events += self._decide(float(row[0]), (float(row[1]), float(row[2]), float(row[3])), at)
@@ -268,7 +271,8 @@ class CycleCounter:
 
     # -- rules 4 to 7: switches, excursions, sets --------------------------------------------------------
     def _gap(self) -> float:
-        """Rule 7: this long without a switch ends a set (and before a set, says the body was at rest)."""
+        """Rule 7: this long without a switch or a movement as big as one ends a set (and before a set, without a
+        switch, says the body was at rest)."""
         return k.SET_GAP_PERIODS * max(self._period, k.START_PERIOD_S)
 
     def _close_set(self, t: float) -> list[RepCounted]:
@@ -286,7 +290,7 @@ class CycleCounter:
         self._state: int | None = None
         self._last_switch = t
         self._moved = t  # the last movement as big as a switch (rule 7)...
-        self._moved_from = math.inf  # ...and where the body was then, on the axis (nowhere yet)
+        self._moved_from = math.inf  # ...and the angle movement is judged from (none yet)
         self._switch_frame = at
         self._lo, self._hi = math.inf, -math.inf
 

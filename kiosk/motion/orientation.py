@@ -196,6 +196,7 @@ class Orientation:
     def __init__(self, frame_hz: float = FRAME_HZ):
         self.binner = FrameBinner(frame_hz)
         self.filter = GravityFilter()
+        self.cancelled = 0  # frames whose readings cancelled out (no direction, though each sample had one)
 
     def feed(self, samples: Sequence[Sample] | np.ndarray) -> list[Frame]:
         return self._frames(self.binner.add(as_array(samples)))
@@ -207,7 +208,7 @@ class Orientation:
     def _frames(self, bins: np.ndarray) -> list[Frame]:
         pointing = np.einsum("ij,ij->i", bins[:, 1:4], bins[:, 1:4]) >= MIN_ACCEL_G**2
         if not pointing.all():  # readings that cancelled out within a bin: no direction to normalise
-            self.binner.rejected += int(len(pointing) - pointing.sum())
+            self.cancelled += int(len(pointing) - pointing.sum())
             bins = bins[pointing]
         return self.filter.run(bins.tolist())
 

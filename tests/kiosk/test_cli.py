@@ -172,7 +172,7 @@ def test_analyze_json_is_one_object_per_file_in_the_design_form(tmp_path):
     import json
 
     result = json.loads(lines[0])
-    assert list(result) == ["exercise", "reps", "holds", "duration", "confidence", "unusable_samples"]
+    assert list(result) == ["exercise", "reps", "holds", "duration", "confidence", "unusable_s"]
     assert result["confidence"] in ("high", "low")
     assert set(result["holds"][0]) == {"side", "start", "end", "seconds", "completed"}
     assert result["holds"][0]["side"] in ("left", "right")
@@ -188,10 +188,23 @@ def test_analyze_says_when_it_could_not_read_the_body_rather_than_reporting_noth
     rec.write_text("t,ax,ay,az\n" + "\n".join(rows) + "\n")
     proc = backstretch("analyze", str(rec), "--exercise", "reps", "--json", tmp_path=tmp_path)
     result = json.loads(proc.stdout)
-    assert proc.returncode == 0 and result["unusable_samples"] == 0.6667 and result["confidence"] == "low"
+    assert (
+        proc.returncode == 0 and result["unusable_s"] == pytest.approx(20.0, abs=0.05) and result["confidence"] == "low"
+    )
     text = backstretch("analyze", str(rec), "--exercise", "reps", tmp_path=tmp_path).stdout
-    assert "66.7% of the samples had no usable accelerometer reading" in text
+    assert "20.0 s of it had no usable accelerometer reading" in text  # 2000 of 3000 samples over 30 s
     assert "low confidence: more than 1 s of the recording could not be read" in text
+
+
+def test_analyze_counts_readings_that_cancel_out_within_a_frame_as_unreadable(tmp_path):
+    """A sensor that rattles between +1 g and -1 g gives samples with a direction each, but frames with none."""
+    import json
+
+    rec = tmp_path / "rattle.csv"
+    rows = [f"{i / 100:.2f},{(-1.0) ** i if 500 <= i < 2500 else 1.0},0,0" for i in range(3000)]
+    rec.write_text("t,ax,ay,az\n" + "\n".join(rows) + "\n")
+    result = json.loads(backstretch("analyze", str(rec), "--exercise", "reps", "--json", tmp_path=tmp_path).stdout)
+    assert 15.0 <= result["unusable_s"] <= 20.0 and result["confidence"] == "low"
 
 
 def test_analyze_plot_writes_a_png(tmp_path):

@@ -42,3 +42,18 @@ def test_a_far_end_seen_while_the_rep_was_under_way_is_that_rep():
     counted = [RepCounted(9.0, 1, 1.0, 30.0, 8.0), RepCounted(12.0, 2, 9.5, 30.0, 11.0)]  # reps 1 to 9 and 9.5 to 12
     assert same_reps(counted, reps(4.5, 10.5))
     assert not same_reps(counted, reps(10.5, 13.5))  # the second counter's first rep came after the first's
+
+
+def test_a_lone_rep_is_not_matched_by_a_check_rep_far_from_it():
+    """With no neighbour to measure against, a rep's own length is the measure: a stray the second counter took
+    for a rep 20 s earlier is not this rep."""
+    assert not same_reps(reps(30.0), reps(10.0))
+    assert same_reps(reps(30.0), reps(31.0))
+
+
+def test_reps_counted_late_together_do_not_stretch_over_their_neighbours():
+    """The first reps of a set are counted together once it proves itself: each still matches only near its own
+    far end, so a check that missed the first rep and counted a phantom later does not agree."""
+    counted = [RepCounted(34.9, i + 1, f - 2.5, 20.0, f) for i, f in enumerate((22.0, 26.5, 31.0))]
+    assert same_reps(counted, reps(22.4, 26.0, 31.3))
+    assert not same_reps(counted, reps(26.5, 31.0, 33.0))
