@@ -56,7 +56,7 @@ import numpy as np
 from . import tuning as k
 from .events import RepCounted
 from .orientation import FRAME_HZ, Frame
-from .vector import Vec, angle_deg, cross, dot, norm, unit
+from .vector import Vec, angle_deg, cross, dot, norm, sub, unit
 from .window import DEGREES, REFRESH_FRAMES, FrameWindow, angle_on, angles, length, mean_row, median
 
 
@@ -369,7 +369,7 @@ class CycleCounter:
         return counted
 
     def _on_axis(self, a: Vec, b: Vec) -> bool:
-        d = (b[0] - a[0], b[1] - a[1], b[2] - a[2])
+        d = sub(b, a)
         size = norm(d)
         if size == 0.0 or self._axis is None:
             return False

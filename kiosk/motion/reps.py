@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .events import RepCounted
 from .orientation import Frame
-from .vector import Vec, angle_deg, cross, dot, unit
+from .vector import Vec, angle_deg, cross, dot, sub, unit
 
 DEPART_FRAC = 0.2  # a rep begins when the body leaves this fraction of its swing from the start
 AXIS_MEMORY_S = 20.0  # after a longer pause a new set may move about another axis
@@ -123,8 +123,8 @@ class RepCounter:
         pivot, far = self._pivot, self._far
         if self._far_angle < self.p.min_swing_deg:
             return angle_deg(pivot, u) > self._far_angle
-        d = (far[0] - pivot[0], far[1] - pivot[1], far[2] - pivot[2])
-        return dot((u[0] - pivot[0], u[1] - pivot[1], u[2] - pivot[2]), d) > dot(d, d)
+        d = sub(far, pivot)
+        return dot(sub(u, pivot), d) > dot(d, d)
 
     def _on_turn(self, q: tuple[Vec, float]) -> None:
         assert self._start is not None, "update() sets the start with the pivot"
