@@ -60,7 +60,7 @@ def summarize(
         "reps": reps,
         "holds": holds,
         "duration": round(duration, 2),
-        "confidence": "low" if unusable_s > UNUSABLE_MAX_S else confidence,
+        "confidence": "low" if _unreadable(unusable_s) else confidence,
         "unusable_s": round(unusable_s, 2),
     }
 
@@ -105,7 +105,12 @@ def describe(path: str, result: dict) -> str:
     return "\n".join(lines)
 
 
+def _unreadable(unusable_s: float) -> bool:
+    """So much of the recording gave no gravity direction that a rep may have happened in it unseen."""
+    return unusable_s > UNUSABLE_MAX_S
+
+
 def _why_unsure(result: dict) -> str:
-    if result["unusable_s"] > UNUSABLE_MAX_S:
+    if _unreadable(result["unusable_s"]):
         return f"more than {UNUSABLE_MAX_S:g} s of the recording could not be read"
     return "two independent counters did not count the same reps"
