@@ -34,7 +34,9 @@ tuning.py):
    HYSTERESIS_FRAC of the envelope) from where the body was at the last refresh (REFRESH_S): a rep that leaves
    rest on the side a wobble already switched to is a movement, not idleness; a slow drift is idleness. Or it
    ends when the body leaves rest more than REST_GAP_PERIODS after its last return. Until it has `min_set_reps`
-   excursions its excursions wait, uncounted, and a set that never gets there was strays.
+   excursions its excursions wait, uncounted, and a set that never gets there was strays: what the body did
+   after them (from where it stopped moving away from their last turn) was judged against an envelope they
+   inflated, so it is judged again with the envelope as it is by then (small reps straight after a fidget).
 8. A move into a new place (lying down, sitting on the ball) ends the set: once the last PLACE_PERIODS periods
    stay near a place the body was entirely away from for as long before, the set is dropped unproven and the
    stretch since the move ended is judged again with the new place's own axis, period and envelope (a rep
@@ -72,6 +74,7 @@ class _Turn:
 
     up: Vec
     t: float
+    frame: int = -1  # its number in the window (-1: not a frame seen)
 
 
 @dataclass
@@ -108,6 +111,7 @@ class CycleCounter:
         self.count = 0
         self._counted_far = -math.inf  # when the last counted rep turned at its far end
         self._recounted = -math.inf  # after a move (rule 8), reps starting before this were counted the first time
+        self._replaying = False  # judging frames again (rule 8, or after strays)
         self._window = FrameWindow() if window is None else window
         self._anchor = anchor
         self._fixed_axis = anchor is not None and expected_axis is not None
@@ -169,8 +173,12 @@ class CycleCounter:
         state = self._state
         if state is not None and t - max(self._last_switch, self._moved) > self._gap():
             events = self._close_set(t)
+            st = self._set
             self._new_set(t, at, settled=True)
             self._home = u
+            if not st.counted and st.switches and not self._replaying:
+                # Strays: what followed them was judged against an envelope they made; judge it again.
+                events += self._replay(self._settled_after(*st.switches[-1], at), at - 1)
             state = self._state
         if s < self._lo:
             self._lo = s
@@ -235,10 +243,18 @@ class CycleCounter:
         if arrived is None:
             return []
         # The stretch since the arrival is judged again, with what the new place has shown of itself.
+        return self._replay(arrived, frames - 1)  # update() decides the last
+
+    def _replay(self, start: int, end: int) -> list[RepCounted]:
+        """Judge frames number `start` to `end` (exclusive) again, as a new set, with the envelope as now known."""
+        self._new_set(float(self._window.rows(start, start + 1)[0, 0]), start, settled=True)
         self._lo, self._hi, self._moved_from = math.inf, -math.inf, math.inf
+        self._recounted = self._counted_far
+        self._replaying = True
         events: list[RepCounted] = []
-        for at, row in enumerate(window.rows(arrived, frames - 1), start=arrived + 1):  # update() decides the last
+        for at, row in enumerate(self._window.rows(start, end), start=start + 1):
             events += self._decide(float(row[0]), (float(row[1]), float(row[2]), float(row[3])), at)
+        self._replaying = False
         return events
 
     def _arrival(self, w: np.ndarray) -> int | None:
@@ -264,10 +280,19 @@ class CycleCounter:
         if 2 * here < recent or float(before.min()) <= band or first + here < self._place + recent:
             return None  # ...but was not elsewhere for long enough before it, or this is the place already known
         # The move ends, and the new place begins, where the body stops approaching it from where it was.
-        approach = ups[here:] @ (mean - mean_row(ups[max(0, here - recent) : here]))
+        return first + here + self._stopped(ups[here:] @ (mean - mean_row(ups[max(0, here - recent) : here])))
+
+    def _settled_after(self, state: int, turn: _Turn, at: int) -> int:
+        """The frame the body stopped moving away from a turning point at (rule 7: strays ended there)."""
+        assert self._axis is not None  # a set has switched only once there is one
+        start = max(turn.frame, at - self._window.n)
+        return start + self._stopped(state * (self._window.rows(start, at) @ np.asarray((0.0, *self._axis))))
+
+    def _stopped(self, x: np.ndarray) -> int:
+        """Where x stops growing over MOVE_END_PERIODS of a period: where a movement ends."""
         lag = max(1, int(k.MOVE_END_PERIODS * self._period * FRAME_HZ))
-        stopped = (approach[lag:] <= approach[:-lag]).nonzero()[0]
-        return first + here + (int(stopped[0]) if len(stopped) else 0)
+        stopped = (x[lag:] <= x[:-lag]).nonzero()[0]
+        return int(stopped[0]) if len(stopped) else 0
 
     # -- rules 4 to 7: switches, excursions, sets --------------------------------------------------------
     def _gap(self) -> float:
@@ -297,10 +322,11 @@ class CycleCounter:
     def _turn(self, state: int, at: int) -> _Turn:
         """Where the half-cycle that just ended turned: the lowest (or highest) angle since the last switch,
         on the axis as it is now (it may have been refined since)."""
-        w = self._window.rows(min(self._switch_frame, at - 1), at)
+        first = min(self._switch_frame, at - 1)
+        w = self._window.rows(first, at)
         s = w[:, 1:] @ np.asarray(self._axis)
         i = int(np.argmin(s) if state == 1 else np.argmax(s))
-        return _Turn((float(w[i, 1]), float(w[i, 2]), float(w[i, 3])), float(w[i, 0]))
+        return _Turn((float(w[i, 1]), float(w[i, 2]), float(w[i, 3])), float(w[i, 0]), first + i)
 
     def _switch(self, state: int, t: float, at: int) -> list[RepCounted]:
         idle = t - self._last_switch

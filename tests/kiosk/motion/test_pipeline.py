@@ -135,3 +135,12 @@ def test_a_drifting_rest_after_a_stray_in_the_pause_is_still_counted_from_rest(d
     assert len(reps) >= 9
     inside = [next((i for i, r in enumerate(third) if r["start"] <= e.far <= r["end"]), None) for e in reps]
     assert None not in inside and len(set(inside)) == len(inside)  # each at its own labelled rep's far end
+
+
+def test_small_reps_after_a_fidget_are_judged_against_their_own_envelope():
+    """Cycle counter rule 7: a fidget after lying down inflates the envelope past the 5-degree reps that follow; when
+    the fidget ends as strays, what followed it is judged again with the envelope as it is by then (a generated
+    case that lost its first two reps before)."""
+    case = generate("reps", 1007)
+    events, _ = run_pipeline(case.samples, "reps")
+    assert sum(isinstance(e, RepCounted) for e in events) == case.labels["reps"] == 11
