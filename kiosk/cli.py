@@ -7,25 +7,46 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backstretch.drivers.factory import DRIVERS
 from backstretch.errors import BackstretchError, BadInput, ConfigError, PeopleError, RecordingError, shorten
 
-from . import phrases
-from .config import Config, default_layers, load_config
 from .simulator import PERFORMERS
+
+if TYPE_CHECKING:
+    from .config import Config
 
 _log = logging.getLogger("backstretch")
 
 EXIT_BAD_INPUT = 2
 MAX_LINE = 1000  # characters of one error line: whatever the input, stderr gets a line, not an echo of it
+NO_SETTINGS = ("analyze", "synth")  # commands that read no setting: they run without loading the configuration
+
+
+class DriverChoices:
+    """`sensor.driver`'s names for --source, imported from drivers.factory (the chips, I2C) only when argparse
+    looks at them: commands that build no sensor, like `analyze`, start without it."""
+
+    def __iter__(self) -> Iterator[str]:
+        from backstretch.drivers.factory import DRIVERS
+
+        return iter(DRIVERS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in iter(self)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="backstretch", description="Sensor-guided back-stretch kiosk.")
-    parser.add_argument("--config", metavar="PATH", help="a TOML file applied over the defaults, /etc and ~/.config")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help=f"a TOML file applied over the defaults, /etc and ~/.config ({' and '.join(NO_SETTINGS)} read none)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -108,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec = sub.add_parser("record", help="write the sensor stream to a CSV recording")
     rec.add_argument("--out", required=True, metavar="FILE.csv")
     rec.add_argument("--seconds", type=positive_float, default=30.0)
-    rec.add_argument("--source", choices=DRIVERS, help="override sensor.driver")
+    rec.add_argument("--source", choices=DriverChoices(), metavar="DRIVER", help="override sensor.driver: %(choices)s")
 
     ana = sub.add_parser("analyze", help="run the motion pipeline over recordings and report reps and holds")
     ana.add_argument("files", nargs="+", metavar="FILE.csv")
@@ -155,6 +176,9 @@ def positive_float(text: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The motion code multiplies only small matrices (a window of frames by 3): numpy's OpenBLAS threads, one per
+    # core started on import, only add start-up time and busy-wait on cores the screen and sensor share.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     args = build_parser().parse_args(argv)
     # `run` logs what an installer needs in the journal (sensor found, sessions, errors); no line per sample
     logging.basicConfig(
@@ -163,14 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args.problems = []
     try:
-        try:
-            cfg = load_config(default_layers(args.config))
-        except ConfigError as exc:
-            if args.command != "run":
-                raise
-            report_config_problems(exc)  # the kiosk shows them on its screen too
-            cfg, args.problems = Config(), exc.problems
-        return COMMANDS[args.command](args, cfg)
+        return COMMANDS[args.command](args, None if args.command in NO_SETTINGS else settings(args))
     except ConfigError as exc:
         report_config_problems(exc)
         return EXIT_BAD_INPUT
@@ -195,6 +212,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             raise
         return 1
+
+
+def settings(args) -> Config:
+    """The merged configuration; `run` starts with the defaults when it has problems (and shows them)."""
+    from .config import Config, default_layers, load_config
+
+    try:
+        return load_config(default_layers(args.config))
+    except ConfigError as exc:
+        if args.command != "run":
+            raise
+        report_config_problems(exc)  # the kiosk shows them on its screen too
+        args.problems = exc.problems
+        return Config()
 
 
 def report_config_problems(exc: ConfigError) -> None:
@@ -244,7 +275,7 @@ def cmd_run(args, cfg: Config) -> int:
 def cmd_history(args, cfg: Config) -> int:
     from datetime import date
 
-    from . import people
+    from . import people, phrases
     from .history import History, database_path
 
     path = database_path(args.data_dir, cfg.history.database)
@@ -439,7 +470,7 @@ def check_exercise(name: str, allow_all: bool = False) -> None:
         raise BadInput(f"unknown exercise {name!r}: choose one of {', '.join(allowed)}")
 
 
-def cmd_analyze(args, cfg: Config) -> int:
+def cmd_analyze(args, cfg: None) -> int:
     import json
 
     from backstretch.drivers.recording import RecordingReader
@@ -471,7 +502,7 @@ def plot_analysis(path: str, args, events, pipeline, several: bool) -> None:
     print(f"plot: {out}", file=sys.stderr)
 
 
-def cmd_synth(args, cfg: Config) -> int:
+def cmd_synth(args, cfg: None) -> int:
     from .motion.pipeline import EXERCISES
     from .motion.synthetic import generate
 

@@ -15,7 +15,7 @@ from backstretch.drivers.sample import Sample
 
 from .agreement import Agreement
 from .cycles import CycleCounter, CycleParams
-from .events import ActivityChanged, MotionEvent, SideChanged, StillChanged
+from .events import ActivityChanged, Calibrated, MotionEvent, SideChanged, StillChanged
 from .holds import HoldParams, HoldTimer
 from .orientation import Frame, Orientation
 from .peaks import PeakCounter
@@ -149,18 +149,11 @@ class MotionPipeline:
         self._ready = True
 
     def feed(self, samples: Sequence[Sample] | np.ndarray) -> list[MotionEvent]:
-        events: list[MotionEvent] = []
-        for frame in self.orientation.feed(samples):
-            events += self._step(frame)
-            if self.trace is not None:
-                self.trace.append((frame.t, self.state.angle_deg))
-        return events
+        return self._frames(self.orientation.feed(samples), self.trace)
 
     def finish(self) -> list[MotionEvent]:
-        """End of a recording: close what is still open."""
-        events: list[MotionEvent] = []
-        for frame in self.orientation.flush():
-            events += self._step(frame)
+        """End of a recording: close what is still open (the last, partial frame is not traced)."""
+        events = self._frames(self.orientation.flush(), None)
         closing = self.cycles.finish(self.state.t)
         if self.p.exercise == "reps":
             self.agreement.add(closing, self.peaks.finish(self.state.t))
@@ -175,33 +168,69 @@ class MotionPipeline:
         """How sure the rep count is: 'high' when the second, independent counter counted the same reps."""
         return "high" if self.agreement.same else "low"
 
+    def _frames(self, frames: list[Frame], trace: list[tuple[float, float]] | None) -> list[MotionEvent]:
+        if self.p.exercise == "reps":
+            return self._generic(frames, trace)
+        events: list[MotionEvent] = []
+        for frame in frames:
+            events += self._step(frame)
+            if trace is not None:
+                trace.append((frame.t, self.state.angle_deg))
+        return events
+
+    def _generic(self, frames: list[Frame], trace: list[tuple[float, float]] | None) -> list[MotionEvent]:
+        """The generic exercise over a batch of frames (offline, a whole chunk of a recording): each frame goes
+        through the same steps as one at a time, but what the screen shows is set once, from the last frame,
+        since nothing reads it in between. It needs no start pose: it takes one only when the routine asks."""
+        events: list[MotionEvent] = []
+        if not frames:
+            return events
+        if not self._capturing:
+            self.pose.cancel_capture()  # a capture can only begin between batches (calibrate)
+        peaks, cycles, agreement = self.peaks, self.cycles, self.agreement
+        for f in frames:
+            events += self._activity(f)
+            if self._capturing:
+                done = self._capture(f)
+                if done:
+                    events.append(done)
+                    peaks, cycles, agreement = self.peaks, self.cycles, self.agreement
+            checks = peaks.update(f)
+            counted = cycles.update(f)
+            if counted or checks:
+                agreement.add(counted, checks)
+                events += counted
+            if trace is not None:
+                trace.append((f.t, cycles.angle_from_start(f.up)))
+        s = self.state
+        s.t, s.reps, s.confidence = f.t, cycles.count, self.confidence
+        s.angle_deg = cycles.angle_from_start(f.up)
+        return events
+
+    def _capture(self, f: Frame) -> Calibrated | None:
+        """One frame of the start pose capture; a new start pose when it is done."""
+        done = self.pose.capture(f.t, f.up, self._quiet, f.rate_dps)
+        self.state.capture = 1.0 if done else self.pose.capture_progress(f.t)
+        if done:
+            self._capturing = False
+            self._new_start_pose(f.t)
+        return done
+
     def _step(self, f: Frame) -> list[MotionEvent]:
+        """One frame of pelvic tilt or a hold."""
         s = self.state
         s.t = f.t
         events = self._activity(f)
-        generic = self.p.exercise == "reps"
         angle = self.pose.angle(f.up) if self.pose.calibrated else 0.0
-        # Offline, a settled pose far from the start pose is a new position; the generic counter needs
-        # no start pose (it only takes one when the routine asks for it).
-        moved_on = self.p.auto_calibrate and not generic and angle > RECALIBRATE_DEG and not self.hold.holding
+        # Offline, a settled pose far from the start pose is a new position.
+        moved_on = self.p.auto_calibrate and angle > RECALIBRATE_DEG and not self.hold.holding
         done = None
         if self._capturing or moved_on:
-            done = self.pose.capture(f.t, f.up, self._quiet, f.rate_dps)
-            s.capture = 1.0 if done else self.pose.capture_progress(f.t)
+            done = self._capture(f)
             if done:
-                self._capturing = False
                 events.append(done)
-                self._new_start_pose(f.t)
         else:
             self.pose.cancel_capture()
-        if generic:
-            checks = self.peaks.update(f)
-            counted = self.cycles.update(f)
-            self.agreement.add(counted, checks)
-            events += counted
-            s.reps, s.confidence = self.cycles.count, self.confidence
-            s.angle_deg = self.cycles.angle_from_start(f.up)
-            return events
         if not (self.pose.calibrated and self._ready):
             return events
         s.angle_deg = self.pose.angle(f.up) if done else angle

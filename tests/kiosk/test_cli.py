@@ -178,6 +178,18 @@ def test_analyze_json_is_one_object_per_file_in_the_design_form(tmp_path):
     assert result["holds"][0]["side"] in ("left", "right")
 
 
+def test_analyze_and_synth_read_no_setting_so_a_configuration_problem_does_not_stop_them(tmp_path):
+    cfg = write_config(tmp_path, "[sensor]\nrate_hz = 5000\n")
+    twist = ROOT / "tests" / "data" / "synthetic" / "synth-spinal_twist-2.csv"
+    proc = backstretch("--config", cfg, "analyze", str(twist), "--exercise", "spinal_twist", tmp_path=tmp_path)
+    assert proc.returncode == 0 and "holds: " in proc.stdout, proc.stderr
+    proc = backstretch(
+        "--config", cfg, "synth", "--out", str(tmp_path), "--exercise", "reps", "--count", "1", tmp_path=tmp_path
+    )
+    assert proc.returncode == 0 and Path(proc.stdout.strip()).exists(), proc.stderr
+    assert backstretch("--config", cfg, "routine", tmp_path=tmp_path).returncode == 2  # the others still check it
+
+
 def test_analyze_says_when_it_could_not_read_the_body_rather_than_reporting_nothing_done(tmp_path):
     """A recording whose accelerometer read zero for most of it (a sensor that lost power): no rep is seen, and the
     count is not one to trust."""

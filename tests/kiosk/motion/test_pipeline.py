@@ -1,10 +1,12 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
 from backstretch.drivers.recording import read_recording
 from backstretch.kiosk.motion.analysis import run_pipeline
 from backstretch.kiosk.motion.events import HoldEnded, RepCounted
-from backstretch.kiosk.motion.pipeline import MotionPipeline, params_for
+from backstretch.kiosk.motion.pipeline import MotionPipeline, MotionState, params_for
 from backstretch.kiosk.motion.synthetic import generate
 from backstretch.kiosk.simulator.body import STANDING, SUPINE
 from backstretch.kiosk.simulator.script import Script
@@ -32,6 +34,76 @@ def test_streaming_in_kiosk_batches_equals_the_whole_file_at_once(data_dir, name
     offline, offline_pipeline = run_pipeline(data, exercise, batch=len(data))
     assert live == offline and live_pipeline.confidence == offline_pipeline.confidence
     assert live_pipeline.cycles.count == offline_pipeline.cycles.count
+
+
+def frame_by_frame(pipeline: MotionPipeline, samples) -> tuple[list, list[MotionState]]:
+    """Events, and the screen's state after each frame, fed one sample at a time (one frame at most per feed)."""
+    events: list = []
+    states: list[MotionState] = []
+    for i in range(len(samples)):
+        events += pipeline.feed(samples[i : i + 1])
+        if not states or pipeline.state.t != states[-1].t:
+            states.append(dataclasses.replace(pipeline.state))
+    return events, states
+
+
+def test_the_generic_exercise_fed_a_whole_chunk_ends_where_frame_by_frame_ends(data_dir):
+    """Offline, the generic exercise takes a chunk of frames in one go and sets the screen's state once, from the
+    last frame: the events, the state after the chunk and the plotted trace are those of one frame at a time."""
+    data = read_recording(data_dir / "uci-s1-e4.csv").data
+    half = len(data) // 2
+    one, batched = MotionPipeline(params_for("reps")), MotionPipeline(params_for("reps"))
+    one.trace, batched.trace = [], []
+    events, states = frame_by_frame(one, data[:half])
+    assert batched.feed(data[:half]) == events and sum(isinstance(e, RepCounted) for e in events) > 5
+    assert batched.state == states[-1] and batched.state.reps == sum(isinstance(e, RepCounted) for e in events)
+    more, states = frame_by_frame(one, data[half:])
+    assert batched.feed(data[half:]) == more and batched.state == states[-1]
+    assert batched.finish() == one.finish() and batched.state == one.state
+    assert batched.trace == one.trace
+    # The trace is the screen's angle after each frame: how far the body is from where it started.
+    shown = [st.angle_deg for st in states]
+    assert shown == [a for _, a in one.trace[-len(shown) :]] and max(shown) > 10.0
+
+
+def test_a_start_pose_taken_within_a_chunk_of_the_generic_exercise_is_taken_as_frame_by_frame():
+    """The routine asks a generic exercise for a start pose: it may be taken in the middle of a chunk, and the frames
+    after it in the same chunk go to the new counters, as they do fed one at a time."""
+    from dataclasses import replace
+
+    from backstretch.kiosk.motion.events import Calibrated
+
+    s = on_the_mat(settle_s=4)
+    s.tilt_reps(4, 20.0, period_s=4.0, pause_s=1.0).still(2)
+    samples = render(s, 50, seed=3)
+    lying = [x for x in samples if x.t < 6.0]
+    pipelines = []
+    for _ in range(2):
+        p = MotionPipeline(replace(params_for("reps"), auto_calibrate=False))
+        p.feed(lying)
+        p.calibrate()
+        pipelines.append(p)
+    one, batched = pipelines
+    events, states = frame_by_frame(one, samples[len(lying) :])
+    assert batched.feed(samples[len(lying) :]) == events and batched.state == states[-1]
+    assert sum(isinstance(e, Calibrated) for e in events) == 1 and sum(isinstance(e, RepCounted) for e in events) == 4
+
+
+def test_a_start_pose_forced_in_the_generic_exercise_forgets_what_the_exercise_before_was_capturing():
+    """A capture the exercise before left unfinished (the person was still lying down) is dropped at the generic
+    exercise's first frame: forced later, its start pose is where the body is then, not a stretch from before."""
+    from dataclasses import replace
+
+    p = MotionPipeline(replace(params_for("pelvic_tilt"), auto_calibrate=False))
+    samples = render(on_the_mat(settle_s=2), 50, seed=1)
+    moving = [x for x in samples if 3.0 < x.t < 6.0]
+    p.feed([x for x in samples if x.t <= 3.0])
+    p.calibrate()
+    p.feed(moving)  # never still: the capture is still waiting
+    p.switch(replace(params_for("reps"), auto_calibrate=False))
+    p.feed([x for x in samples if x.t >= 6.0])
+    p.calibrate(force=True)
+    assert p.pose.up == p.orientation.filter.up
 
 
 def test_pelvic_tilts_count_only_on_the_mat_after_calibration():
