@@ -1,9 +1,10 @@
 """The generic exercise's second, independent rep counter: peaks spaced by the local period, with
 prominence relative to the local range. The pipeline calls the count "high" confidence where it and
-CycleCounter count the same; they share no decision rule, so one's mistake is seldom the other's.
+CycleCounter count the same; they share no decision rule (only a bound: how long a rest inside a set lasts),
+so one's mistake is seldom the other's.
 
 CycleCounter switches side when the angle crosses thresholds about a midline and counts returns to the
-side it decided is rest. This counter has no midline and never decides which side is rest: it finds the
+side it decided is rest. This counter has no midline and counts without deciding which side is rest: it finds the
 turning points that stand out from the signal on both sides and counts full cycles from them. The rules
 (constants in tuning.py, under "the second counter: peaks"):
 
@@ -26,11 +27,14 @@ turning points that stand out from the signal on both sides and counts full cycl
    set has proven itself, its turning points are judged again with each new one, with the period as now
    known and against the median of them all and PEAK_QUIET_FACTOR times the quiet level (a fidget or sway
    before the set is outvoted); without a start pose a set proves itself only once the quiet level is known.
-4. Sides are never decided: a set of n reps from rest has n turning points on the far side and n - 1 on
+4. Sides are not decided to count: a set of n reps from rest has n turning points on the far side and n - 1 on
    the rest side, so its reps are the larger of the two counts, a rep counted when its side takes the
    lead (at the far end of each rep, halfway home). A set ends PEAK_GAP_PERIODS periods (of at least
    START_PERIOD_S) after the middle of its last turning point (a pose held there is no idleness); until it
-   has `min_set_reps` reps they wait, uncounted: a set that never gets there was strays.
+   has `min_set_reps` reps they wait, uncounted: a set that never gets there was strays. Only to end a set
+   is a side called rest, once the set has counted: the other side from its first turning point; a return there that the body stays
+   at longer than REST_GAP_PERIODS (as long as a cycle lasts) ends the set, and what leaves it is judged afresh
+   (a stray in the pause is not the set's next rep).
 5. A stream's first set that began within that gap of the stream's start, and has as many turning points
    on each side, the first and the last on different sides, began with a rep cut by the stream's start: it
    counts too, when the set ends, if the set has proven itself without it.
@@ -228,6 +232,13 @@ class PeakCounter:
         if st is None:
             st = self._set = _Set(cut=self._cut and point.t - self._start < self._gap())
         turn = _Turn(side, size, middle, now.t)
+        if st.counted and side == -st.first and 2 * (now.t - middle) > k.REST_GAP_PERIODS * self._period:
+            # Rule 4: the body stayed at the set's rest side (from the middle of the stay to leaving it is half of
+            # it) longer than REST_GAP_PERIODS: the set ended with that return, and what leaves it is judged afresh.
+            events = self._close_set(now.t)
+            self._side, self._since = 0, middle
+            self._candidates(*self._projected())
+            return events
         st.last_t = middle
         if not st.counted:
             st.turns = [*st.turns[-TURNS_KEPT:], turn]

@@ -49,7 +49,7 @@ QUIET_POSE_MEMORY_S = 20.0  # s: ...the quietest 2 s among the last this-many se
 # -- what a rep and a set are --------------------------------------------------------------------------
 DIRECTION_MAX_DEG = 45.0  # deg: a cycle more than this far off the set's axis is some other movement
 SET_GAP_PERIODS = 2.0  # no half-cycle for this many periods ends a set
-REST_GAP_PERIODS = 1.0  # leaving rest this many periods after the last return begins a new set
+REST_GAP_PERIODS = 1.0  # leaving rest this many periods after the last return begins a new set (both counters)
 PLACE_PERIODS = 2.0  # the body is in a new place once this many periods (of at least START_PERIOD_S) stay...
 PLACE_FACTOR = 3.0  # ...within this many times their own spread, after as long entirely outside that band
 MOVE_END_PERIODS = 0.1  # the move there ends where the body stops approaching over this fraction of a period

@@ -87,3 +87,12 @@ def test_a_rep_held_at_its_far_end_keeps_its_set_open(data_dir):
     counter = PeakCounter()
     feed(counter, read_recording(data_dir / "uci-s1-e6.csv").data)
     assert counter.count == 30
+
+
+def test_a_stray_after_the_body_rested_longer_than_a_cycle_is_not_the_sets_next_rep():
+    """Rule 4: a return the body stays at longer than REST_GAP_PERIODS ends the set, so a movement out of that rest,
+    as big as a rep and in the same direction, is judged afresh: alone, it is a stray. (A minute of quiet first:
+    the quiet level is known, so the set proves itself as it goes.)"""
+    s = Script(start=SUPINE).still(65).tilt_reps(6, 20.0, period_s=6.0, pause_s=0.5).still(7.0)
+    s.move(0.8, pitch=SUPINE[0] - 30).move(0.8, pitch=SUPINE[0]).still(40)
+    assert count(render(s, 50, seed=1)).count == 6
