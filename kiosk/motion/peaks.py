@@ -27,14 +27,14 @@ turning points that stand out from the signal on both sides and counts full cycl
    set has proven itself, its turning points are judged again with each new one, with the period as now
    known and against the median of them all and PEAK_QUIET_FACTOR times the quiet level (a fidget or sway
    before the set is outvoted); without a start pose a set proves itself only once the quiet level is known.
-4. Sides are not decided to count: a set of n reps from rest has n turning points on the far side and n - 1 on
-   the rest side, so its reps are the larger of the two counts, a rep counted when its side takes the
-   lead (at the far end of each rep, halfway home). A set ends PEAK_GAP_PERIODS periods (of at least
+4. Sides are not decided to count: a set of n reps from rest has n turning points on the far side and
+   n - 1 on the rest side, so its reps are the larger of the two counts, a rep counted when its side takes
+   the lead (at the far end of each rep, halfway home). A set ends PEAK_GAP_PERIODS periods (of at least
    START_PERIOD_S) after the middle of its last turning point (a pose held there is no idleness); until it
    has `min_set_reps` reps they wait, uncounted: a set that never gets there was strays. Only to end a set
-   is a side called rest, once the set has counted: the other side from its first turning point; a return there that the body stays
-   at longer than REST_GAP_PERIODS (as long as a cycle lasts) ends the set, and what leaves it is judged afresh
-   (a stray in the pause is not the set's next rep).
+   is a side called rest, once the set has counted: the other side from its first turning point. A return
+   there that the body stays at longer than REST_GAP_PERIODS (as long as a cycle lasts) ends the set, and
+   what leaves it is judged afresh (a stray in the pause is not the set's next rep).
 5. A stream's first set that began within that gap of the stream's start, and has as many turning points
    on each side, the first and the last on different sides, began with a rep cut by the stream's start: it
    counts too, when the set ends, if the set has proven itself without it.
