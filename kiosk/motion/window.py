@@ -131,9 +131,10 @@ def angles(w: np.ndarray, axis: Vec) -> np.ndarray:
 
 # The refresh runs numpy on short arrays, where the Python around a call costs more than the sums: these are
 # ndarray.mean(axis=0) and np.linalg.norm as numpy computes them (the same reduction, then the same division or
-# square root), without that Python.
+# square root), without that Python. Over rows of a window (C order), both add.reduce and einsum add the rows in
+# turn, column by column; einsum's loop costs a third as much.
 def mean_row(x: np.ndarray) -> np.ndarray:
-    return np.add.reduce(x, axis=0) / len(x)
+    return np.einsum("ij->j", x) / len(x)
 
 
 def length(v: np.ndarray) -> float:
@@ -161,7 +162,7 @@ def _main_axis(ups: np.ndarray) -> tuple[np.ndarray, float] | None:
     if len(ups) < 3:
         return None
     x = np.array(ups.T)  # np.cov(ups.T), as numpy computes it
-    x -= x.mean(axis=1)[:, None]
+    x -= (np.add.reduce(x, axis=1) / len(ups))[:, None]  # x.mean(axis=1)
     cov = np.dot(x, x.T.conj())
     cov *= 1.0 / (len(ups) - 1)
     axis = np.linalg.eigh(cov)[1][:, -1]

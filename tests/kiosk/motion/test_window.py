@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from backstretch.kiosk.motion.orientation import FRAME_HZ, Frame
-from backstretch.kiosk.motion.window import FrameWindow
+from backstretch.kiosk.motion.window import FrameWindow, mean_row
 
 
 def frame(t: float, up=(0.0, 0.0, 1.0)) -> Frame:
@@ -76,3 +76,13 @@ def test_the_quiet_spread_is_twice_the_largest_angle_from_the_mean_direction():
     for f in swinging(8.0, 2.0, deg=3.0):
         window.add(f)
     assert abs(window.quiet_spread() - 6.0) < 0.05
+
+
+def test_the_mean_of_a_window_s_rows_is_bit_for_bit_numpy_s():
+    """The counters' means are ndarray.mean(axis=0) to the last bit (the rows added in turn): a sum in another order
+    would move a count that sits on a threshold."""
+    rng = np.random.default_rng(5)
+    for n in (1, 2, 7, 100, 513, 750):
+        w = rng.normal(size=(n, 4)) * 0.3 + (0.0, 0.1, -0.2, 0.9)
+        for rows in (w[:, 1:], w[n // 3 :, 1:], np.ascontiguousarray(w[:, 1:])):
+            assert mean_row(rows).tobytes() == rows.mean(axis=0).tobytes()
