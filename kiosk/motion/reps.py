@@ -16,10 +16,12 @@ import math
 import statistics
 from dataclasses import dataclass
 
+from . import tuning as k
 from .events import RepCounted
 from .orientation import Frame
 from .vector import Vec, angle_deg, cross, dot, sub, unit
 
+ALONG_SWING = math.cos(math.radians(k.DIRECTION_MAX_DEG)) ** 2  # a step this far off the swing is a corner
 DEPART_FRAC = 0.2  # a rep begins when the body leaves this fraction of its swing from the start
 AXIS_MEMORY_S = 20.0  # after a longer pause a new set may move about another axis
 
@@ -116,15 +118,17 @@ class RepCounter:
         return point
 
     def _further(self, u: Vec) -> bool:
-        """u is further along the swing than its far end so far: past it in the swing's direction (a corner in the
-        path, as from rolling the hips back to tilting out, is a turn though it leads further from the pivot). A
-        swing no bigger than noise has no direction yet: then further from the pivot."""
+        """u is further along the swing than its far end so far: it moved on from there within DIRECTION_MAX_DEG of
+        the swing's direction (a corner in the path, as from rolling the hips back to tilting out, is a turn though
+        it may lead further from the pivot). A swing no bigger than noise has no direction yet: then further from
+        the pivot."""
         assert self._pivot is not None and self._far is not None
         pivot, far = self._pivot, self._far
         if self._far_angle < self.p.min_swing_deg:
             return angle_deg(pivot, u) > self._far_angle
-        d = sub(far, pivot)
-        return dot(sub(u, pivot), d) > dot(d, d)
+        d, step = sub(far, pivot), sub(u, far)
+        along = dot(step, d) / math.sqrt(dot(d, d))
+        return along > 0 and along * along > ALONG_SWING * dot(step, step)
 
     def _on_turn(self, q: tuple[Vec, float]) -> None:
         assert self._start is not None, "update() sets the start with the pivot"
