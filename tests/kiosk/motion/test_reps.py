@@ -48,14 +48,14 @@ def test_wobbles_below_the_smallest_swing_are_not_reps():
     assert count(render(s, 100, seed=4)) == []
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_hip_roll_then_a_rest_does_not_turn_the_next_set_inside_out(seed):
-    """Rolling back from a hip roll and then tilting out leads ever further from the roll's far end: the turn is the
-    corner in the path. Were it missed, the set would be counted from its far ends (the tilts' far ends taken for
-    rest) and its last tilt lost."""
-    s = Script(start=SUPINE).still(3).tilt_reps(3, 10.0, period_s=4.0, pause_s=1.0).still(3)
-    s.move(1.5, roll=SUPINE[1] + 15.0).move(1.5, roll=SUPINE[1]).still(3)
-    s.tilt_reps(4, 10.0, period_s=4.0, pause_s=1.0).still(3)
+@pytest.mark.parametrize(("seed", "roll", "tilt"), [(1, 15.0, 10.0), (2, 15.0, 10.0), (3, 15.0, 10.0), (1, 20.0, 5.0)])
+def test_a_hip_roll_then_a_rest_does_not_turn_the_next_set_inside_out(seed, roll, tilt):
+    """Rolling back from a hip roll and then tilting out, across the roll's direction, may lead a little further from
+    the roll's far end: the turn is the corner in the path. Were it missed, the set would be counted from its far ends
+    (the tilts' far ends taken for rest) and its last tilt lost (a 20-degree roll before 5-degree tilts was)."""
+    s = Script(start=SUPINE).still(3).tilt_reps(3, tilt, period_s=4.0, pause_s=1.0).still(3)
+    s.move(1.5, roll=SUPINE[1] + roll).move(1.5, roll=SUPINE[1]).still(3)
+    s.tilt_reps(4, tilt, period_s=4.0, pause_s=1.0).still(3)
     events = count(render(s, 100, seed=seed))
     assert len(events) == 7
     for event, (start, end) in zip(events[3:], s.reps[3:], strict=True):
