@@ -190,6 +190,19 @@ def test_analyze_and_synth_read_no_setting_so_a_configuration_problem_does_not_s
     assert backstretch("--config", cfg, "routine", tmp_path=tmp_path).returncode == 2  # the others still check it
 
 
+def test_analyze_imports_neither_the_configuration_nor_mqtt_nor_the_chip_drivers(tmp_path):
+    """What a developer waits for starts with what it needs: no settings, no broker client, no I2C."""
+    twist = ROOT / "tests" / "data" / "synthetic" / "synth-spinal_twist-2.csv"
+    code = (
+        "import sys\nfrom backstretch.kiosk.cli import main\n"
+        f"main(['analyze', {str(twist)!r}, '--exercise', 'reps', '--json'])\n"
+        "print(sorted(m for m in ('backstretch.kiosk.config', 'paho', 'backstretch.drivers.factory', 'smbus2') "
+        "if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.splitlines()[-1] == "[]", proc.stdout + proc.stderr
+
+
 def test_analyze_says_when_it_could_not_read_the_body_rather_than_reporting_nothing_done(tmp_path):
     """A recording whose accelerometer read zero for most of it (a sensor that lost power): no rep is seen, and the
     count is not one to trust."""
