@@ -27,7 +27,7 @@ turning points that stand out from the signal on both sides and counts full cycl
    set has proven itself, its turning points are judged again with each new one, with the period as now
    known and against the median of them all and PEAK_QUIET_FACTOR times the quiet level (a fidget or sway
    before the set is outvoted); without a start pose a set proves itself only once the quiet level is known.
-4. Sides are not decided to count: a set of n reps from rest has n turning points on the far side and
+4. Counting needs no side decided: a set of n reps from rest has n turning points on the far side and
    n - 1 on the rest side, so its reps are the larger of the two counts, a rep counted when its side takes
    the lead (at the far end of each rep, halfway home). A set ends PEAK_GAP_PERIODS periods (of at least
    START_PERIOD_S) after the middle of its last turning point (a pose held there is no idleness); until it

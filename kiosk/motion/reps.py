@@ -21,7 +21,7 @@ from .events import RepCounted
 from .orientation import Frame
 from .vector import Vec, angle_deg, cross, dot, sub, unit
 
-ALONG_SWING = math.cos(math.radians(k.DIRECTION_MAX_DEG)) ** 2  # a step this far off the swing is a corner
+ALONG_SWING = math.cos(math.radians(k.DIRECTION_MAX_DEG)) ** 2  # cos^2: a step further off the swing is a corner
 DEPART_FRAC = 0.2  # a rep begins when the body leaves this fraction of its swing from the start
 AXIS_MEMORY_S = 20.0  # after a longer pause a new set may move about another axis
 
