@@ -174,11 +174,12 @@ class CycleCounter:
         if state is not None and t - max(self._last_switch, self._moved) > self._gap():
             events = self._close_set(t)
             st = self._set
-            self._new_set(t, at, settled=True)
-            self._home = u
             if not st.counted and st.switches and not self._replaying:
                 # Strays: what followed them was judged against an envelope they made; judge it again.
                 events += self._replay(self._settled_after(*st.switches[-1], at), at - 1)
+            else:
+                self._new_set(t, at, settled=True)
+            self._home = u
             state = self._state
         if s < self._lo:
             self._lo = s
@@ -211,7 +212,7 @@ class CycleCounter:
         arrived = self._arrival(whole)
         if arrived is not None:
             # Rule 8: what came before the move belongs to another place: its unproven excursions were the move.
-            self._place, self._period, self._recounted = arrived, k.START_PERIOD_S, self._counted_far
+            self._place, self._period = arrived, k.START_PERIOD_S
             self._new_set(float(window.rows(arrived, arrived + 1)[0, 0]), arrived, settled=True)  # from the new place
         w = whole[max(0, self._place - (frames - len(whole))) :]
         start = frames - len(w)  # the frame w begins at

@@ -144,7 +144,9 @@ class PeakCounter:
         s = angle_on(u, self._axis)
         st = self._set
         if st is not None and t - st.last_t > self._gap():
-            events += self._close_idle(t)
+            # Rule 4: no turning point for PEAK_GAP_PERIODS periods; search again from one period back (a movement
+            # already under way is not cut in two).
+            events += self._close_afresh(t, t - max(self._period, k.START_PERIOD_S))
         hi, lo, prominence = self._hi, self._lo, self._prominence
         if self._set is None:  # between sets, nothing that moves no more than the body at rest is a turning point
             prominence = max(prominence, self._quiet_floor)
@@ -235,10 +237,7 @@ class PeakCounter:
         if st.counted and side == -st.first and 2 * (now.t - middle) > k.REST_GAP_PERIODS * self._period:
             # Rule 4: the body stayed at the set's rest side (from the middle of the stay to leaving it is half of
             # it) longer than REST_GAP_PERIODS: the set ended with that return, and what leaves it is judged afresh.
-            events = self._close_set(now.t)
-            self._side, self._since = 0, middle
-            self._candidates(*self._projected())
-            return events
+            return self._close_afresh(now.t, middle)
         st.last_t = middle
         if not st.counted:
             st.turns = [*st.turns[-TURNS_KEPT:], turn]
@@ -316,12 +315,10 @@ class PeakCounter:
     def _gap(self) -> float:
         return k.PEAK_GAP_PERIODS * max(self._period, k.START_PERIOD_S)
 
-    def _close_idle(self, t: float) -> list[RepCounted]:
-        """Rule 4: a set ends when no turning point came for PEAK_GAP_PERIODS periods (update() checks); the search
-        starts afresh from one period back (a movement already under way is not cut in two)."""
+    def _close_afresh(self, t: float, since: float) -> list[RepCounted]:
+        """Rule 4: the set ends; the search for turning points starts afresh from `since`, with no side yet."""
         events = self._close_set(t)
-        self._side = 0
-        self._since = t - max(self._period, k.START_PERIOD_S)
+        self._side, self._since = 0, since
         self._candidates(*self._projected())
         return events
 
