@@ -5,15 +5,16 @@ enough" inside a hold is relative to the wobble measured in that hold (a ball th
 moving keeps its timer running), with `still_dps` as a floor; a brief wobble beyond it keeps the
 timer running (grace period); leaving the zone pauses it; staying out longer than `break_s`, or
 turning to the other side, ends the hold, completed if it reached its target and broken if not.
-Its start and end are where the angle reaches and leaves its plateau, within HOLD_EDGE_WOBBLES
-times the wobble measured on the plateau (at least `edge_deg`).
+Its start and end are where the angle, averaged over HOLD_EDGE_MEAN_S, first reaches and last leaves its
+plateau: within HOLD_EDGE_WOBBLES times the wobble measured on the plateau (at least `edge_deg`).
 """
 
 from __future__ import annotations
 
-import statistics
 from collections import deque
 from dataclasses import dataclass
+
+import numpy as np
 
 from . import tuning as k
 from .events import HoldBroken, HoldCompleted, HoldEnded, HoldProgress, HoldStarted, MotionEvent
@@ -31,9 +32,7 @@ class HoldParams:
     edge_deg: float = 1.5  # the plateau's edge is never closer than this to its level
 
 
-RECENT_FRAMES = 200  # about 8 s of frames: enough to look back to where a hold began
-PLATEAU_AFTER_S = 4.0  # this long into a hold, the body is surely on its plateau
-PLATEAU_S = 1.5  # the plateau's level is the median angle over this long
+RECENT_FRAMES = 400  # about 16 s of frames: from a hold's end (up to break_s after the body left) back to its plateau
 
 
 class HoldTimer:
@@ -71,8 +70,8 @@ class HoldTimer:
             self._wobble_dps, self._wobble_t = p.still_dps / k.HOLD_STILL_WOBBLES, None
         still = rate_dps < (max(p.still_dps, k.HOLD_STILL_WOBBLES * self._wobble_dps) if self.holding else p.still_dps)
         self._recent.append((t, angle))
-        if self.holding and self._refined_start is None and t - self._start >= PLATEAU_AFTER_S:
-            self._refined_start = max(self._start, self._edge(t, backwards=True))
+        if self.holding and self._refined_start is None and t - self._start >= k.HOLD_PLATEAU_AFTER_S:
+            self._refined_start = self._edge(inside_t=t, outer_t=self._start)
         if not self.holding:
             if not zone:
                 self._settle_since = None
@@ -134,34 +133,33 @@ class HoldTimer:
         self.holding = False
         seconds = round(self._seconds_at_still, 2)
         start = self._refined_start if self._refined_start is not None else self._start
-        inside = max(start, self._last_still - PLATEAU_AFTER_S)
-        end_t = min(self._last_still, self._edge(inside, backwards=False)) if inside > start else self._last_still
+        inside = max(start, self._last_still - k.HOLD_PLATEAU_AFTER_S)
+        end_t = self._last_still
+        if inside > start:  # long enough to have a plateau: where the body left it, if before it was last still
+            end_t = min(end_t, self._edge(inside_t=inside, outer_t=self._last_in))
         end = HoldEnded(end_t, self.side, start, end_t, seconds, self.completed, round(self._peak, 1))
         if self.completed:
             return [end]
         return [HoldBroken(end_t, self.side, seconds), end]
 
-    def _edge(self, inside_t: float, backwards: bool) -> float:
-        """From a moment well inside the hold, walk to where the angle leaves its plateau: further from the
-        plateau's level than HOLD_EDGE_WOBBLES times the wobble measured there (at least edge_deg)."""
-        level_frames = [
-            a
-            for t, a in self._recent
-            if inside_t - PLATEAU_S <= t <= inside_t + PLATEAU_S and (t <= inside_t if backwards else t >= inside_t)
-        ]
-        if not level_frames:
-            return inside_t
-        level = statistics.median(level_frames)
-        wobble = sorted(abs(a - level) for a in level_frames)[int(0.9 * (len(level_frames) - 1))]
-        limit = max(self.p.edge_deg, k.HOLD_EDGE_WOBBLES * wobble)
-        edge = inside_t
-        for t, a in reversed(self._recent) if backwards else iter(self._recent):
-            if (t > inside_t) if backwards else (t < inside_t):
-                continue
-            if abs(a - level) > limit:
-                break
-            edge = t
-        return edge
+    def _edge(self, inside_t: float, outer_t: float) -> float:
+        """Where the body reaches (outer_t before inside_t) or leaves (outer_t after) the plateau: the moment
+        nearest outer_t at which the averaged angle is within the limit of the plateau's level. Level and wobble
+        are measured over the HOLD_PLATEAU_S from inside_t towards outer_t; with no frames left there, outer_t."""
+        t, angle = np.array(self._recent).T
+        sums = np.concatenate(([0.0], np.cumsum(angle)))
+        lo = np.searchsorted(t, t - k.HOLD_EDGE_MEAN_S / 2)
+        hi = np.searchsorted(t, t + k.HOLD_EDGE_MEAN_S / 2, side="right")
+        mean = (sums[hi] - sums[lo]) / (hi - lo)
+        toward = 1.0 if outer_t > inside_t else -1.0
+        plateau = mean[(toward * (t - inside_t) >= 0) & (toward * (t - inside_t) <= k.HOLD_PLATEAU_S)]
+        if not len(plateau):
+            return outer_t
+        level = float(np.median(plateau))
+        wobble = float(np.quantile(np.abs(plateau - level), 0.9))
+        near = np.abs(mean - level) <= max(self.p.edge_deg, k.HOLD_EDGE_WOBBLES * wobble)
+        on = np.flatnonzero((toward * (t - inside_t) >= 0) & (toward * (outer_t - t) >= 0) & near)
+        return float(t[on[-1] if toward > 0 else on[0]])
 
     def finish(self) -> list[MotionEvent]:
         """End of the stream: a hold in progress ends where it is."""

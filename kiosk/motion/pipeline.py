@@ -60,9 +60,7 @@ def params_for(exercise: str, hold_s: float | None = None) -> MotionParams:
         p = replace(p, hold=replace(p.hold, zone_min_deg=15.0, zone_max_deg=80.0))
     elif exercise == "swiss_ball":
         # the ball wobbles: allow more motion before the timer pauses
-        p = replace(
-            p, hold=replace(p.hold, zone_min_deg=25.0, zone_max_deg=90.0, still_dps=12.0, grace_s=2.5, edge_deg=5.0)
-        )
+        p = replace(p, hold=replace(p.hold, zone_min_deg=25.0, zone_max_deg=90.0, still_dps=12.0, grace_s=2.5))
     if hold_s is not None:
         p = replace(p, hold=replace(p.hold, target_s=hold_s))
     return p

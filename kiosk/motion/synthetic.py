@@ -115,7 +115,7 @@ def swiss_ball(rng: np.random.Generator) -> tuple[Script, list, dict]:
         seconds = rng.uniform(8, 15) if rng.random() < 0.2 else rng.uniform(31, 60)
         start = ses.s.t
         ses.s.lean_hold(OVER_BALL[0] + rng.uniform(-12, 10), seconds, transition_s=rng.uniform(2.5, 5))
-        ses.s.timeline.wobbles.append((start, ses.s.t, rng.uniform(0.5, 2.0)))
+        ses.s.timeline.wobbles.append((start, ses.s.t, rng.uniform(0.5, 2.0), rng.uniform(0.3, 1.0)))
         ses.s.still(rng.uniform(3, 8))
     ses.leave()
     return ses.s, ses.idle, {"hold_target_s": target}
@@ -167,7 +167,7 @@ def ball_that_never_stops(rng: np.random.Generator) -> tuple[Script, list, dict]
         seconds = rng.uniform(8, 15) if rng.random() < 0.2 else rng.uniform(31, 60)
         ses.s.lean_hold(OVER_BALL[0] + rng.uniform(-12, 10), seconds, transition_s=rng.uniform(2.5, 5))
         ses.s.still(rng.uniform(3, 8))
-    ses.s.timeline.wobbles.append((on_ball, ses.s.t, rng.uniform(2.0, 5.0)))
+    ses.s.timeline.wobbles.append((on_ball, ses.s.t, rng.uniform(2.0, 5.0), rng.uniform(0.3, 1.0)))
     ses.off_mat(ses.s.move, rng.uniform(2.5, 4), pitch=STANDING[0], roll=0.0)
     ses.off_mat(ses.s.walk, rng.uniform(2, 4))
     return ses.s, ses.idle, {"hold_target_s": target}

@@ -40,7 +40,12 @@ LAST_SET_HALF_LIFE_S = 20.0  # s: stray cannot rescale it), a floor that halves 
 MIN_HOLD_S = 2.0  # s: in the zone this long before it is a hold: a pause on the way through is not one
 HOLD_WOBBLE_S = 3.0  # s: the wobble inside a hold is the mean angular speed over about this long...
 HOLD_STILL_WOBBLES = 2.0  # ...and the hold is still enough while the speed stays under this multiple of it
-HOLD_EDGE_WOBBLES = 1.5  # a plateau ends where the angle strays this many times its wobble from its level
+HOLD_EDGE_MEAN_S = 2.0  # s: a hold's edges are judged on the angle averaged over this long: a ball's 0.3-1 Hz
+#   swings mostly cancel, a quick move blurs by at most half of it, a body easing in is found where it arrives
+HOLD_EDGE_WOBBLES = 1.5  # the averaged angle is on its plateau within this many times the wobble left on it
+HOLD_PLATEAU_S = 3.5  # s: the plateau's level and wobble are measured over this long, a whole swing at 0.3 Hz,
+HOLD_PLATEAU_AFTER_S = 7.0  # s: ending this long after the body came into the zone (or starting this long
+#   before it was last still): HOLD_PLATEAU_S plus the 3.5 s a slow move may take to arrive from the zone's edge
 
 # -- the start pose when nobody keeps still ------------------------------------------------------------
 QUIET_POSE_WAIT_S = 6.0  # s: offline, a start pose is waited for this long (3 x the 2 s capture) before...

@@ -66,7 +66,7 @@ class Timeline:
     times: list[float] = field(default_factory=lambda: [0.0])
     poses: list[tuple[float, float, float]] = field(default_factory=lambda: [(0.0, 0.0, 0.0)])
     bounces: list[tuple[float, float, float]] = field(default_factory=list)  # (start, end, g)
-    wobbles: list[tuple[float, float, float]] = field(default_factory=list)  # (start, end, deg): a ball rolling
+    wobbles: list[tuple[float, float, float, float]] = field(default_factory=list)  # (start, end, deg, Hz): a ball
     sway_deg: float = 0.4  # breathing, about 15 breaths a minute
     tremor_deg: float = 0.05
     _arrays: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
@@ -117,10 +117,10 @@ class Timeline:
         out = self._interpolate(t)
         out[:, 0] += self.sway_deg * np.sin(2 * np.pi * 0.25 * t) + self.tremor_deg * np.sin(2 * np.pi * 8.3 * t)
         out[:, 1] += 0.3 * self.sway_deg * np.sin(2 * np.pi * 0.25 * t + 1.0)
-        for start, end, deg in self.wobbles:
+        for start, end, deg, hz in self.wobbles:  # rolling back and forth, and side to side a little slower
             inside = (t >= start) & (t < end)
-            out[inside, 0] += deg * np.sin(2 * np.pi * 0.45 * t[inside])
-            out[inside, 1] += deg * np.sin(2 * np.pi * 0.31 * t[inside] + 0.7)
+            out[inside, 0] += deg * np.sin(2 * np.pi * hz * t[inside])
+            out[inside, 1] += deg * np.sin(2 * np.pi * 0.7 * hz * t[inside] + 0.7)
         return out
 
     def linear_accel(self, t) -> np.ndarray:
