@@ -156,7 +156,7 @@ def tilts_with_hip_rolls(rng: np.random.Generator) -> tuple[Script, list, dict]:
 
 
 def ball_that_never_stops(rng: np.random.Generator) -> tuple[Script, list, dict]:
-    """Harder: the ball wobbles up to 5 degrees from the moment the person sits until they stand: never still."""
+    """Harder: the ball wobbles up to 5 degrees at 0.3 to 1 Hz from the moment the person sits until they stand."""
     ses = _Session(rng)
     ses.off_mat(ses.s.walk, rng.uniform(3, 6))
     ses.off_mat(ses.s.move, rng.uniform(2.5, 4), pitch=SITTING[0], roll=SITTING[1])

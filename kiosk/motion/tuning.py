@@ -12,8 +12,9 @@ What "still" means, and where (one idea per place, so they are not to be unified
 - reps (here): no absolute stillness at all; a recording's quiet level is the smallest spread of the
   gravity direction, in any direction, over QUIET_WINDOW_S, so a ball that never stops wobbling sets its
   own quiet level.
-- holds.py: a hold's plateau edges are where the speed rises above a multiple of the wobble measured
-  inside that hold, not a fixed deg/s.
+- holds.py: a hold is still enough while its speed stays under a multiple of the wobble measured inside
+  that hold, not a fixed deg/s; its edges are where the angle, averaged over HOLD_EDGE_MEAN_S, reaches
+  and leaves its plateau.
 """
 
 from __future__ import annotations
