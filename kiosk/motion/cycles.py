@@ -10,7 +10,9 @@ tuning.py):
    again only from movement big enough to count (sway or breathing in a pause never takes it over).
 2. The local period is the first autocorrelation peak of the gravity direction along the window's own main
    direction of change (so it needs no axis learnt before, and a wrong axis cannot hide it) between
-   MIN_PERIOD_S and MAX_PERIOD_S.
+   MIN_PERIOD_S and MAX_PERIOD_S. Where the window shows none the last one is kept, for SET_GAP_PERIODS of
+   itself: then its set is over, and START_PERIOD_S is assumed again (walking's quick period, kept while
+   lying down filled the window, cut the slow reps that followed into sets of one).
 3. The local envelope is the median of the ranges of the last ENVELOPE_PERIODS period-long windows (one
    stray is outvoted), floored at QUIET_FACTOR times the quiet level (how far the body moves in any direction
    over QUIET_WINDOW_S, the smallest seen in the last QUIET_MEMORY_S, trusted once that memory is half full,
@@ -59,7 +61,7 @@ from . import tuning as k
 from .events import RepCounted
 from .orientation import FRAME_HZ, Frame
 from .vector import Vec, angle_deg, cross, dot, norm, sub, unit
-from .window import DEGREES, REFRESH_FRAMES, FrameWindow, angle_on, angles, length, mean_row, median
+from .window import DEGREES, REFRESH_FRAMES, FrameWindow, angle_on, angles, kept_period, length, mean_row, median
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ class CycleCounter:
         self._origin = self._window.frames  # the first frame it looks at
         self._home = anchor
         self._began = t  # when the stream began (its first frame, when there is no start pose)
-        self._period = k.START_PERIOD_S
+        self._period, self._period_seen = k.START_PERIOD_S, t
         self._mid = 0.0
         self._env = self._floor = k.MIN_ENVELOPE_DEG
         self._quiet: deque[float] = deque(maxlen=int(k.QUIET_MEMORY_S / k.REFRESH_S))
@@ -224,7 +226,7 @@ class CycleCounter:
             return []
         s = angles(w, self._axis)
         period = window.period(start)
-        self._period = self._period if period is None else period
+        self._period, self._period_seen = kept_period(period, self._period, self._period_seen, self._last_t)
         span = max(1, int(self._period * hz))
         ends = [len(s) - j * span for j in range(k.ENVELOPE_PERIODS) if len(s) - j * span > 0]
         extremes = [(float(x.max()), float(x.min())) for x in (s[max(0, end - span) : end] for end in ends)]

@@ -10,8 +10,8 @@ turning points that stand out from the signal on both sides and counts full cycl
 
 1. The gravity direction is projected onto the principal axis of its last PEAK_PERIODS periods (its own
    axis, learnt again only from movement bigger than a turning point must be); the local period is the
-   first autocorrelation peak of the gravity direction (window.py, measured once for both counters); both
-   are measured again every REFRESH_S.
+   first autocorrelation peak of the gravity direction (window.py, measured once for both counters; one it
+   has not shown for SET_GAP_PERIODS of itself is forgotten); both are measured again every REFRESH_S.
 2. A turning point (a peak or a trough) is confirmed once the angle has come back from it by the
    prominence and by PEAK_PROMINENCE_FRAC of the way there (so a wobble on a big swing is none). The
    prominence is PEAK_PROMINENCE_FRAC of the local range: the range of the angle over the last period, at
@@ -55,7 +55,7 @@ from . import tuning as k
 from .events import RepCounted
 from .orientation import FRAME_HZ, Frame
 from .vector import Vec
-from .window import REFRESH_FRAMES, FrameWindow, angle_on, angles, median
+from .window import REFRESH_FRAMES, FrameWindow, angle_on, angles, kept_period, median
 
 TURNS_KEPT = int(k.QUIET_MEMORY_S / k.MIN_PERIOD_S)  # a set's turning points until it proves itself (bounded)
 
@@ -109,7 +109,7 @@ class PeakCounter:
         self._window = FrameWindow() if window is None else window
         self._origin = self._window.frames  # the first frame it looks at
         self._axis: Vec | None = None
-        self._period = k.START_PERIOD_S
+        self._period, self._period_seen = k.START_PERIOD_S, t
         self._prominence = math.inf
         self._quiet_floor = 0.0
         self._quiet_level: float | None = None  # known once the memory is half full (or the stream began at rest)
@@ -136,7 +136,7 @@ class PeakCounter:
         events: list[RepCounted] = []
         if seen % REFRESH_FRAMES == 0:
             known = self._quiet_level is not None
-            self._refresh()
+            self._refresh(t)
             if not known and self._set is not None and not self._set.counted:
                 events = self._prove(self._set)
         if self._axis is None:
@@ -172,7 +172,7 @@ class PeakCounter:
         return self._close_set(t)
 
     # -- rule 1 and 2: the window, axis, period, range and quiet level --------------------------------
-    def _refresh(self) -> None:
+    def _refresh(self, t: float) -> None:
         window = self._window
         # Its own axis, learnt again only from movement bigger than a turning point must be.
         recent = window.frames - int(k.PEAK_PERIODS * self._period * FRAME_HZ)
@@ -181,7 +181,7 @@ class PeakCounter:
             return
         w, s = self._projected()
         period = window.period(self._origin)
-        self._period = self._period if period is None else period
+        self._period, self._period_seen = kept_period(period, self._period, self._period_seen, t)
         last = s[-max(2, int(self._period * FRAME_HZ)) :]
         local_range = float(last.max() - last.min())
         if len(w) >= k.QUIET_WINDOW_S * FRAME_HZ:  # a shorter window would make anything look quiet

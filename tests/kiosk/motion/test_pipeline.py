@@ -216,3 +216,11 @@ def test_small_reps_after_a_fidget_are_judged_against_their_own_envelope():
     case = generate("reps", 1007)
     events, _ = run_pipeline(case.samples, "reps")
     assert sum(isinstance(e, RepCounted) for e in events) == case.labels["reps"] == 11
+
+
+def test_a_quick_period_from_walking_is_forgotten_before_slow_reps_straight_after_lying_down():
+    """Rule 2: walking showed a 1.9 s period, and lying down then filled the window with one big step that shows
+    none; kept, the old period made each 60-degree rep (5 s) a new set of one, and the first three were lost."""
+    case = generate("reps", 1010)
+    events, _ = run_pipeline(case.samples, "reps")
+    assert sum(isinstance(e, RepCounted) for e in events) == case.labels["reps"] == 11

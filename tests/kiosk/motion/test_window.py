@@ -5,7 +5,8 @@ import math
 import numpy as np
 
 from backstretch.kiosk.motion.orientation import FRAME_HZ, Frame
-from backstretch.kiosk.motion.window import FrameWindow, mean_row
+from backstretch.kiosk.motion.tuning import SET_GAP_PERIODS, START_PERIOD_S
+from backstretch.kiosk.motion.window import FrameWindow, kept_period, mean_row
 
 
 def frame(t: float, up=(0.0, 0.0, 1.0)) -> Frame:
@@ -53,6 +54,13 @@ def test_the_period_is_the_swing_s_and_none_where_there_is_none():
     for i in range(500):
         still.add(frame(i / FRAME_HZ))
     assert still.period(0) is None  # the counter keeps the period it had
+
+
+def test_a_period_the_window_stops_showing_is_kept_for_set_gap_periods_of_itself():
+    period, seen = kept_period(2.0, START_PERIOD_S, 0.0, 10.0)
+    assert (period, seen) == (2.0, 10.0)
+    assert kept_period(None, period, seen, 10.0 + SET_GAP_PERIODS * 2.0) == (2.0, 10.0)
+    assert kept_period(None, period, seen, 10.1 + SET_GAP_PERIODS * 2.0) == (START_PERIOD_S, 10.0)
 
 
 def test_the_swing_axis_is_the_direction_of_movement_and_small_sway_does_not_take_it_over():
