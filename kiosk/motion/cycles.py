@@ -306,11 +306,15 @@ class CycleCounter:
     def _close_set(self, t: float) -> list[RepCounted]:
         """Rule 5's other half: a set that was already under way when the stream began (no quiet before it), and
         comes to rest on the other side from where it began, began mid-excursion (out at its far end): its first
-        switch was its first rep's return. A set that began from rest and stops out at its far end (a recording
-        cut short) has not finished that rep."""
+        switch was its first rep's return. That far end is where the set's reps turn on that side: a set that began
+        standing and lay down to do sit-ups began elsewhere, and its first excursion (the move) was counted already.
+        A set that began from rest and stops out at its far end (a recording cut short) has not finished that rep."""
         st = self._set
-        if self._anchor or st.settled or st.rest is None or self._state == st.rest or st.opening is None:
+        if self._anchor or st.settled or st.rest is None or self._state == st.rest or not (st.opening and st.first):
             return []
+        ends = [self._angle(turn.up) for side, turn in st.switches if side == -st.rest]  # its turns on the rest side
+        if abs(self._angle(st.first.up) - median(ends)) > 2 * k.HYSTERESIS_FRAC * median(st.amplitudes):
+            return []  # it began further from them than a movement must go (rule 6): elsewhere, not out at a far end
         return self._excursion(*st.opening, t)
 
     def _new_set(self, t: float, at: int, settled: bool = False) -> None:

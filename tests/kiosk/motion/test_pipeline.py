@@ -224,3 +224,12 @@ def test_a_quick_period_from_walking_is_forgotten_before_slow_reps_straight_afte
     case = generate("reps", 1010)
     events, _ = run_pipeline(case.samples, "reps")
     assert sum(isinstance(e, RepCounted) for e in events) == case.labels["reps"] == 11
+
+
+def test_a_set_that_began_standing_and_lay_down_is_not_taken_for_one_cut_mid_rep():
+    """Rule 5: walking, then lying down for 60-degree sit-ups; the set began standing, about 30 degrees beyond where
+    its reps turn on that side, so it did not begin out at a far end and the move (counted as its first excursion)
+    is not counted again as a rep cut by the stream's start."""
+    case = generate("reps", 1024)
+    events, _ = run_pipeline(case.samples, "reps")
+    assert sum(isinstance(e, RepCounted) for e in events) == case.labels["reps"] == 14
