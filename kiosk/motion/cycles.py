@@ -61,7 +61,18 @@ from . import tuning as k
 from .events import RepCounted
 from .orientation import FRAME_HZ, Frame
 from .vector import Vec, angle_deg, cross, dot, norm, sub, unit
-from .window import DEGREES, REFRESH_FRAMES, FrameWindow, angle_on, angles, kept_period, length, mean_row, median
+from .window import (
+    DEGREES,
+    REFRESH_FRAMES,
+    FrameWindow,
+    angle_on,
+    angles,
+    kept_period,
+    length,
+    mean_row,
+    median,
+    stretch_extremes,
+)
 
 
 @dataclass(frozen=True)
@@ -227,10 +238,8 @@ class CycleCounter:
         s = angles(w, self._axis)
         period = window.period(start)
         self._period, self._period_seen = kept_period(period, self._period, self._period_seen, self._last_t)
-        span = max(1, int(self._period * hz))
-        ends = [len(s) - j * span for j in range(k.ENVELOPE_PERIODS) if len(s) - j * span > 0]
-        extremes = [(float(x.max()), float(x.min())) for x in (s[max(0, end - span) : end] for end in ends)]
-        ranges = [high - low for high, low in extremes]
+        highs, lows = stretch_extremes(s, max(1, int(self._period * hz)), k.ENVELOPE_PERIODS)
+        ranges = [high - low for high, low in zip(highs, lows, strict=True)]
         size, when = self._last_set
         last_set = k.LAST_SET_FRAC * size * 0.5 ** ((self._last_t - when) / k.LAST_SET_HALF_LIFE_S)
         # The quiet level means something only once the memory is long enough to have held a pause.
@@ -239,7 +248,7 @@ class CycleCounter:
         proven = median(self._set.amplitudes) if self._set.counted else self._last_set[0] or math.inf
         self._floor = max(k.MIN_ENVELOPE_DEG, min(k.QUIET_FACTOR * quiet, proven), last_set)
         self._env = max(median(ranges), self._floor)
-        self._mid = (extremes[0][0] + extremes[0][1]) / 2.0
+        self._mid = (highs[-1] + lows[-1]) / 2.0
         since = s[-max(1, min(frames - self._switch_frame, len(s))) :]
         self._lo, self._hi = float(since.min()), float(since.max())  # on the axis as it is now
         self._moved_from = float(s[-1])  # judged again from here each refresh, on the axis as it is now

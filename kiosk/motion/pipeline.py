@@ -135,9 +135,9 @@ class MotionPipeline:
         self.reps = RepCounter(p.reps, anchor, t, expected_axis=self.pose.right)
         cycles = p.cycles if p.auto_calibrate else replace(p.cycles, min_set_reps=1)
         tilt_axis = self.pose.right if p.exercise == "pelvic_tilt" else None
-        window = FrameWindow() if p.exercise == "reps" else None  # fed to both alike: measured once for both
-        self.cycles = CycleCounter(cycles, anchor, t, expected_axis=tilt_axis, window=window)
-        self.peaks = PeakCounter(cycles.min_set_reps, anchor, t, window=window)
+        self._window = FrameWindow() if p.exercise == "reps" else None  # fed to both alike: measured once for both
+        self.cycles = CycleCounter(cycles, anchor, t, expected_axis=tilt_axis, window=self._window)
+        self.peaks = PeakCounter(cycles.min_set_reps, anchor, t, window=self._window)
         self.agreement = Agreement()
 
     def _new_start_pose(self, t: float) -> None:
@@ -185,6 +185,8 @@ class MotionPipeline:
             return events
         if not self._capturing:
             self.pose.cancel_capture()  # a capture can only begin between batches (calibrate)
+        assert self._window is not None  # the generic exercise's counters share one
+        self._window.expect(frames)
         peaks, cycles, agreement = self.peaks, self.cycles, self.agreement
         for f in frames:
             events += self._activity(f)
