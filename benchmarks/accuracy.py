@@ -226,6 +226,7 @@ NEIGHBOURS = (
     ("PLACE_PERIODS", 1.5, 3.0),
     ("REST_GAP_PERIODS", 0.75, 1.5),
     ("SET_GAP_PERIODS", 1.5, 3.0),
+    ("PERIOD_MEMORY_PERIODS", 1.5, 3.0),
     ("LAST_SET_FRAC", 0.15, 0.35),
 )
 

@@ -10,9 +10,9 @@ tuning.py):
    again only from movement big enough to count (sway or breathing in a pause never takes it over).
 2. The local period is the first autocorrelation peak of the gravity direction along the window's own main
    direction of change (so it needs no axis learnt before, and a wrong axis cannot hide it) between
-   MIN_PERIOD_S and MAX_PERIOD_S. Where the window shows none the last one is kept, for SET_GAP_PERIODS of
-   itself: then its set is over, and START_PERIOD_S is assumed again (walking's quick period, kept while
-   lying down filled the window, cut the slow reps that followed into sets of one).
+   MIN_PERIOD_S and MAX_PERIOD_S. Where the window shows none the last one is kept, for PERIOD_MEMORY_PERIODS
+   of itself, then START_PERIOD_S is assumed again (walking's quick period, kept while lying down filled the
+   window, cut the slow reps that followed into sets of one).
 3. The local envelope is the median of the ranges of the last ENVELOPE_PERIODS period-long windows (one
    stray is outvoted), floored at QUIET_FACTOR times the quiet level (how far the body moves in any direction
    over QUIET_WINDOW_S, the smallest seen in the last QUIET_MEMORY_S, trusted once that memory is half full,
@@ -27,7 +27,9 @@ tuning.py):
    switch, against the middle of the set's typical far ends either way once it has shown them: the last
    period's middle drifts with a rest that drifts); each switch back to the rest side ends one
    excursion, counted there, on the way home. A set already under way when the stream began (no quiet before
-   it) that comes to rest on the other side began out at its far end: its first return is counted as it ends.
+   it) that comes to rest on the other side began out at its far end: its first return is counted as it ends,
+   if it began within 2 x HYSTERESIS_FRAC of its typical excursion of where its reps turn on that side (else
+   it began elsewhere: standing, before lying down).
 6. An excursion must cover at least 2 x HYSTERESIS_FRAC of the set's typical (median) excursion (rule 4 again,
    with the set's own size known: a fidget is smaller), at most 1 / HYSTERESIS_FRAC times it (a move into
    position is far bigger, a set that grows is not), and run within DIRECTION_MAX_DEG of the set's axis: else
@@ -319,10 +321,12 @@ class CycleCounter:
         standing and lay down to do sit-ups began elsewhere, and its first excursion (the move) was counted already.
         A set that began from rest and stops out at its far end (a recording cut short) has not finished that rep."""
         st = self._set
-        if self._anchor or st.settled or st.rest is None or self._state == st.rest or not (st.opening and st.first):
+        if self._anchor or st.settled or st.rest is None or self._state == st.rest:
             return []
-        ends = [self._angle(turn.up) for side, turn in st.switches if side == -st.rest]  # its turns on the rest side
-        if abs(self._angle(st.first.up) - median(ends)) > 2 * k.HYSTERESIS_FRAC * median(st.amplitudes):
+        if st.opening is None or st.first is None:
+            return []
+        rest_turns = [self._angle(turn.up) for side, turn in st.switches if side == -st.rest]
+        if abs(self._angle(st.first.up) - median(rest_turns)) > 2 * k.HYSTERESIS_FRAC * median(st.amplitudes):
             return []  # it began further from them than a movement must go (rule 6): elsewhere, not out at a far end
         return self._excursion(*st.opening, t)
 

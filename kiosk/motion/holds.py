@@ -11,6 +11,7 @@ plateau: within HOLD_EDGE_WOBBLES times the wobble measured on the plateau (at l
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from . import tuning as k
 from .events import HoldBroken, HoldCompleted, HoldEnded, HoldProgress, HoldStarted, MotionEvent
+from .orientation import FRAME_HZ
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class HoldParams:
     edge_deg: float = 1.5  # the plateau's edge is never closer than this to its level
 
 
-RECENT_FRAMES = 400  # about 16 s of frames: from a hold's end (up to break_s after the body left) back to its plateau
+RECENT_S = 16.0  # s of frames kept: from a hold's end (break_s and more after the body left) back to its plateau
 
 
 class HoldTimer:
@@ -44,13 +46,14 @@ class HoldTimer:
         self.completed = False
         self._settle_since: float | None = None
         self._start = 0.0
+        self._first_still = 0.0  # when the hold began: the body was first still in the zone
         self._last_t = 0.0
         self._last_still = 0.0
         self._seconds_at_still = 0.0
         self._last_in = 0.0
         self._wobble_since: float | None = None
         self._peak = 0.0
-        self._recent: deque[tuple[float, float]] = deque(maxlen=RECENT_FRAMES)
+        self._recent: deque[tuple[float, float]] = deque(maxlen=int(RECENT_S * FRAME_HZ))
         self._refined_start: float | None = None
         self._wobble_dps = params.still_dps / k.HOLD_STILL_WOBBLES  # the wobble's speed in the zone, a running mean
         self._wobble_t: float | None = None
@@ -62,16 +65,17 @@ class HoldTimer:
         p = self.p
         zone = self.in_zone(angle)
         # Still enough: relative to the wobble measured since the body came into the zone (this hold's own)
-        if zone or self.holding:
+        if (zone or self.holding) and math.isfinite(rate_dps):  # one absurd gyro reading says nothing of the wobble
             step = min(1.0, (t - self._wobble_t) / k.HOLD_WOBBLE_S) if self._wobble_t is not None else 1.0
             self._wobble_dps += (rate_dps - self._wobble_dps) * step
             self._wobble_t = t
         else:
             self._wobble_dps, self._wobble_t = p.still_dps / k.HOLD_STILL_WOBBLES, None
         still = rate_dps < (max(p.still_dps, k.HOLD_STILL_WOBBLES * self._wobble_dps) if self.holding else p.still_dps)
-        self._recent.append((t, angle))
-        if self.holding and self._refined_start is None and t - self._start >= k.HOLD_PLATEAU_AFTER_S:
-            self._refined_start = self._edge(inside_t=t, outer_t=self._start)
+        if math.isfinite(angle) and (not self._recent or t > self._recent[-1][0]):
+            self._recent.append((t, angle))  # the edges are found on finite angles in time order
+        if self.holding and self._refined_start is None and t - self._start >= k.HOLD_ARRIVE_S + k.HOLD_PLATEAU_S:
+            self._refined_start = self._edge((t - k.HOLD_PLATEAU_S, t), outer_t=self._start)
         if not self.holding:
             if not zone:
                 self._settle_since = None
@@ -109,7 +113,7 @@ class HoldTimer:
         self.holding, self.side, self.completed = True, side, False
         self.seconds = t - settled_at
         self._start = settled_at
-        self._last_t = self._last_still = self._last_in = t
+        self._last_t = self._last_still = self._last_in = self._first_still = t
         self._seconds_at_still = self.seconds
         self._wobble_since = None
         self._peak = 0.0
@@ -129,37 +133,46 @@ class HoldTimer:
         return events
 
     def _end(self) -> list[MotionEvent]:
-        """The hold ended when the body was last still in the zone; a wobble after that does not count."""
+        """The hold ended when the body was last still in the zone; a wobble after that does not count. Its edges
+        are judged against its plateau measured where the body surely was on it (HOLD_ARRIVE_S in from either
+        end) or, in a hold too short for that, over the middle half of the time it was still."""
         self.holding = False
         seconds = round(self._seconds_at_still, 2)
-        start = self._refined_start if self._refined_start is not None else self._start
-        inside = max(start, self._last_still - k.HOLD_PLATEAU_AFTER_S)
-        end_t = self._last_still
-        if inside > start:  # long enough to have a plateau: where the body left it, if before it was last still
-            end_t = min(end_t, self._edge(inside_t=inside, outer_t=self._last_in))
+        start, last = self._refined_start, self._last_still
+        if start is not None and last - self._start >= 2 * k.HOLD_ARRIVE_S + k.HOLD_PLATEAU_S:
+            plateau = (last - k.HOLD_ARRIVE_S - k.HOLD_PLATEAU_S, last - k.HOLD_ARRIVE_S)
+        else:
+            middle, half = (self._first_still + last) / 2, min(k.HOLD_PLATEAU_S, last - self._first_still) / 4
+            plateau = (middle - half, middle + half)
+            start = self._edge(plateau, outer_t=self._start)
+        end_t = max(start, min(last, self._edge(plateau, outer_t=self._last_in)))
         end = HoldEnded(end_t, self.side, start, end_t, seconds, self.completed, round(self._peak, 1))
         if self.completed:
             return [end]
         return [HoldBroken(end_t, self.side, seconds), end]
 
-    def _edge(self, inside_t: float, outer_t: float) -> float:
-        """Where the body reaches (outer_t before inside_t) or leaves (outer_t after) the plateau: the moment
-        nearest outer_t at which the averaged angle is within the limit of the plateau's level. Level and wobble
-        are measured over the HOLD_PLATEAU_S from inside_t towards outer_t; with no frames left there, outer_t."""
+    def _edge(self, plateau: tuple[float, float], outer_t: float) -> float:
+        """Where the body reaches (outer_t before the plateau) or leaves (outer_t after it) its plateau: the moment
+        nearest outer_t at which the averaged angle is within the band around the level measured over `plateau`
+        (from, to). With nothing to judge by, outer_t."""
+        if not self._recent:
+            return outer_t
         t, angle = np.array(self._recent).T
         sums = np.concatenate(([0.0], np.cumsum(angle)))
         lo = np.searchsorted(t, t - k.HOLD_EDGE_MEAN_S / 2)
         hi = np.searchsorted(t, t + k.HOLD_EDGE_MEAN_S / 2, side="right")
         mean = (sums[hi] - sums[lo]) / (hi - lo)
-        toward = 1.0 if outer_t > inside_t else -1.0
-        plateau = mean[(toward * (t - inside_t) >= 0) & (toward * (t - inside_t) <= k.HOLD_PLATEAU_S)]
-        if not len(plateau):
+        on_plateau = mean[(t >= plateau[0]) & (t <= plateau[1])]
+        if not len(on_plateau):
             return outer_t
-        level = float(np.median(plateau))
-        wobble = float(np.quantile(np.abs(plateau - level), 0.9))
+        level = float(np.median(on_plateau))
+        wobble = float(np.quantile(np.abs(on_plateau - level), 0.9))
         near = np.abs(mean - level) <= max(self.p.edge_deg, k.HOLD_EDGE_WOBBLES * wobble)
-        on = np.flatnonzero((toward * (t - inside_t) >= 0) & (toward * (outer_t - t) >= 0) & near)
-        return float(t[on[-1] if toward > 0 else on[0]])
+        between = (t >= min(outer_t, plateau[0])) & (t <= max(outer_t, plateau[1]))
+        found = np.flatnonzero(between & near)
+        if not len(found):
+            return outer_t
+        return float(t[found[0] if outer_t < plateau[0] else found[-1]])
 
     def finish(self) -> list[MotionEvent]:
         """End of the stream: a hold in progress ends where it is."""

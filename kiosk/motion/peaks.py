@@ -11,7 +11,7 @@ turning points that stand out from the signal on both sides and counts full cycl
 1. The gravity direction is projected onto the principal axis of its last PEAK_PERIODS periods (its own
    axis, learnt again only from movement bigger than a turning point must be); the local period is the
    first autocorrelation peak of the gravity direction (window.py, measured once for both counters; one it
-   has not shown for SET_GAP_PERIODS of itself is forgotten); both are measured again every REFRESH_S.
+   has not shown for PERIOD_MEMORY_PERIODS of itself is forgotten); both are measured again every REFRESH_S.
 2. A turning point (a peak or a trough) is confirmed once the angle has come back from it by the
    prominence and by PEAK_PROMINENCE_FRAC of the way there (so a wobble on a big swing is none). The
    prominence is PEAK_PROMINENCE_FRAC of the local range: the range of the angle over the last period, at

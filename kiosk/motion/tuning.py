@@ -25,6 +25,8 @@ REFRESH_S = 1.0  # s: how often the axis, period, envelope and quiet level are m
 MIN_PERIOD_S = 0.8  # s: the fastest a person repeats a deliberate movement of the trunk or a limb
 MAX_PERIOD_S = 10.0  # s: the slowest rep a counter should still call one movement
 START_PERIOD_S = 4.0  # s: the period assumed until the signal shows its own (a typical slow rep)
+PERIOD_MEMORY_PERIODS = 2.0  # a period the window has not shown for this many of itself is forgotten: a stale
+#   one (walking's, kept while lying down filled the window) would misjudge the gaps of the next movement
 PERIOD_MIN_CORRELATION = 0.3  # autocorrelation a period must show to replace the one in use
 
 # -- the decision: hysteresis on the projected angle -----------------------------------------------------
@@ -44,9 +46,9 @@ HOLD_STILL_WOBBLES = 2.0  # ...and the hold is still enough while the speed stay
 HOLD_EDGE_MEAN_S = 2.0  # s: a hold's edges are judged on the angle averaged over this long: a ball's 0.3-1 Hz
 #   swings mostly cancel, a quick move blurs by at most half of it, a body easing in is found where it arrives
 HOLD_EDGE_WOBBLES = 1.5  # the averaged angle is on its plateau within this many times the wobble left on it
-HOLD_PLATEAU_S = 3.5  # s: the plateau's level and wobble are measured over this long, a whole swing at 0.3 Hz,
-HOLD_PLATEAU_AFTER_S = 7.0  # s: ending this long after the body came into the zone (or starting this long
-#   before it was last still): HOLD_PLATEAU_S plus the 3.5 s a slow move may take to arrive from the zone's edge
+HOLD_PLATEAU_S = 3.5  # s: the plateau's level and wobble are measured over this long: a whole swing at 0.3 Hz
+HOLD_ARRIVE_S = 3.5  # s: a slow move may take this long from the zone's edge to the plateau, or back; the
+#   plateau is measured this far in from where the hold began and from where the body was last still
 
 # -- the start pose when nobody keeps still ------------------------------------------------------------
 QUIET_POSE_WAIT_S = 6.0  # s: offline, a start pose is waited for this long (3 x the 2 s capture) before...

@@ -154,12 +154,11 @@ class FrameWindow:
 
 
 def kept_period(measured: float | None, period: float, seen: float, t: float) -> tuple[float, float]:
-    """Rule 2 of each counter over time: (the period, when the window last showed one) at time t. A period the
-    window has not shown for SET_GAP_PERIODS of itself is forgotten for START_PERIOD_S: the set it belonged to is
-    over, and a stale one (walking's, before lying down) would misjudge the gaps of the next."""
+    """Rule 2 of each counter over time: (the period, when the window last showed one) at time t; one the window
+    has not shown for PERIOD_MEMORY_PERIODS of itself gives way to START_PERIOD_S."""
     if measured is not None:
         return measured, t
-    if t - seen > k.SET_GAP_PERIODS * period:
+    if t - seen > k.PERIOD_MEMORY_PERIODS * period:
         return k.START_PERIOD_S, seen
     return period, seen
 

@@ -8,8 +8,8 @@ from backstretch.kiosk.motion.orientation import FRAME_HZ, Frame
 from backstretch.kiosk.motion.tuning import (
     MAX_PERIOD_S,
     MIN_PERIOD_S,
+    PERIOD_MEMORY_PERIODS,
     PERIOD_MIN_CORRELATION,
-    SET_GAP_PERIODS,
     START_PERIOD_S,
 )
 from backstretch.kiosk.motion.window import (
@@ -71,11 +71,11 @@ def test_the_period_is_the_swing_s_and_none_where_there_is_none():
     assert still.period(0) is None  # the counter keeps the period it had
 
 
-def test_a_period_the_window_stops_showing_is_kept_for_set_gap_periods_of_itself():
+def test_a_period_the_window_stops_showing_is_kept_for_period_memory_periods_of_itself():
     period, seen = kept_period(2.0, START_PERIOD_S, 0.0, 10.0)
     assert (period, seen) == (2.0, 10.0)
-    assert kept_period(None, period, seen, 10.0 + SET_GAP_PERIODS * 2.0) == (2.0, 10.0)
-    assert kept_period(None, period, seen, 10.1 + SET_GAP_PERIODS * 2.0) == (START_PERIOD_S, 10.0)
+    assert kept_period(None, period, seen, 10.0 + PERIOD_MEMORY_PERIODS * 2.0) == (2.0, 10.0)
+    assert kept_period(None, period, seen, 10.1 + PERIOD_MEMORY_PERIODS * 2.0) == (START_PERIOD_S, 10.0)
 
 
 def test_the_swing_axis_is_the_direction_of_movement_and_small_sway_does_not_take_it_over():
