@@ -9,7 +9,7 @@ over long ones; without a gyro it is a plain low-pass. The gyro's bias is learne
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,7 +130,7 @@ class GravityFilter:
         self._fast: Vec = (0.0, 0.0, 1.0)  # a quick and a slow average of the accelerometer's direction
         self._slow: Vec = (0.0, 0.0, 1.0)
 
-    def run(self, bins: list[list[float]]) -> list[Frame]:
+    def run(self, bins: Iterable[Sequence[float]]) -> list[Frame]:
         """Frames for closed bins, rows of (t, ax, ay, az, gx, gy, gz, |a|, samples with a gyro reading).
 
         Written out on plain floats, with the state in locals for the whole batch, because it runs 25 times a
@@ -210,7 +210,7 @@ class Orientation:
         if not pointing.all():  # readings that cancelled out within a bin: no direction to normalise
             self.cancelled += int(len(pointing) - pointing.sum())
             bins = bins[pointing]
-        return self.filter.run(bins.tolist())
+        return self.filter.run(zip(*bins.T.tolist(), strict=True))  # plain floats column by column: no list per row
 
 
 def as_array(samples: Sequence[Sample] | np.ndarray) -> np.ndarray:

@@ -23,8 +23,8 @@ from .vector import Vec
 DEGREES = 180.0 / math.pi
 REFRESH_FRAMES = max(1, round(k.REFRESH_S * FRAME_HZ))  # the counters measure again every this many frames
 QUIET_FRAMES = int(k.QUIET_WINDOW_S * FRAME_HZ)
-AHEAD = 6  # periods measured together: a few windows halve the cost of each; many, whose spectra no longer fit the
-# CPU's cache (or come fresh from the OS), cost as much again
+AHEAD = 32  # periods measured together: a batch of windows costs each half as much as one alone; a whole chunk's
+# (190), whose arrays no longer fit the CPU's cache, costs more again
 
 
 class FrameWindow:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from backstretch.drivers.sample import Sample
-from backstretch.kiosk.motion.orientation import FrameBinner, Orientation, as_array
+from backstretch.kiosk.motion.orientation import FrameBinner, GravityFilter, Orientation, as_array
 from backstretch.kiosk.motion.vector import angle_deg
 from backstretch.kiosk.simulator.body import SUPINE
 from backstretch.kiosk.simulator.script import Script
@@ -49,6 +49,15 @@ def test_frames_do_not_depend_on_batching():
     one = [(f.t, f.up, f.rate_dps) for f in frames(samples, 1)]
     assert one == [(f.t, f.up, f.rate_dps) for f in frames(samples, 7)]
     assert one == [(f.t, f.up, f.rate_dps) for f in frames(samples, len(samples))]
+
+
+def test_the_filter_is_given_each_bin_s_fields_in_order():
+    """Orientation hands the filter its bins column by column (cheaper than a list per row): the frames must be
+    those of the bins' rows as they are."""
+    data = as_array(render(Script(start=SUPINE).still(1).move(2, roll=30).still(1), 100, seed=5))
+    data[::7, 4:] = math.nan  # some bins with fewer gyro readings than samples
+    bins = FrameBinner().add(data)
+    assert frames(data, len(data))[: len(bins)] == GravityFilter().run(bins.tolist())
 
 
 def test_jittery_and_missing_timestamps():

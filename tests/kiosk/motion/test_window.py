@@ -146,7 +146,7 @@ def test_periods_measured_together_are_each_window_s_own_to_the_last_bit():
     """The window measures the period at several refreshes in one go: each must be what that window gives alone,
     to the last bit of its autocorrelation (a sum in another order would move a period that sits on a tie)."""
     for seed in range(6):
-        rows = wandering(750 + 30 * REFRESH_FRAMES, seed)
+        rows = wandering(750 + 40 * REFRESH_FRAMES, seed)
         alone = [rows[j : j + 750, 1:] for j in range(0, len(rows) - 749, REFRESH_FRAMES)]
         windows = np.lib.stride_tricks.sliding_window_view(rows[:, 1:], 750, axis=0)[::REFRESH_FRAMES]
         for acf, ups in zip(autocorrelations(windows.transpose(0, 2, 1), 252), alone, strict=True):
