@@ -210,7 +210,9 @@ class Orientation:
         if not pointing.all():  # readings that cancelled out within a bin: no direction to normalise
             self.cancelled += int(len(pointing) - pointing.sum())
             bins = bins[pointing]
-        return self.filter.run(zip(*bins.T.tolist(), strict=True))  # plain floats column by column: no list per row
+        # Offline, a chunk's thousands of bins go to plain floats column by column, without a list per row; live, a
+        # bin or two at a time, the rows as lists cost less.
+        return self.filter.run(zip(*bins.T.tolist(), strict=True) if len(bins) > 2 else bins.tolist())
 
 
 def as_array(samples: Sequence[Sample] | np.ndarray) -> np.ndarray:

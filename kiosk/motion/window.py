@@ -98,10 +98,12 @@ class FrameWindow:
         none: the first autocorrelation peak between MIN_PERIOD_S and MAX_PERIOD_S of the gravity direction along
         its own main direction of change, so it needs no axis learnt before."""
         start = max(start, self.frames - self.n)
-        if start == self.frames - self.size:  # the whole window, as a rule: measured ahead where it can be
-            if self.frames not in self._ahead:
+        if start == self.frames - self.size:  # the whole window, as a rule: offline, measured ahead
+            if self.frames in self._ahead:
+                return self._ahead[self.frames]
+            if self._next < len(self._expected):
                 self._measure_ahead()
-            return self._ahead[self.frames]
+                return self._ahead[self.frames]
         return self._memoised("period", start, lambda: periods(self.since(start)[None, :, 1:])[0])
 
     def swing_axis(self, start: int, previous: Vec | None, keep_below_deg: float) -> Vec | None:
@@ -122,7 +124,8 @@ class FrameWindow:
         return (x, y, z)
 
     def _measure_ahead(self) -> None:
-        """The period of the whole window now and at the next AHEAD - 1 refreshes, as far as the frames expected go."""
+        """The period of the whole window now and at the next AHEAD - 1 refreshes, as far as the frames expected go
+        (live, with none expected, a window is measured alone: a batch of one costs more)."""
         self._write()
         end = self.frames - self._first
         ups = self._rows[end - self.size :, 1:]
