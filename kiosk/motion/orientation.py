@@ -31,6 +31,7 @@ LEVEL_S = 5.0
 RADIANS = math.pi / 180.0
 MIN_ACCEL_G = 0.1  # a reading below this (free fall, an all-zero register) has no gravity direction
 MAX_ACCEL_G = 32.0  # twice the widest range of any supported chip (16 g): beyond it the reading is corrupt
+MAX_GYRO_DPS = 4000.0  # twice the widest gyro range of any supported chip (2000 deg/s): beyond it, no reading
 BIN_FIELDS = 9  # a closed bin: t, ax, ay, az, gx, gy, gz, |a|, samples with a gyro reading
 
 
@@ -87,7 +88,8 @@ class FrameBinner:
         if not valid.all():
             self.rejected += int(len(valid) - valid.sum())
             data, mag = data[valid], mag[valid]
-        gyro_ok = np.isfinite(data[:, 4:7]).all(axis=1)
+        with np.errstate(invalid="ignore"):
+            gyro_ok = (np.abs(data[:, 4:7]) <= MAX_GYRO_DPS).all(axis=1)  # NaN compares false: missing too
         rows = np.empty((len(data), BIN_FIELDS))
         rows[:, :4] = data[:, :4]
         rows[:, 4:7] = np.where(gyro_ok[:, None], data[:, 4:7], 0.0)

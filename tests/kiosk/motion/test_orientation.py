@@ -44,6 +44,19 @@ def test_nan_gyro_is_treated_as_missing():
     assert tilt_seen(samples) == pytest.approx(25.0, abs=1.0)
 
 
+def test_an_absurd_gyro_reading_is_treated_as_missing_and_spoils_nothing_after_it():
+    """One corrupt but finite gyro value (a bad line in a recording) would otherwise make the angular rate
+    infinite, then NaN, for the rest of the stream: the body would never read still again."""
+    script = Script(start=SUPINE).still(4.0).move(2.0, roll=25).still(4.0)
+    samples = render(script, 50, seed=2)
+    samples[60] = samples[60]._replace(gx=1e30)
+    fs = frames(samples)
+    assert all(math.isfinite(f.rate_dps) for f in fs)
+    clean = frames(render(script, 50, seed=2))
+    assert fs[-1].rate_dps == pytest.approx(clean[-1].rate_dps, abs=0.1)  # still again, as without the bad value
+    assert tilt_seen(samples) == pytest.approx(25.0, abs=1.0)
+
+
 def test_frames_do_not_depend_on_batching():
     samples = render(Script(start=SUPINE).still(1).move(2, roll=30).still(1), 100, seed=1)
     one = [(f.t, f.up, f.rate_dps) for f in frames(samples, 1)]
