@@ -6,7 +6,9 @@ moving keeps its timer running), with `still_dps` as a floor; a brief wobble bey
 timer running (grace period); leaving the zone pauses it; staying out longer than `break_s`, or
 turning to the other side, ends the hold, completed if it reached its target and broken if not.
 Its start and end are where the angle, averaged over HOLD_EDGE_MEAN_S, first reaches and last leaves its
-plateau: within HOLD_EDGE_WOBBLES times the wobble measured on the plateau (at least `edge_deg`).
+plateau: within HOLD_EDGE_WOBBLES times the wobble measured on the plateau (at least `edge_deg`). The
+timer's seconds are counted from where the body settled in the zone, so they still include the end of a
+slow move in and out (1.5 to 2.3 s on generated holds); the edges do not.
 """
 
 from __future__ import annotations
