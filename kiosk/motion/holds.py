@@ -6,9 +6,12 @@ moving keeps its timer running), with `still_dps` as a floor; a brief wobble bey
 timer running (grace period); leaving the zone pauses it; staying out longer than `break_s`, or
 turning to the other side, ends the hold, completed if it reached its target and broken if not.
 Its start and end are where the angle, averaged over HOLD_EDGE_MEAN_S, first reaches and last leaves its
-plateau: within HOLD_EDGE_WOBBLES times the wobble measured on the plateau (at least `edge_deg`). The
-timer's seconds are counted from where the body settled in the zone, so they still include the end of a
-slow move in and out (1.5 to 2.3 s on generated holds); the edges do not.
+plateau: within HOLD_EDGE_WOBBLES times the wobble measured on the plateau (at least `edge_deg`).
+The count runs from where the hold began until the plateau has been measured (HOLD_ARRIVE_S +
+HOLD_PLATEAU_S after the body came into the zone), then from where the body arrived; a count moved back
+waits rather than announcing a second twice. A hold records the timer's run between its edges, so a slow
+move out that kept the timer running is not counted. A one-frame step is found half of HOLD_EDGE_MEAN_S
+inside the hold, so its count is short by that much: the error is on the side of not claiming too much.
 """
 
 from __future__ import annotations
@@ -49,13 +52,15 @@ class HoldTimer:
         self._settle_since: float | None = None
         self._start = 0.0
         self._first_still = 0.0  # when the hold began: the body was first still in the zone
+        self._ticks = 0.0  # s the timer has run since the hold began
+        self._counted_from = 0.0  # where the count starts: where the hold began, then where the body arrived
+        self._shown = 0  # the last whole second announced: a count moved back is not announced twice
         self._last_t = 0.0
         self._last_still = 0.0
-        self._seconds_at_still = 0.0
         self._last_in = 0.0
         self._wobble_since: float | None = None
         self._peak = 0.0
-        self._recent: deque[tuple[float, float]] = deque(maxlen=int(RECENT_S * FRAME_HZ))
+        self._recent: deque[tuple[float, float, float]] = deque(maxlen=int(RECENT_S * FRAME_HZ))  # t, angle, ticks
         self._refined_start: float | None = None
         self._wobble_dps = params.still_dps / k.HOLD_STILL_WOBBLES  # the wobble's speed in the zone, a running mean
         self._wobble_t: float | None = None
@@ -75,9 +80,9 @@ class HoldTimer:
             self._wobble_dps, self._wobble_t = p.still_dps / k.HOLD_STILL_WOBBLES, None
         still = rate_dps < (max(p.still_dps, k.HOLD_STILL_WOBBLES * self._wobble_dps) if self.holding else p.still_dps)
         if math.isfinite(angle) and (not self._recent or t > self._recent[-1][0]):
-            self._recent.append((t, angle))  # the edges are found on finite angles in time order
+            self._recent.append((t, angle, self._ticks))  # the edges are found on finite angles in time order
         if self.holding and self._refined_start is None and t - self._start >= k.HOLD_ARRIVE_S + k.HOLD_PLATEAU_S:
-            self._refined_start = self._edge((t - k.HOLD_PLATEAU_S, t), outer_t=self._start)
+            self._refined_start = self._counted_from = self._edge((t - k.HOLD_PLATEAU_S, t), outer_t=self._start)
         if not self.holding:
             if not zone:
                 self._settle_since = None
@@ -95,7 +100,7 @@ class HoldTimer:
             if still:
                 self._wobble_since = None
                 events = self._tick(t, dt)
-                self._last_still, self._seconds_at_still = t, self.seconds
+                self._last_still = t
                 return events
             if self._wobble_since is None:
                 self._wobble_since = t
@@ -107,16 +112,16 @@ class HoldTimer:
     def _turned_back(self, t: float) -> bool:
         """Over the last settle_s the angle wobbled rather than went somewhere: its net change is under half its
         range (a body passing through the zone moves one way; one wobbling on a ball comes back)."""
-        window = [a for u, a in self._recent if u >= t - self.p.settle_s]
+        window = [a for u, a, _ in self._recent if u >= t - self.p.settle_s]
         span = max(window) - min(window)
         return span > 0 and abs(window[-1] - window[0]) < 0.5 * span
 
     def _begin(self, t: float, side: str | None, settled_at: float) -> list[MotionEvent]:
         self.holding, self.side, self.completed = True, side, False
-        self.seconds = t - settled_at
+        self.seconds = self._ticks = 0.0
+        self._shown = 0
         self._start = settled_at
-        self._last_t = self._last_still = self._last_in = self._first_still = t
-        self._seconds_at_still = self.seconds
+        self._last_t = self._last_still = self._last_in = self._first_still = self._counted_from = t
         self._wobble_since = None
         self._peak = 0.0
         self._settle_since = None
@@ -124,11 +129,12 @@ class HoldTimer:
         return [HoldStarted(self._start, side)]
 
     def _tick(self, t: float, dt: float) -> list[MotionEvent]:
-        before = self.seconds
-        self.seconds += dt
+        self._ticks += dt
+        self.seconds = max(0.0, self._ticks + self._first_still - self._counted_from)
         events: list[MotionEvent] = []
-        if int(self.seconds) > int(before):
-            events.append(HoldProgress(t, self.side, float(int(self.seconds))))
+        if int(self.seconds) > self._shown:
+            self._shown = int(self.seconds)
+            events.append(HoldProgress(t, self.side, float(self._shown)))
         if not self.completed and self.seconds >= self.p.target_s:
             self.completed = True
             events.append(HoldCompleted(t, self.side, round(self.seconds, 2)))
@@ -139,7 +145,6 @@ class HoldTimer:
         are judged against its plateau measured where the body surely was on it (HOLD_ARRIVE_S in from either
         end) or, in a hold too short for that, over the middle half of the time it was still."""
         self.holding = False
-        seconds = round(self._seconds_at_still, 2)
         start, last = self._refined_start, self._last_still
         if start is not None and last - self._start >= 2 * k.HOLD_ARRIVE_S + k.HOLD_PLATEAU_S:
             plateau = (last - k.HOLD_ARRIVE_S - k.HOLD_PLATEAU_S, last - k.HOLD_ARRIVE_S)
@@ -148,6 +153,12 @@ class HoldTimer:
             plateau = (middle - half, middle + half)
             start = self._edge(plateau, outer_t=self._start)
         end_t = max(start, min(last, self._edge(plateau, outer_t=self._last_in)))
+        # the timer's run from where the body arrived to where it left (it may have run on while the body left)
+        ticks = self._ticks
+        if self._recent:
+            times, _, ran = np.array(self._recent).T
+            ticks = float(ran[max(0, np.searchsorted(times, end_t, side="right") - 1)])
+        seconds = round(min(end_t - start, max(0.0, ticks + self._first_still - start)), 2)
         end = HoldEnded(end_t, self.side, start, end_t, seconds, self.completed, round(self._peak, 1))
         if self.completed:
             return [end]
@@ -159,7 +170,7 @@ class HoldTimer:
         (from, to). With nothing to judge by, outer_t."""
         if not self._recent:
             return outer_t
-        t, angle = np.array(self._recent).T
+        t, angle, _ = np.array(self._recent).T
         sums = np.concatenate(([0.0], np.cumsum(angle)))
         lo = np.searchsorted(t, t - k.HOLD_EDGE_MEAN_S / 2)
         hi = np.searchsorted(t, t + k.HOLD_EDGE_MEAN_S / 2, side="right")

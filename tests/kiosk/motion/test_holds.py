@@ -34,10 +34,11 @@ def test_a_full_hold_starts_counts_completes_and_ends():
     done = next(e for e in events if isinstance(e, HoldCompleted))
     end = next(e for e in events if isinstance(e, HoldEnded))
     assert start.t == pytest.approx(2.04, abs=0.05)
-    assert done.t == pytest.approx(start.t + 10.0, abs=0.1)
-    assert end.completed and end.side == "left" and end.seconds == pytest.approx(12.0, abs=0.1)
-    first = int(MIN_HOLD_S) + 1.0  # the hold shows once it has lasted MIN_HOLD_S, counted from where it settled
-    assert [e.seconds for e in events if isinstance(e, HoldProgress)][:3] == [first, first + 1, first + 2]
+    # an instant step is found half the edge average inside the hold, and counted from there
+    assert end.start == pytest.approx(2.0 + HOLD_EDGE_MEAN_S / 2, abs=0.1)
+    assert done.t == pytest.approx(end.start + 10.0, abs=0.1)
+    assert end.completed and end.side == "left" and end.seconds == pytest.approx(end.end - end.start, abs=0.05)
+    assert [e.seconds for e in events if isinstance(e, HoldProgress)][:3] == [1.0, 2.0, 3.0]  # from when it began
 
 
 def test_hold_does_not_start_while_moving_through_the_zone():
@@ -55,7 +56,7 @@ def test_a_burst_far_beyond_the_holds_own_wobble_pauses_the_timer():
     timer = HoldTimer(HoldParams(target_s=100.0, grace_s=1.0))
     events = play(timer, [(1, 0, 0), (5, 40, 1), (2, 40, 40), (5, 40, 1), (2, 0, 0)])
     end = next(e for e in events if isinstance(e, HoldEnded))
-    assert end.seconds == pytest.approx(5 + 1 + 5, abs=0.3)  # the burst's last second did not count
+    assert end.seconds == pytest.approx(end.end - end.start - 1.0, abs=0.1)  # the burst's last second did not count
 
 
 @pytest.mark.parametrize("wobble_deg, hz", [(3.0, 0.3), (5.0, 1.0)])
@@ -72,7 +73,8 @@ def test_a_ball_that_never_stops_wobbling_still_holds(wobble_deg, hz):
     events += timer.finish()
     assert kinds(events) == ["HoldStarted", "HoldCompleted", "HoldEnded"]
     end = next(e for e in events if isinstance(e, HoldEnded))
-    assert end.seconds == pytest.approx(14.0, abs=1.5)
+    assert end.start == pytest.approx(2.0, abs=1.0) and end.end == pytest.approx(16.0, abs=1.0)
+    assert end.seconds == pytest.approx(end.end - end.start, abs=0.3)
 
 
 def test_a_pause_shorter_than_the_minimum_hold_is_not_a_hold():
@@ -83,11 +85,16 @@ def test_a_pause_shorter_than_the_minimum_hold_is_not_a_hold():
 
 
 def eased_hold(
-    wobble_deg: float, hz: float, phase: float = 0.0, edge_deg: float = 1.5, plateau_s: float = 15.0
-) -> tuple[float, float]:
+    wobble_deg: float,
+    hz: float,
+    phase: float = 0.0,
+    edge_deg: float = 1.5,
+    plateau_s: float = 15.0,
+    target_s: float = 5.0,
+) -> tuple[HoldEnded, float | None]:
     """Eased 4 s moves into a 40-degree plateau (reached at 5 s) and out of it (left plateau_s later), with a
-    wobble all the while; the hold's start and end."""
-    timer, events, t, last = HoldTimer(HoldParams(target_s=5.0, edge_deg=edge_deg)), [], 0.0, 0.0
+    wobble all the while; the hold as it ended, and when it was completed."""
+    timer, events, t, last = HoldTimer(HoldParams(target_s=target_s, edge_deg=edge_deg)), [], 0.0, 0.0
     leave = 5.0 + plateau_s
     while t < leave + 10.0:
         t += 1 / FPS
@@ -95,8 +102,9 @@ def eased_hold(
         angle = lean + (wobble_deg * math.sin(2 * math.pi * hz * t + phase) if 1.0 < t < leave + 4.0 else 0.0)
         events += timer.update(t, angle, abs(angle - last) * FPS, "left" if angle >= timer.p.zone_min_deg else None)
         last = angle
-    end = next(e for e in events + timer.finish() if isinstance(e, HoldEnded))
-    return end.start, end.end
+    events += timer.finish()
+    end = next(e for e in events if isinstance(e, HoldEnded))
+    return end, next((e.t for e in events if isinstance(e, HoldCompleted)), None)
 
 
 def smoothstep(u: float) -> float:
@@ -108,7 +116,8 @@ def smoothstep(u: float) -> float:
 def test_plateau_edges_are_where_an_eased_move_arrives_and_leaves_through_a_wobble(wobble_deg, hz):
     """Averaged over HOLD_EDGE_MEAN_S a ball's wobble (mostly) cancels, so the band around the plateau's level
     can be narrow and the edges land near where the body eased into place and out of it."""
-    start, end = eased_hold(wobble_deg, hz)
+    hold, _ = eased_hold(wobble_deg, hz)
+    start, end = hold.start, hold.end
     assert start == pytest.approx(5.0, abs=0.75) and end == pytest.approx(20.0, abs=0.75)
 
 
@@ -118,8 +127,8 @@ def test_the_band_widens_with_the_wobble_left_after_averaging():
     every phase within about a second."""
     worst = 0.0
     for phase in np.linspace(0, 2 * math.pi, 16, endpoint=False):
-        start, end = eased_hold(5.0, 0.3, phase, edge_deg=0.5)
-        worst = max(worst, abs(start - 5.0), abs(end - 20.0))
+        hold, _ = eased_hold(5.0, 0.3, phase, edge_deg=0.5)
+        worst = max(worst, abs(hold.start - 5.0), abs(hold.end - 20.0))
     assert worst <= 1.2
 
 
@@ -127,8 +136,37 @@ def test_the_band_widens_with_the_wobble_left_after_averaging():
 def test_a_hold_too_short_to_measure_its_plateau_far_in_measures_it_in_its_middle(wobble_deg, hz):
     """3 s on the plateau between two 4 s leans: HOLD_ARRIVE_S in from either end there is no plateau left,
     so its level is measured over the middle of the time the body was still (the end came 2.3 s late before)."""
-    start, end = eased_hold(wobble_deg, hz, plateau_s=3.0)
+    hold, _ = eased_hold(wobble_deg, hz, plateau_s=3.0)
+    start, end = hold.start, hold.end
     assert start == pytest.approx(5.0, abs=0.6) and end == pytest.approx(8.0, abs=0.6)
+
+
+@pytest.mark.parametrize("wobble_deg, hz", [(0.0, 0.5), (3.0, 0.5), (5.0, 1.0)])
+def test_the_timer_counts_the_plateau_not_the_moves_in_and_out(wobble_deg, hz):
+    """The count begins where the hold began and is moved, once the plateau is measured, to where the body
+    arrived: a 20 s target is met 20 s after the plateau was reached, not while the body was still easing in, and
+    the hold records the plateau's length, not the slow move out that kept the timer running."""
+    hold, done = eased_hold(wobble_deg, hz, plateau_s=25.0, target_s=20.0)
+    assert done == pytest.approx(5.0 + 20.0, abs=0.5)
+    assert hold.completed and hold.seconds == pytest.approx(25.0, abs=1.0)
+
+
+def test_a_count_moved_back_to_where_the_body_arrived_never_announces_a_second_twice():
+    """An 8 s ease in: the hold begins (in the zone, slow enough) about 2 s before the body arrives, so the count
+    is moved back once the plateau is measured; the seconds shown wait for it instead of being said again."""
+    timer, events, t, last = HoldTimer(HoldParams(target_s=15.0)), [], 0.0, 0.0
+    while t < 35.0:
+        t += 1 / FPS
+        angle = 40.0 * (smoothstep((t - 1.0) / 8) - smoothstep((t - 27.0) / 4))
+        events += timer.update(t, angle, abs(angle - last) * FPS, "left" if angle >= timer.p.zone_min_deg else None)
+        last = angle
+    shown = [e.seconds for e in events if isinstance(e, HoldProgress)]
+    began = next(e.t for e in events if isinstance(e, HoldProgress))
+    assert began < 9.0 - 1.0  # the count began before the body arrived...
+    assert shown == sorted(set(shown))  # ...and its seconds were each announced once
+    hold = next(e for e in events if isinstance(e, HoldEnded))
+    assert hold.start == pytest.approx(9.0, abs=1.0)  # an 8 s ease is within the band of its level 0.9 s early
+    assert next(e.t for e in events if isinstance(e, HoldCompleted)) == pytest.approx(hold.start + 15.0, abs=0.1)
 
 
 def test_a_non_finite_angle_or_a_clock_step_back_changes_nothing():
@@ -162,9 +200,10 @@ def test_leaving_for_longer_than_break_ends_a_short_hold_as_broken():
     events = play(timer, [(1, 0, 0), (8, 40, 1), (5, 0, 0)])
     assert kinds(events) == ["HoldStarted", "HoldBroken", "HoldEnded"]
     end = next(e for e in events if isinstance(e, HoldEnded))
-    assert not end.completed and end.seconds == pytest.approx(8.0, abs=0.2)
-    # a drop within one frame blurs by half the average: the end is found where the average leaves the band
+    # a step within one frame blurs by half the average: the edges are found where the average is in the band
+    assert end.start == pytest.approx(1.0 + HOLD_EDGE_MEAN_S / 2, abs=0.1)
     assert end.end == pytest.approx(9.0 - HOLD_EDGE_MEAN_S / 2, abs=0.1)
+    assert not end.completed and end.seconds == pytest.approx(end.end - end.start, abs=0.1)
 
 
 def test_turning_to_the_other_side_ends_the_hold():
