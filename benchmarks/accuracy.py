@@ -12,7 +12,8 @@ Prints, per file and in total (exact-count rate, mean absolute error, within one
 (d) N (default 25) generated synthetic sets per exercise with fixed seeds, and N of each harder scenario:
     a ball that wobbles up to 5 degrees and is never still, hip rolls between tilts on the mat with no
     standing pose, and reps straight after the big move of lying down.
-Holds: count, side, start and end error; reps counted in non-exercise segments. Asserts nothing.
+Holds: count, side, start and end error, when a hold is called complete against when its plateau reached the
+target, its recorded seconds against the plateau's length; reps counted in non-exercise segments. Asserts nothing.
 With --sensitivity it prints only (a) and (c) again with each counter constant moved to a neighbour either side
 (about 12 minutes): a count that fits its data swings with its settings, one that generalizes does not.
 """
@@ -31,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from backstretch.drivers.recording import read_recording  # noqa: E402
 from backstretch.kiosk.motion import tuning  # noqa: E402
 from backstretch.kiosk.motion.analysis import run_pipeline, summarize  # noqa: E402
-from backstretch.kiosk.motion.events import RepCounted  # noqa: E402
+from backstretch.kiosk.motion.events import HoldCompleted, RepCounted  # noqa: E402
 from backstretch.kiosk.motion.stress import STRESSES, stress_copy  # noqa: E402
 from backstretch.kiosk.motion.synthetic import HARD_SCENARIOS, SCENARIOS, generate  # noqa: E402
 
@@ -48,6 +49,9 @@ class Tally:
     sides_right: int = 0
     sides_judged: int = 0
     edge_errors: list[float] = field(default_factory=list)
+    done_errors: list[float] = field(default_factory=list)  # s a hold was called complete after its plateau's target
+    length_errors: list[float] = field(default_factory=list)  # s a hold's recorded seconds exceed its plateau's
+    wrongly_called: int = 0  # holds held a second past the target but not called complete, or the reverse
     false_reps: int = 0
     within_one: int = 0
     counted_right: int = 0  # sets of a rep exercise counted right...
@@ -70,9 +74,12 @@ class Tally:
             "right_high",
             "counted_wrong",
             "wrong_low",
+            "wrongly_called",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.edge_errors += other.edge_errors
+        self.done_errors += other.done_errors
+        self.length_errors += other.length_errors
 
     def lines(self, title: str) -> list[str]:
         out = [
@@ -94,12 +101,23 @@ class Tally:
                 f"{self.sides_judged}, start/end within {HOLD_TOLERANCE_S:g} s: {within}/{len(self.edge_errors)} "
                 f"(mean error {mean:.2f} s, worst {max(self.edge_errors, default=0):.2f} s)"
             )
+        if self.done_errors:
+            out.append(
+                f"  called complete {_spread(self.done_errors)} after the plateau's target; "
+                f"seconds recorded {_spread(self.length_errors)} beyond the plateau's; "
+                f"called complete or not wrongly (a second or more from the target): {self.wrongly_called}"
+            )
         out.append(f"  reps counted in non-exercise segments: {self.false_reps}")
         return out
 
 
+def _spread(errors: list[float]) -> str:
+    return f"{sum(errors) / len(errors):+.2f} s on average ({min(errors):+.2f} to {max(errors):+.2f} s)"
+
+
 def score(exercise: str, samples, labels: dict, duration: float) -> tuple[Tally, str]:
-    events, pipeline = run_pipeline(samples, exercise, labels.get("hold_target_s"))
+    target = labels.get("hold_target_s")
+    events, pipeline = run_pipeline(samples, exercise, target)
     result = summarize(exercise, events, duration, pipeline.confidence)
     t = Tally(sets=1)
     err = result["reps"] - labels.get("reps", 0)
@@ -117,6 +135,13 @@ def score(exercise: str, samples, labels: dict, duration: float) -> tuple[Tally,
         found.remove(best)
         t.holds_found += 1
         t.edge_errors += [abs(best["start"] - want["start"]), abs(best["end"] - want["end"])]
+        t.length_errors.append(best["seconds"] - (want["end"] - want["start"]))
+        done = [e.t for e in events if isinstance(e, HoldCompleted) and best["start"] <= e.t <= best["end"] + 1]
+        held = want["end"] - want["start"]
+        if target and held >= target and done:
+            t.done_errors.append(done[0] - (want["start"] + target))
+        if target and (held >= target + 1 and not best["completed"] or held <= target - 1 and best["completed"]):
+            t.wrongly_called += 1
         if want.get("side") is not None:
             t.sides_judged += 1
             t.sides_right += best["side"] == want["side"]
