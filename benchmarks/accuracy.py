@@ -140,7 +140,7 @@ def score(exercise: str, samples, labels: dict, duration: float) -> tuple[Tally,
         held = want["end"] - want["start"]
         if target and held >= target and done:
             t.done_errors.append(done[0] - (want["start"] + target))
-        if target and (held >= target + 1 and not best["completed"] or held <= target - 1 and best["completed"]):
+        if target and best["completed"] != (held >= target) and abs(held - target) >= 1:
             t.wrongly_called += 1
         if want.get("side") is not None:
             t.sides_judged += 1
