@@ -7,7 +7,10 @@ it started; it is counted the moment the return gets halfway home. Wobbles at th
 merged into the swing, a long pause confirms a turning point, and the rest pose may drift
 between reps because every rep is measured from its own start. Accepted reps must be a fair
 fraction of the person's recent ones, turn about a similar axis, not happen while walking about,
-and (in the generic mode) have a neighbour: a single movement between sets is not a rep.
+and (in the generic mode) have a neighbour: a single movement between sets is not a rep. In the
+routine, where the exercise's axis is known, a rep must also go out the way its first reps went
+(a pelvic tilt arches one way from rest; a fidget or a press past rest that turns about the same
+axis the other way is not one).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class RepParams:
     recent_half_life_s: float = 15.0  # ...which fades while no reps come
     max_axis_change_deg: float = 50.0
     expected_axis_deg: float = 25.0  # when the exercise's axis is known, how far a rep may stray from it
+    learn_way_reps: int = 0  # > 0: with the axis known, the way out along it is learnt from this many first reps
     neighbour_s: float = 12.0  # 0: count every rep at once (the routine knows the person is exercising)
     doubt_frac: float | None = None  # with neighbour_s = 0: a rep this much smaller than the set's...
     doubt_after_s: float = 6.0  # ...coming this long after the last one...
@@ -200,8 +204,18 @@ class RepCounter:
             return False
         if rep.turned > p.max_turn_ratio * rep.amplitude:
             return False  # much more turning than tilting: walking about or turning round
-        if self.expected_axis is not None and _axis_off(rep.axis, self.expected_axis) > p.expected_axis_deg:
-            return False
+        if self.expected_axis is not None:
+            if _axis_off(rep.axis, self.expected_axis) > p.expected_axis_deg:
+                return False
+            # The way the exercise goes from rest is learnt from its first reps: once learn_way_reps more of them
+            # went one way than the other, a rep the other way is another movement (a fidget, a press past rest).
+            way = sum(1 if dot(r.axis, self.expected_axis) > 0 else -1 for r in self._history)
+            if (
+                p.learn_way_reps
+                and abs(way) >= p.learn_way_reps
+                and (dot(rep.axis, self.expected_axis) > 0) != (way > 0)
+            ):
+                return False
         recent = self._history[-4:]
         if len(recent) >= 3 and rep.end - recent[-1].end < AXIS_MEMORY_S:
             ref = recent[-1].axis

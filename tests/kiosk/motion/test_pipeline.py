@@ -116,6 +116,22 @@ def test_pelvic_tilts_count_only_on_the_mat_after_calibration():
     assert all(e.t < s.reps[-1][1] + 1 for e in reps)
 
 
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_a_tilt_goes_the_way_its_first_reps_went(seed):
+    """After a rest, a small movement the other way along the tilt's axis (a shift of the hips, a press past rest)
+    followed by the next set: it is not a tilt, though it turns about the tilt's axis and a set follows it."""
+    s = on_the_mat()
+    s.tilt_reps(4, 10.0, period_s=4.0, pause_s=1.0).still(8)
+    s.tilt_reps(1, -5.0, period_s=2.0).still(2.5)  # the other way: pitch goes up instead of down
+    s.tilt_reps(4, 8.0, period_s=4.0, pause_s=1.0).still(4)
+    events, _pipeline = run_pipeline(render(s, 100, seed=seed), "pelvic_tilt")
+    assert sum(isinstance(e, RepCounted) for e in events) == 8
+    reps_params = dataclasses.replace(params_for("pelvic_tilt").reps, learn_way_reps=0)
+    pipeline = MotionPipeline(dataclasses.replace(params_for("pelvic_tilt"), reps=reps_params))
+    counted = pipeline.feed(render(s, 100, seed=seed)) + pipeline.finish()
+    assert sum(isinstance(e, RepCounted) for e in counted) == 9  # without the way learnt, it would count
+
+
 def test_no_reps_while_walking_up_or_lying_down():
     s = Script(rng=np.random.default_rng(6))
     s.walk(8.0).still(3.0).move(3.0, pitch=SUPINE[0]).still(4.0)  # walks up, stands, lies down
