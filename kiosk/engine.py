@@ -572,17 +572,19 @@ class RoutineEngine:
             self._stale_hold = not isinstance(e, HoldEnded)  # the recorded hold, still going: not this one
             return
         if isinstance(e, HoldStarted):
-            v.holding, v.hold_complete = True, False
+            v.holding, v.hold_complete, v.hold_seconds = True, False, 0.0
             if v.side and e.side and e.side != v.side:
                 self._say(Cue(Kind.INFO, say.wrong_side(e.side)))
                 v.side = e.side
             if v.phase == ACTIVE:
                 self._deadline = None
         elif isinstance(e, HoldProgress):
+            # The count may move on by more than a second (to where the body arrived): what any second passed says
+            crossed = range(int(v.hold_seconds) + 1, int(e.seconds) + 1)
             v.hold_seconds = e.seconds
-            words = say.progress(int(e.seconds), v.hold_target)
+            words = [w for second in crossed if (w := say.progress(second, v.hold_target))]
             if words and not v.hold_complete:
-                self._say(Cue(Kind.PROGRESS, words))
+                self._say(Cue(Kind.PROGRESS, words[-1]))
         elif isinstance(e, HoldCompleted):
             v.hold_seconds, v.hold_complete = e.seconds, True
             self._say(Cue(Kind.DONE, say.RELAX))

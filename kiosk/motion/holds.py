@@ -7,15 +7,20 @@ timer running (grace period); leaving the zone pauses it; staying out longer tha
 turning to the other side, ends the hold, completed if it reached its target and broken if not.
 Its start and end are where the angle, averaged over HOLD_EDGE_MEAN_S, first reaches and last leaves its
 plateau: within HOLD_EDGE_WOBBLES times the wobble measured on the plateau (at least `edge_deg`).
-The count runs from where the hold began until the plateau has been measured (HOLD_ARRIVE_S +
-HOLD_PLATEAU_S after the body came into the zone), then from where the body arrived; a count moved back
-waits rather than announcing a second twice. A hold records the timer's run between its edges, so a slow
-move out that kept the timer running is not counted. A one-frame step is found half of HOLD_EDGE_MEAN_S
-inside the hold, so its count is short by that much: the error is on the side of not claiming too much.
+The count runs from where the body reached the level it kept while settling, until the plateau can be
+measured whole (HOLD_PLATEAU_S after both HOLD_ARRIVE_S in the zone and the hold's beginning), then from
+where the body arrived on it; a count moved back waits rather than announcing a second twice. A hold
+records the timer's run between its edges, so a slow move out that kept the timer running is not counted.
+A move quicker than HOLD_EDGE_MEAN_S is found up to half of it inside the hold at each end, so its count
+starts up to that much late and its record is up to HOLD_EDGE_MEAN_S short: the error is on the side of
+not claiming too much. Completion is what the kiosk said when the count reached the target; a slow move
+out may still be counted then, so a hold let go within a second or two of its target can be recorded as
+completed with a little less than the target.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import deque
 from dataclasses import dataclass
@@ -33,7 +38,7 @@ class HoldParams:
     zone_min_deg: float = 15.0
     zone_max_deg: float = 80.0
     still_dps: float = 6.0  # still enough to begin, and the least a hold's own wobble may raise it from
-    settle_s: float = k.MIN_HOLD_S  # in the zone and still this long: the hold has begun (from where it settled)
+    settle_s: float = k.MIN_HOLD_S  # in the zone and still this long: the hold has begun (dated from zone entry)
     grace_s: float = 1.5
     break_s: float = 3.0
     edge_deg: float = 1.5  # the plateau's edge is never closer than this to its level
@@ -53,7 +58,7 @@ class HoldTimer:
         self._start = 0.0
         self._first_still = 0.0  # when the hold began: the body was first still in the zone
         self._ticks = 0.0  # s the timer has run since the hold began
-        self._counted_from = 0.0  # where the count starts: where the hold began, then where the body arrived
+        self._origin = 0.0  # the timer's run where the count starts: where the body arrived, as far as known
         self._shown = 0  # the last whole second announced: a count moved back is not announced twice
         self._last_t = 0.0
         self._last_still = 0.0
@@ -81,8 +86,10 @@ class HoldTimer:
         still = rate_dps < (max(p.still_dps, k.HOLD_STILL_WOBBLES * self._wobble_dps) if self.holding else p.still_dps)
         if math.isfinite(angle) and (not self._recent or t > self._recent[-1][0]):
             self._recent.append((t, angle, self._ticks))  # the edges are found on finite angles in time order
-        if self.holding and self._refined_start is None and t - self._start >= k.HOLD_ARRIVE_S + k.HOLD_PLATEAU_S:
-            self._refined_start = self._counted_from = self._edge((t - k.HOLD_PLATEAU_S, t), outer_t=self._start)
+        arrived = max(self._start + k.HOLD_ARRIVE_S, self._first_still)  # the body is surely on its plateau by then
+        if self.holding and self._refined_start is None and t - arrived >= k.HOLD_PLATEAU_S:
+            self._refined_start = self._edge((t - k.HOLD_PLATEAU_S, t), outer_t=self._start)
+            self._origin = self._ran_at(self._refined_start)
         if not self.holding:
             if not zone:
                 self._settle_since = None
@@ -92,7 +99,7 @@ class HoldTimer:
             if t - self._settle_since >= p.settle_s and (still or self._turned_back(t)):
                 return self._begin(t, side, self._settle_since)
             return []
-        dt = t - self._last_t
+        dt = max(0.0, t - self._last_t)  # a clock stepping back runs no time off the hold
         self._last_t = t
         if zone and side == self.side:
             self._last_in = t
@@ -118,19 +125,30 @@ class HoldTimer:
 
     def _begin(self, t: float, side: str | None, settled_at: float) -> list[MotionEvent]:
         self.holding, self.side, self.completed = True, side, False
-        self.seconds = self._ticks = 0.0
-        self._shown = 0
+        self._ticks, self._shown = 0.0, 0
         self._start = settled_at
-        self._last_t = self._last_still = self._last_in = self._first_still = self._counted_from = t
+        self._last_t = self._last_still = self._last_in = self._first_still = t
         self._wobble_since = None
         self._peak = 0.0
         self._settle_since = None
         self._refined_start = None
+        # Until the plateau can be measured whole, the count runs from where the body reached the level it has kept
+        # over the last half of settle_s (a body still easing in has not reached it: its count starts late, not early).
+        self._origin = self._ran_at(self._edge((t - self.p.settle_s / 2, t), outer_t=settled_at))
+        self.seconds = -self._origin
         return [HoldStarted(self._start, side)]
+
+    def _ran_at(self, u: float) -> float:
+        """How long the timer had run at time u: before the hold began, the body was settling still in the zone,
+        held as far as the count is concerned (negative: that long before the hold began)."""
+        if u <= self._first_still:
+            return u - self._first_still
+        after = bisect.bisect_right(self._recent, u, key=lambda row: row[0])  # the frame after u: u's tick is in
+        return self._recent[after][2] if after < len(self._recent) else self._ticks
 
     def _tick(self, t: float, dt: float) -> list[MotionEvent]:
         self._ticks += dt
-        self.seconds = max(0.0, self._ticks + self._first_still - self._counted_from)
+        self.seconds = self._ticks - self._origin
         events: list[MotionEvent] = []
         if int(self.seconds) > self._shown:
             self._shown = int(self.seconds)
@@ -148,17 +166,15 @@ class HoldTimer:
         start, last = self._refined_start, self._last_still
         if start is not None and last - self._start >= 2 * k.HOLD_ARRIVE_S + k.HOLD_PLATEAU_S:
             plateau = (last - k.HOLD_ARRIVE_S - k.HOLD_PLATEAU_S, last - k.HOLD_ARRIVE_S)
+            origin = self._origin
         else:
             middle, half = (self._first_still + last) / 2, min(k.HOLD_PLATEAU_S, last - self._first_still) / 4
             plateau = (middle - half, middle + half)
             start = self._edge(plateau, outer_t=self._start)
+            origin = self._ran_at(start)  # a short hold: its frames are all still kept
         end_t = max(start, min(last, self._edge(plateau, outer_t=self._last_in)))
         # the timer's run from where the body arrived to where it left (it may have run on while the body left)
-        ticks = self._ticks
-        if self._recent:
-            times, _, ran = np.array(self._recent).T
-            ticks = float(ran[max(0, np.searchsorted(times, end_t, side="right") - 1)])
-        seconds = round(min(end_t - start, max(0.0, ticks + self._first_still - start)), 2)
+        seconds = round(self._ran_at(end_t) - origin, 2)
         end = HoldEnded(end_t, self.side, start, end_t, seconds, self.completed, round(self._peak, 1))
         if self.completed:
             return [end]

@@ -258,6 +258,17 @@ def test_a_person_who_stays_in_a_completed_hold_is_told_to_relax_and_the_next_ho
     assert view.holding and view.hold_seconds == 1
 
 
+def test_a_count_moved_on_past_a_spoken_second_still_says_it(kiosk):
+    """The timer moves its count to where the body arrived, which may pass a second with words of its own."""
+    to_twist(kiosk)
+    kiosk.wait(4.25)
+    kiosk.events(HoldStarted(kiosk.clock.t, "left"))
+    for s in (1.0, 2.0, 3.0, 4.0, 6.0):  # 5 passed over: five seconds left of the 10
+        kiosk.wait(1)
+        kiosk.events(HoldProgress(kiosk.clock.t, "left", s))
+    assert kiosk.said.count(phrases.FIVE_MORE) == 1 and kiosk.engine.view.hold_seconds == 6
+
+
 def test_a_completed_hold_is_shown_done_until_the_person_relaxes(kiosk):
     to_twist(kiosk)
     kiosk.wait(4.25)

@@ -169,6 +169,48 @@ def test_a_count_moved_back_to_where_the_body_arrived_never_announces_a_second_t
     assert next(e.t for e in events if isinstance(e, HoldCompleted)) == pytest.approx(hold.start + 15.0, abs=0.1)
 
 
+@pytest.mark.parametrize("dps", [7.0, 10.0])
+def test_a_slow_steady_move_in_is_not_counted_as_holding(dps):
+    """A careful twist at a steady 7 to 10 deg/s takes longer to reach 60 degrees than HOLD_ARRIVE_S allows for:
+    the plateau is measured only once a whole HOLD_PLATEAU_S has passed since the hold began, so the count runs from
+    where the body arrived (measured over the move, the band widened and the count began 3 s early)."""
+    arrive = 1.0 + 60.0 / dps
+    timer, events, t, last = HoldTimer(HoldParams(target_s=10.0)), [], 0.0, 0.0
+    while t < arrive + 25.0:
+        t += 1 / FPS
+        angle = min(60.0, dps * max(0.0, t - 1.0)) if t < arrive + 20.0 else 0.0
+        events += timer.update(t, angle, abs(angle - last) * FPS, "left" if angle >= timer.p.zone_min_deg else None)
+        last = angle
+    done = next(e.t for e in events if isinstance(e, HoldCompleted))
+    assert done == pytest.approx(arrive + 10.0, abs=0.5)
+
+
+@pytest.mark.parametrize("plateau_s", [6.0, 7.0])
+def test_a_short_target_after_a_quick_move_in_is_met(plateau_s):
+    """Before the plateau can be measured whole the count runs from where the body reached the level it kept
+    while settling, not from where the hold began: a 5 s target is met within a 6 s plateau after a quick move in
+    (counted from where the hold began, it ended broken), late by at most the edge average's blur of a quick move."""
+    timer, events, t, last = HoldTimer(HoldParams(target_s=5.0)), [], 0.0, 0.0
+    while t < plateau_s + 8.0:
+        t += 1 / FPS
+        angle = 40.0 * (smoothstep((t - 1.0) / 0.5) - smoothstep((t - 1.5 - plateau_s) / 0.5))
+        events += timer.update(t, angle, abs(angle - last) * FPS, "left" if angle >= timer.p.zone_min_deg else None)
+        last = angle
+    events += timer.finish()
+    assert kinds(events) == ["HoldStarted", "HoldCompleted", "HoldEnded"]
+    assert 1.5 + 5.0 <= next(e.t for e in events if isinstance(e, HoldCompleted)) <= 1.5 + 5.0 + HOLD_EDGE_MEAN_S / 2
+
+
+def test_a_pause_before_the_body_arrived_is_not_taken_off_twice():
+    """The hold begins at a shallow 20 degrees, a burst beyond grace pauses it, then the body moves to 60 degrees and
+    stays: the count starts where it arrived, so the pause before that is no part of it."""
+    timer = HoldTimer(HoldParams(target_s=15.0, grace_s=0.2))
+    events = play(timer, [(1, 0, 0), (2.5, 20, 1), (1.0, 20, 40), (20, 60, 1), (4, 0, 0)])
+    end = next(e for e in events if isinstance(e, HoldEnded))
+    assert end.seconds == pytest.approx(end.end - end.start, abs=0.05)
+    assert next(e.t for e in events if isinstance(e, HoldCompleted)) == pytest.approx(end.start + 15.0, abs=0.1)
+
+
 def test_a_non_finite_angle_or_a_clock_step_back_changes_nothing():
     """The edges are found on finite angles in time order: one NaN frame or one frame dated earlier than the
     last is left out of them, not allowed to spoil the averages."""
