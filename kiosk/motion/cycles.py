@@ -33,7 +33,9 @@ tuning.py):
 6. An excursion must cover at least 2 x HYSTERESIS_FRAC of the set's typical (median) excursion (rule 4 again,
    with the set's own size known: a fidget is smaller), at most 1 / HYSTERESIS_FRAC times it (a move into
    position is far bigger, a set that grows is not), and run within DIRECTION_MAX_DEG of the set's axis: else
-   it is another movement.
+   it is another movement. Excursions waiting for their set to prove itself are judged by size against the set's
+   typical one as it is then, not only as each came (a rep mismeasured big from a fidget's turn made the first
+   small reps after it look like fidgets, and they were lost for good).
 7. A set ends after SET_GAP_PERIODS periods with no switch and no movement as far as a switch must go (2 x
    HYSTERESIS_FRAC of the envelope) from where the body was at the last refresh (REFRESH_S): a rep that leaves
    rest on the side a wobble already switched to is a movement, not idleness; a slow drift is idleness. Or it
@@ -397,9 +399,11 @@ class CycleCounter:
         st.amplitudes = [*st.amplitudes[-7:], rep.amplitude_deg]
         typical = median(st.amplitudes)
         smallest, largest = 2 * k.HYSTERESIS_FRAC * typical, typical / k.HYSTERESIS_FRAC
-        st.pending = [r for r in [*st.pending, rep] if smallest <= r.amplitude_deg <= largest]
-        if st.counted + len(st.pending) < self.p.min_set_reps:
+        st.pending = [*st.pending[-7:], rep]
+        fit = [r for r in st.pending if smallest <= r.amplitude_deg <= largest]  # judged by the set's size as now known
+        if st.counted + len(fit) < self.p.min_set_reps:
             return []
+        st.pending = fit
         if self.p.learn_axis_reps and st.counted + len(st.pending) >= self.p.learn_axis_reps:
             self._fixed_axis = True  # the exercise's axis is learnt: later movements are judged against it
         self._last_set = (median(st.amplitudes), t)

@@ -114,6 +114,16 @@ def test_an_excursion_far_bigger_than_the_sets_typical_one_is_another_movement()
     assert count(render(s, 50, seed=13)).count == 0
 
 
+def test_a_small_rep_after_a_big_first_one_is_judged_by_the_sets_size_once_known():
+    """Rule 6 judges a waiting excursion against the set's typical one when the set proves itself, not only as it
+    came: after an 18-degree first rep, the first 5-degree one was under half the typical of the two (11.7) and was
+    lost for good; judged when the set has proven itself (typical 5) it counts. Two small reps are still lost to
+    the envelope the big one left: the first two read as one excursion, the third as none."""
+    s = Script(start=SUPINE).still(5).tilt_reps(1, 18.0, period_s=3.0, pause_s=0.5)
+    s.tilt_reps(5, 5.0, period_s=3.0, pause_s=0.5).still(15)
+    assert count(render(s, 50, seed=14)).count == 4  # 3 before the rule
+
+
 def test_a_long_set_with_no_pause_is_not_taken_for_the_quiet_level():
     """Rule 3: the quiet floor never rises above a set that has proven itself (two minutes of reps, no pause)."""
     s = Script(start=SUPINE).tilt_reps(32, 40.0, period_s=4.0, pause_s=0.0).still(10)
