@@ -21,7 +21,7 @@ from .orientation import Frame, Orientation
 from .peaks import PeakCounter
 from .pose import StartPose
 from .reps import RepCounter, RepParams
-from .tuning import LEARN_AXIS_REPS, QUIET_POSE_WAIT_S
+from .tuning import QUIET_POSE_WAIT_S
 from .vector import Vec
 from .window import FrameWindow
 
@@ -54,18 +54,8 @@ def params_for(exercise: str, hold_s: float | None = None) -> MotionParams:
     p = MotionParams(exercise=exercise)
     if exercise == "pelvic_tilt":
         # tilts are slow and can be small; the routine says when they happen, so count at once
-        p = replace(p, cycles=CycleParams(min_set_reps=1, learn_axis_reps=LEARN_AXIS_REPS))
-        p = replace(
-            p,
-            reps=replace(
-                p.reps,
-                min_amplitude_deg=2.0,
-                min_duration_s=2.0,
-                neighbour_s=0.0,
-                doubt_frac=0.6,
-                learn_way_reps=LEARN_AXIS_REPS,
-            ),
-        )
+        p = replace(p, reps=replace(p.reps, min_amplitude_deg=2.0, min_duration_s=2.0, neighbour_s=0.0, doubt_frac=0.6))
+        p = replace(p, cycles=CycleParams(min_set_reps=1, learn_axis_reps=2))
     elif exercise == "spinal_twist":
         p = replace(p, hold=replace(p.hold, zone_min_deg=15.0, zone_max_deg=80.0))
     elif exercise == "swiss_ball":

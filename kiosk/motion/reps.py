@@ -7,10 +7,10 @@ it started; it is counted the moment the return gets halfway home. Wobbles at th
 merged into the swing, a long pause confirms a turning point, and the rest pose may drift
 between reps because every rep is measured from its own start. Accepted reps must be a fair
 fraction of the person's recent ones, turn about a similar axis, not happen while walking about,
-and (in the generic mode) have a neighbour: a single movement between sets is not a rep. In the
-routine, where the exercise's axis is known, a rep must also go out the way its first reps went
-(a pelvic tilt arches one way from rest; a fidget or a press past rest that turns about the same
-axis the other way is not one).
+and (in the generic mode) have a neighbour: a single movement between sets is not a rep. Where
+reps count at once (the routine), one after a pause that is much smaller than the set's, or that
+turns the other way about the exercise's axis, waits for a neighbour turning its way: a fidget on
+the mat between two sets is as likely as a rep, and the set that follows it turns the other way.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ class RepParams:
     recent_half_life_s: float = 15.0  # ...which fades while no reps come
     max_axis_change_deg: float = 50.0
     expected_axis_deg: float = 25.0  # when the exercise's axis is known, how far a rep may stray from it
-    learn_way_reps: int = 0  # > 0: with the axis known, the way out along it is learnt from this many first reps
     neighbour_s: float = 12.0  # 0: count every rep at once (the routine knows the person is exercising)
     doubt_frac: float | None = None  # with neighbour_s = 0: a rep this much smaller than the set's...
     doubt_after_s: float = 6.0  # ...coming this long after the last one...
@@ -204,18 +203,8 @@ class RepCounter:
             return False
         if rep.turned > p.max_turn_ratio * rep.amplitude:
             return False  # much more turning than tilting: walking about or turning round
-        if self.expected_axis is not None:
-            if _axis_off(rep.axis, self.expected_axis) > p.expected_axis_deg:
-                return False
-            # The way the exercise goes from rest is learnt from its first reps: once learn_way_reps more of them
-            # went one way than the other, a rep the other way is another movement (a fidget, a press past rest).
-            way = sum(1 if dot(r.axis, self.expected_axis) > 0 else -1 for r in self._history)
-            if (
-                p.learn_way_reps
-                and abs(way) >= p.learn_way_reps
-                and (dot(rep.axis, self.expected_axis) > 0) != (way > 0)
-            ):
-                return False
+        if self.expected_axis is not None and _axis_off(rep.axis, self.expected_axis) > p.expected_axis_deg:
+            return False
         recent = self._history[-4:]
         if len(recent) >= 3 and rep.end - recent[-1].end < AXIS_MEMORY_S:
             ref = recent[-1].axis
@@ -234,8 +223,9 @@ class RepCounter:
         gap = self.p.neighbour_s
         events = []
         if self._pending is not None and rep.end - self._pending.end <= (gap or self.p.doubt_wait_s):
-            events.append(self._counted_event(self._pending))  # the rep it was waiting for has come
-            self._pending = None
+            if self._same_way(rep, self._pending):
+                events.append(self._counted_event(self._pending))  # the rep it was waiting for has come
+            self._pending = None  # else it went the other way about the exercise's axis: another movement
         if not gap:  # counting at once, unless the rep is doubtful: then it waits for the next one
             if doubtful:
                 self._pending = rep
@@ -247,13 +237,22 @@ class RepCounter:
             self._pending = rep
         return events
 
+    def _same_way(self, a: _Rep, b: _Rep) -> bool:
+        """Two reps turned the same way about the exercise's axis (when it is known), as reps of one set do: a fidget
+        after a pause that turns the other way is not confirmed by the set that follows it."""
+        if self.expected_axis is None:
+            return True
+        return (dot(a.axis, self.expected_axis) > 0) == (dot(b.axis, self.expected_axis) > 0)
+
     def _doubtful(self, rep: _Rep) -> bool:
-        """Much smaller than the set's reps, after a pause: a fidget as likely as a rep, so it waits for a
-        neighbour before it counts (only where reps otherwise count at once)."""
+        """Much smaller than the set's reps, or turning the other way about the exercise's axis, after a pause: a
+        fidget as likely as a rep, so it waits for a neighbour that turns its way before it counts (only where
+        reps otherwise count at once)."""
         p = self.p
         if p.doubt_frac is None or not self._history or rep.end - self._history[-1].end < p.doubt_after_s:
             return False
-        return rep.amplitude < p.doubt_frac * statistics.median(r.amplitude for r in self._history[-5:])
+        smaller = rep.amplitude < p.doubt_frac * statistics.median(r.amplitude for r in self._history[-5:])
+        return smaller or not self._same_way(rep, self._history[-1])
 
     def _drop_lone_pending(self, t: float) -> None:
         """A movement with no rep near it in time was not a rep: forget it."""

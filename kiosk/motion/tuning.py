@@ -62,7 +62,6 @@ PLACE_PERIODS = 2.0  # the body is in a new place once this many periods (of at 
 PLACE_FACTOR = 3.0  # ...within this many times their own spread, after as long entirely outside that band
 MOVE_END_PERIODS = 0.1  # the move there ends where the body stops approaching over this fraction of a period
 MIN_SET_REPS = 3  # a "set" of fewer cycles is a stray movement (generic mode; the routine may ask for 1)
-LEARN_AXIS_REPS = 2  # the routine's exercise (pelvic tilt) shows its axis, and which way it goes, in this many reps
 
 # -- the second counter: peaks (peaks.py), which says how sure the count is --------------------------------
 PEAK_PERIODS = 3  # its axis is the principal axis of this many periods of movement
