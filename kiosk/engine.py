@@ -495,7 +495,8 @@ class RoutineEngine:
             self._deadline = self.clock() + 1.0
             self._voice_wait = (self.clock(), 0.0)  # a second apart, and never before the last number is heard
             return
-        self._say(Cue(Kind.HOLD, say.HOLD))
+        # A hold whose count is already running is not told to begin (its "10 seconds" would come too soon after)
+        self._say(Cue(Kind.HOLD, say.HOLDING if v.holding and v.hold_seconds >= 1 else say.HOLD))
         # already in position: the hold runs on; otherwise one that never starts times out into a retry
         self._enter(ACTIVE, None if v.holding else COME_BACK_S * 3)
 

@@ -15,6 +15,7 @@ GET_INTO_POSITION = "Get into position and keep still."
 KEEP_STILL_LONGER = "Keep still a moment longer."
 READY = "Ready."
 HOLD = "Hold."
+HOLDING = "You're holding it. Keep going."  # the countdown ended with the hold's count already running
 REST = "Rest."
 WELL_DONE = "Well done."
 RELAX = "Well done. Relax."
@@ -112,6 +113,7 @@ def spoken(routine) -> list[str]:
         KEEP_STILL_LONGER,
         READY,
         HOLD,
+        HOLDING,
         REST,
         WELL_DONE,
         RELAX,

@@ -293,6 +293,17 @@ def test_a_countdown_is_never_cut_short(kiosk):
     assert kiosk.phase == ACTIVE and kiosk.engine._deadline is None  # the hold is running: no retry timer
 
 
+def test_a_hold_counting_when_the_countdown_ends_is_told_to_keep_going_not_to_begin(kiosk):
+    to_twist(kiosk)
+    kiosk.said.clear()
+    kiosk.events(HoldStarted(kiosk.clock.t, "left"))  # in position as soon as asked
+    kiosk.wait(2.25)
+    kiosk.events(HoldProgress(kiosk.clock.t, "left", 1.0), HoldProgress(kiosk.clock.t, "left", 2.0))
+    kiosk.wait(2.25)
+    assert kiosk.phase == ACTIVE
+    assert phrases.HOLDING in kiosk.said and phrases.HOLD not in kiosk.said
+
+
 class Voice:
     """The window's voice as the engine sees it: busy until told it has finished."""
 
