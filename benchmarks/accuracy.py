@@ -137,9 +137,9 @@ def score(exercise: str, samples, labels: dict, duration: float, hold_s: float |
         found.remove(best)
         t.holds_found += 1
         t.edge_errors += [abs(best["start"] - want["start"]), abs(best["end"] - want["end"])]
-        t.length_errors.append(best["seconds"] - (want["end"] - want["start"]))
-        done = [e.t for e in events if isinstance(e, HoldCompleted) and best["start"] <= e.t <= best["end"] + 1]
         held = want["end"] - want["start"]
+        t.length_errors.append(best["seconds"] - held)
+        done = [e.t for e in events if isinstance(e, HoldCompleted) and best["start"] <= e.t <= best["end"] + 1]
         if target and held >= target and done:
             t.done_errors.append(done[0] - (want["start"] + target))
         if target and best["completed"] != (held >= target) and abs(held - target) >= 1:

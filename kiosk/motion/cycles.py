@@ -78,6 +78,8 @@ from .window import (
     stretch_extremes,
 )
 
+EXCURSIONS_KEPT = 8  # a set's last few excursions: its typical size, and those waiting for it to prove itself
+
 
 @dataclass(frozen=True)
 class CycleParams:
@@ -396,10 +398,10 @@ class CycleCounter:
         if not self._on_axis(home.up, far.up):
             return []  # another movement (rule 6)
         rep = RepCounted(t, 0, home.t, round(angle_deg(home.up, far.up), 1), far.t)
-        st.amplitudes = [*st.amplitudes[-7:], rep.amplitude_deg]
+        st.amplitudes = [*st.amplitudes[1 - EXCURSIONS_KEPT :], rep.amplitude_deg]
         typical = median(st.amplitudes)
         smallest, largest = 2 * k.HYSTERESIS_FRAC * typical, typical / k.HYSTERESIS_FRAC
-        st.pending = [*st.pending[-7:], rep]
+        st.pending = [*st.pending[1 - EXCURSIONS_KEPT :], rep]
         fit = [r for r in st.pending if smallest <= r.amplitude_deg <= largest]  # judged by the set's size as now known
         if st.counted + len(fit) < self.p.min_set_reps:
             return []

@@ -51,7 +51,6 @@ class HoldTimer:
     def __init__(self, params: HoldParams = HoldParams()):
         self.p = params
         self.holding = False
-        self.seconds = 0.0
         self.side: str | None = None
         self.completed = False
         self._settle_since: float | None = None
@@ -86,8 +85,12 @@ class HoldTimer:
         still = rate_dps < (max(p.still_dps, k.HOLD_STILL_WOBBLES * self._wobble_dps) if self.holding else p.still_dps)
         if math.isfinite(angle) and (not self._recent or t > self._recent[-1][0]):
             self._recent.append((t, angle, self._ticks))  # the edges are found on finite angles in time order
-        arrived = max(self._start + k.HOLD_ARRIVE_S, self._first_still)  # the body is surely on its plateau by then
-        if self.holding and self._refined_start is None and t - arrived >= k.HOLD_PLATEAU_S:
+        # the plateau is measured whole once the body has surely been on it (HOLD_ARRIVE_S in, and the hold begun)
+        if (
+            self.holding
+            and self._refined_start is None
+            and t - k.HOLD_PLATEAU_S >= max(self._start + k.HOLD_ARRIVE_S, self._first_still)
+        ):
             self._refined_start = self._edge((t - k.HOLD_PLATEAU_S, t), outer_t=self._start)
             self._origin = self._ran_at(self._refined_start)
         if not self.holding:
@@ -135,8 +138,12 @@ class HoldTimer:
         # Until the plateau can be measured whole, the count runs from where the body reached the level it has kept
         # over the last half of settle_s (a body still easing in has not reached it: its count starts late, not early).
         self._origin = self._ran_at(self._edge((t - self.p.settle_s / 2, t), outer_t=settled_at))
-        self.seconds = -self._origin
         return [HoldStarted(self._start, side)]
+
+    @property
+    def seconds(self) -> float:
+        """The hold's count: the timer's run since where the count starts."""
+        return self._ticks - self._origin
 
     def _ran_at(self, u: float) -> float:
         """How long the timer had run at time u: before the hold began, the body was settling still in the zone,
@@ -148,7 +155,6 @@ class HoldTimer:
 
     def _tick(self, t: float, dt: float) -> list[MotionEvent]:
         self._ticks += dt
-        self.seconds = self._ticks - self._origin
         events: list[MotionEvent] = []
         if int(self.seconds) > self._shown:
             self._shown = int(self.seconds)
